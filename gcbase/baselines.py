@@ -1,0 +1,72 @@
+"""Read-only access to the data under baselines/: one place that knows where data lives."""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from gcbase.yamlio import load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINES = ROOT / "baselines"
+
+
+@lru_cache(maxsize=None)
+def municipalities() -> dict[str, dict[str, str]]:
+    """lgcode -> row of baselines/municipalities.csv (kind, prefecture, name, kana)."""
+    with open(BASELINES / "municipalities.csv", encoding="utf-8", newline="") as fh:
+        return {row["lgcode"]: row for row in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=None)
+def businesses() -> dict[str, dict[str, str]]:
+    """business id -> {ja, en} for the 20 standardized businesses."""
+    return {b["id"]: b for b in load_yaml(BASELINES / "businesses.yaml")}
+
+
+@lru_cache(maxsize=None)
+def profile(name: str) -> dict:
+    path = BASELINES / "profiles" / f"{name}.yaml"
+    return load_yaml(path)
+
+
+def profile_names() -> list[str]:
+    return sorted(p.stem for p in (BASELINES / "profiles").glob("*.yaml"))
+
+
+@lru_cache(maxsize=None)
+def _json(relpath: str) -> str:
+    return (BASELINES / relpath).read_text(encoding="utf-8")
+
+
+def policy_document(relpath: str, **values: str) -> dict:
+    """Load a JSON policy document under baselines/ and fill ${name} placeholders.
+
+    Placeholders are replaced in string values only, so a document stays valid JSON
+    whatever the values are.
+    """
+    doc = json.loads(_json(relpath))
+
+    def fill(node):
+        if isinstance(node, str):
+            for key, val in values.items():
+                node = node.replace("${" + key + "}", str(val))
+            return node
+        if isinstance(node, list):
+            return [fill(n) for n in node]
+        if isinstance(node, dict):
+            return {k: fill(v) for k, v in node.items()}
+        return node
+
+    return fill(doc)
+
+
+def check_digit_ok(code: str) -> bool:
+    """全国地方公共団体コード check digit: weights 6..2 over five digits, 11 - sum mod 11."""
+    if len(code) != 6 or not code.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2)))
+    digit = (11 - total % 11) % 10  # 10 -> 0, 11 -> 1
+    return int(code[5]) == digit

@@ -1,0 +1,163 @@
+"""Typed stack settings: the one object a stack config file becomes.
+
+Keys are camelCase in the stack config (Pulumi's convention) and snake_case here.
+Shape and types are checked by pydantic; rules that span keys (CIDR overlap, check
+digits, retention minimums, ...) live in gcbase.validate.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+ACCOUNT_ID = r"^[0-9]{12}$"
+SLUG = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
+
+Tier = Literal["mynumber", "lgwan", "internet"]
+TIERS: tuple[str, ...] = ("mynumber", "lgwan", "internet")
+Environment = Literal["prod", "stg", "dev"]
+ALLOWED_REGIONS: tuple[str, ...] = ("ap-northeast-1", "ap-northeast-3")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        strict=False,
+    )
+
+
+class Usage(_Model):
+    """単独利用方式 (single) or 共同利用方式 (shared) with its separation."""
+
+    mode: Literal["single", "shared"] = "single"
+    separation: Optional[Literal["account", "network", "application"]] = None
+    members: tuple[str, ...] = ()
+
+
+class Accounts(_Model):
+    """Account ids issued by Digital Agency for this tenancy and environment."""
+
+    shared: str = Field(pattern=ACCOUNT_ID)  # network hub, log archive, security tooling
+    identity: Optional[str] = Field(default=None, pattern=ACCOUNT_ID)  # where people sign in
+    governance: str = Field(default="000000000000", pattern=ACCOUNT_ID)  # Digital Agency's
+    deploy_role_name: str = "GCBaseDeployRole"
+
+
+class Regions(_Model):
+    primary: str = "ap-northeast-1"
+    dr: str = "ap-northeast-3"
+
+
+class Line(_Model):
+    """One Direct Connect connection (a carrier line) that carries a transit VIF."""
+
+    connection_id: str = Field(pattern=r"^dx(con|lag)-[a-z0-9]{8,}$")
+    vlan: int = Field(ge=1, le=4094)
+    location: Optional[str] = None
+
+
+class Network(_Model):
+    connection: Literal["lgwan", "connection-service"]
+    redundancy: Literal["dual", "single"] = "dual"
+    lines: tuple[Line, ...] = ()
+    vpn_backup: bool = False
+    cidr_pool: IPv4Network
+    on_premises_cidrs: tuple[IPv4Network, ...] = ()
+    amazon_side_asn: int = Field(default=64512, ge=64512, le=4294967294)
+    customer_asn: int = Field(ge=1, le=4294967294)
+    customer_gateway_ip: Optional[str] = None  # VPN backup peer (town hall side)
+
+
+class System(_Model):
+    """One hosted 標準準拠システム."""
+
+    id: str = Field(pattern=SLUG)
+    business: str
+    vendor: str = Field(pattern=SLUG)
+    tier: Tier
+    cidr: IPv4Network
+    account: str = Field(pattern=ACCOUNT_ID)
+
+
+class ProfileOverrides(_Model):
+    """gcbase:profile in a stack config: a named base profile plus raised values."""
+
+    base: str = "standard"
+    availability: Optional[float] = None
+    rpo_hours: Optional[int] = Field(default=None, ge=1)
+    rto_hours: Optional[int] = Field(default=None, ge=1)
+    backup_retention_days: Optional[int] = Field(default=None, ge=1)
+    log_retention_days: Optional[int] = Field(default=None, ge=1)
+    cloudwatch_log_retention_days: Optional[int] = Field(default=None, ge=1)
+
+
+class Profile(_Model):
+    """Resolved non-functional profile (baselines/profiles/<name>.yaml + overrides)."""
+
+    name: str
+    availability: float
+    rpo_hours: int
+    rto_hours: int
+    remote_backup_copy: bool
+    backup_retention_days: int
+    log_retention_days: int
+    log_retention_minimum_days: int
+    cloudwatch_log_retention_days: int
+    log_transition_to_glacier_days: int
+
+
+class Guardrails(_Model):
+    deploy: bool = False  # only for an organization you administer yourself
+    target_id: Optional[str] = Field(default=None, pattern=r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9]{12})$")
+
+
+class StackConfig(_Model):
+    """The gcbase: namespace of one stack config file, as written."""
+
+    municipality: str
+    environment: Environment
+    usage: Usage = Usage()
+    accounts: Accounts
+    regions: Regions = Regions()
+    network: Network
+    systems: tuple[System, ...] = Field(min_length=1)
+    profile: ProfileOverrides = ProfileOverrides()
+    guardrails: Guardrails = Guardrails()
+    vpn_preshared_key: Optional[str] = None  # secure: value; only read when vpnBackup
+
+
+class Municipality(_Model):
+    code: str
+    name: str
+    prefecture: str
+    kana: str
+
+
+class Settings(_Model):
+    """Everything the Pulumi program needs, validated and resolved."""
+
+    stack: str
+    municipality: Municipality
+    environment: Environment
+    usage: Usage
+    accounts: Accounts
+    regions: Regions
+    network: Network
+    systems: tuple[System, ...]
+    profile: Profile
+    guardrails: Guardrails
+    business_names: dict[str, str]  # business id -> Japanese name, for tags and reports
+
+    @property
+    def account_ids(self) -> tuple[str, ...]:
+        """Every account this stack deploys into, shared account first, no repeats."""
+        seen: dict[str, None] = {self.accounts.shared: None}
+        for system in self.systems:
+            seen.setdefault(system.account, None)
+        return tuple(seen)

@@ -1,0 +1,239 @@
+"""Deterministic ids, ARNs and computed attributes for resources captured under mocks.
+
+The same program and config always give the same ids, so plans diff cleanly and golden
+files stay stable. Values look like the real ones (vpc-0123..., arn:aws:...) so that
+checks and policy evaluation that parse them behave as they would after `pulumi up`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "ap-northeast-1"
+
+# Pulumi module -> (AWS id prefix, ARN service, ARN resource part) for custom resources.
+# {id} is the synthesized id, {name} the resource's name property (or id).
+_TYPES: dict[str, tuple[str, str, str]] = {
+    "aws:ec2/vpc:Vpc": ("vpc-", "ec2", "vpc/{id}"),
+    "aws:ec2/subnet:Subnet": ("subnet-", "ec2", "subnet/{id}"),
+    "aws:ec2/routeTable:RouteTable": ("rtb-", "ec2", "route-table/{id}"),
+    "aws:ec2/securityGroup:SecurityGroup": ("sg-", "ec2", "security-group/{id}"),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ("sg-", "ec2", "security-group/{id}"),
+    "aws:ec2/internetGateway:InternetGateway": ("igw-", "ec2", "internet-gateway/{id}"),
+    "aws:ec2/natGateway:NatGateway": ("nat-", "ec2", "natgateway/{id}"),
+    "aws:ec2/eip:Eip": ("eipalloc-", "ec2", "elastic-ip/{id}"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("vpce-", "ec2", "vpc-endpoint/{id}"),
+    "aws:ec2/flowLog:FlowLog": ("fl-", "ec2", "vpc-flow-log/{id}"),
+    "aws:ec2/networkAcl:NetworkAcl": ("acl-", "ec2", "network-acl/{id}"),
+    "aws:ec2/customerGateway:CustomerGateway": ("cgw-", "ec2", "customer-gateway/{id}"),
+    "aws:ec2/vpnConnection:VpnConnection": ("vpn-", "ec2", "vpn-connection/{id}"),
+    "aws:ec2/instance:Instance": ("i-", "ec2", "instance/{id}"),
+    "aws:ec2transitgateway/transitGateway:TransitGateway": ("tgw-", "ec2", "transit-gateway/{id}"),
+    "aws:ec2transitgateway/routeTable:RouteTable": ("tgw-rtb-", "ec2", "transit-gateway-route-table/{id}"),
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": ("tgw-attach-", "ec2", "transit-gateway-attachment/{id}"),
+    "aws:directconnect/gateway:Gateway": ("", "directconnect", "dx-gateway/{id}"),
+    "aws:directconnect/transitVirtualInterface:TransitVirtualInterface": ("dxvif-", "directconnect", "dxvif/{id}"),
+    "aws:directconnect/gatewayAssociation:GatewayAssociation": ("", "directconnect", "dx-gateway-association/{id}"),
+    "aws:kms/key:Key": ("", "kms", "key/{id}"),
+    "aws:kms/alias:Alias": ("", "kms", "{id}"),
+    "aws:iam/role:Role": ("", "iam", "role/{name}"),
+    "aws:iam/policy:Policy": ("", "iam", "policy/{name}"),
+    "aws:iam/user:User": ("", "iam", "user/{name}"),
+    "aws:iam/group:Group": ("", "iam", "group/{name}"),
+    "aws:cloudtrail/trail:Trail": ("", "cloudtrail", "trail/{name}"),
+    "aws:cloudwatch/logGroup:LogGroup": ("", "logs", "log-group:{name}"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("", "cloudwatch", "alarm:{name}"),
+    "aws:cloudwatch/eventRule:EventRule": ("", "events", "rule/{name}"),
+    "aws:sns/topic:Topic": ("", "sns", "{name}"),
+    "aws:sqs/queue:Queue": ("", "sqs", "{name}"),
+    "aws:guardduty/detector:Detector": ("", "guardduty", "detector/{id}"),
+    "aws:securityhub/account:Account": ("", "securityhub", "hub/default"),
+    "aws:accessanalyzer/analyzer:Analyzer": ("", "access-analyzer", "analyzer/{name}"),
+    "aws:backup/vault:Vault": ("", "backup", "backup-vault:{name}"),
+    "aws:backup/plan:Plan": ("", "backup", "backup-plan:{id}"),
+    "aws:organizations/policy:Policy": ("p-", "organizations", "policy/o-gcbase0000/service_control_policy/{id}"),
+    "aws:ram/resourceShare:ResourceShare": ("", "ram", "resource-share/{id}"),
+    "aws:lambda/function:Function": ("", "lambda", "function:{name}"),
+    "aws:secretsmanager/secret:Secret": ("", "secretsmanager", "secret:{name}"),
+    "aws:dynamodb/table:Table": ("", "dynamodb", "table/{name}"),
+    "aws:rds/instance:Instance": ("", "rds", "db:{name}"),
+    "aws:ecs/cluster:Cluster": ("", "ecs", "cluster/{name}"),
+    "aws:ssm/parameter:Parameter": ("", "ssm", "parameter/{name}"),
+    "aws:cfg/recorder:Recorder": ("", "config", "config-recorder/{name}"),
+    "aws:cfg/rule:Rule": ("", "config", "config-rule/{id}"),
+}
+
+# Properties that hold a resource's name, by type, for auto-naming and ARNs.
+_NAME_PROPS = ("name", "bucket", "trailName", "roleName", "functionName")
+_GLOBAL_SERVICES = {"iam", "organizations"}
+_NO_ACCOUNT_SERVICES = {"s3"}
+
+
+def _hex(seed: str, n: int) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()[:n]
+
+
+def _uuid(seed: str) -> str:
+    h = _hex(seed, 32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _provider_config(provider: dict) -> tuple[str, str]:
+    region = provider.get("region") or DEFAULT_REGION
+    account = DEFAULT_ACCOUNT
+    allowed = provider.get("allowedAccountIds")
+    if isinstance(allowed, str):
+        try:
+            allowed = json.loads(allowed)
+        except ValueError:
+            allowed = [allowed]
+    if allowed:
+        account = str(allowed[0])
+    else:
+        roles = provider.get("assumeRoles")
+        if isinstance(roles, str):
+            try:
+                roles = json.loads(roles)
+            except ValueError:
+                roles = []
+        for role in roles or []:
+            arn = (role or {}).get("roleArn", "")
+            parts = arn.split(":")
+            if len(parts) > 4 and parts[4]:
+                account = parts[4]
+                break
+    return region, account
+
+
+def _module(token: str) -> str:
+    return token.split(":")[1].split("/")[0] if token.count(":") >= 2 else ""
+
+
+def synthesize(token: str, name: str, inputs: dict[str, Any], provider: dict, custom: bool | None) -> tuple[str, dict]:
+    """Return (id, state) for a newly registered resource."""
+    state = dict(inputs)
+    if token.startswith("pulumi:providers:"):
+        return _uuid(f"provider/{name}"), state
+    region, account = _provider_config(provider)
+    seed = f"{token}/{name}/{account}/{region}"
+    prefix, service, res_part = _TYPES.get(token, ("", _module(token), "{id}"))
+
+    resource_name = next((state[p] for p in _NAME_PROPS if isinstance(state.get(p), str)), None)
+    if token == "aws:s3/bucket:Bucket" or token.startswith("aws:s3/bucketV2"):
+        if not isinstance(state.get("bucket"), str):
+            state["bucket"] = f"{name}-{_hex(seed, 7)}"
+        resource_name = state["bucket"]
+        service = "s3"
+        rid = state["bucket"]
+        arn = f"arn:aws:s3:::{rid}"
+    else:
+        if prefix:
+            rid = f"{prefix}{_hex(seed, 17)}"
+        elif service in ("kms", "guardduty", "backup") and token in _TYPES and "{id}" in res_part:
+            rid = _uuid(seed) if service == "kms" else _hex(seed, 32)
+        elif token == "aws:directconnect/gateway:Gateway":
+            rid = _uuid(seed)
+        elif resource_name:
+            rid = resource_name
+        else:
+            rid = f"{name}-{_hex(seed, 7)}"
+        if resource_name is None and "name" not in state and custom and token in _TYPES and "{name}" in res_part:
+            state["name"] = f"{name}-{_hex(seed, 7)}"
+            resource_name = state["name"]
+        arn_region = "" if service in _GLOBAL_SERVICES else region
+        arn_account = "" if service in _NO_ACCOUNT_SERVICES else account
+        arn = f"arn:aws:{service}:{arn_region}:{arn_account}:" + res_part.format(id=rid, name=resource_name or rid)
+    if token == "aws:kms/alias:Alias":
+        arn = f"arn:aws:kms:{region}:{account}:{state.get('name', rid)}"
+    state.setdefault("arn", arn)
+    state.setdefault("id", rid)
+    _computed(token, state, rid, region, account, seed)
+    return rid, state
+
+
+def _computed(token: str, state: dict, rid: str, region: str, account: str, seed: str) -> None:
+    """Attributes the provider computes that programs commonly reference."""
+    if token == "aws:kms/key:Key":
+        state.setdefault("keyId", rid)
+    elif token == "aws:ec2/vpc:Vpc":
+        state.setdefault("defaultSecurityGroupId", f"sg-{_hex(seed + 'dsg', 17)}")
+        state.setdefault("defaultRouteTableId", f"rtb-{_hex(seed + 'drt', 17)}")
+        state.setdefault("defaultNetworkAclId", f"acl-{_hex(seed + 'dacl', 17)}")
+        state.setdefault("mainRouteTableId", state["defaultRouteTableId"])
+        state.setdefault("ownerId", account)
+    elif token == "aws:ec2transitgateway/transitGateway:TransitGateway":
+        state.setdefault("associationDefaultRouteTableId", f"tgw-rtb-{_hex(seed + 'a', 17)}")
+        state.setdefault("propagationDefaultRouteTableId", f"tgw-rtb-{_hex(seed + 'a', 17)}")
+        state.setdefault("ownerId", account)
+    elif token == "aws:directconnect/gateway:Gateway":
+        state.setdefault("ownerAccountId", account)
+    elif token == "aws:iam/role:Role":
+        state.setdefault("uniqueId", "AROA" + _hex(seed, 17).upper())
+    elif token.startswith("aws:s3/bucket"):
+        state.setdefault("bucketDomainName", f"{state['bucket']}.s3.amazonaws.com")
+        state.setdefault("bucketRegionalDomainName", f"{state['bucket']}.s3.{region}.amazonaws.com")
+        state.setdefault("region", region)
+    elif token == "aws:ec2/vpnConnection:VpnConnection":
+        state.setdefault("tunnel1Address", "198.51.100.1")
+        state.setdefault("tunnel2Address", "198.51.100.2")
+    elif token == "aws:ec2transitgateway/vpcAttachment:VpcAttachment":
+        state.setdefault("vpcOwnerId", account)
+    elif token == "aws:guardduty/detector:Detector":
+        state.setdefault("accountId", account)
+    elif token == "aws:ram/resourceShare:ResourceShare":
+        state["arn"] = f"arn:aws:ram:{region}:{account}:resource-share/{_uuid(seed)}"
+
+
+_AZ_IDS = {
+    "ap-northeast-1": [("ap-northeast-1a", "apne1-az4"), ("ap-northeast-1c", "apne1-az1"), ("ap-northeast-1d", "apne1-az2")],
+    "ap-northeast-3": [("ap-northeast-3a", "apne3-az3"), ("ap-northeast-3b", "apne3-az1"), ("ap-northeast-3c", "apne3-az2")],
+}
+
+
+def invoke(token: str, args: dict, provider: dict) -> dict:
+    """Answers for the data sources (invokes) programs commonly call."""
+    region, account = _provider_config(provider)
+    if token == "aws:index/getCallerIdentity:getCallerIdentity":
+        return {"accountId": account, "arn": f"arn:aws:iam::{account}:root", "userId": account, "id": account}
+    if token == "aws:index/getRegion:getRegion":
+        return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com"}
+    if token == "aws:index/getPartition:getPartition":
+        return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+        azs = _AZ_IDS.get(region, [(f"{region}a", f"{region}-az1"), (f"{region}b", f"{region}-az2")])
+        return {"names": [a for a, _ in azs], "zoneIds": [z for _, z in azs], "id": region}
+    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
+        return {"json": json.dumps(_policy_document(args)), "id": _hex(json.dumps(args, sort_keys=True), 10)}
+    return {}
+
+
+def _policy_document(args: dict) -> dict:
+    """Render aws.iam.get_policy_document arguments as the IAM JSON the provider would return."""
+    doc: dict[str, Any] = {"Version": args.get("version") or "2012-10-17", "Statement": []}
+    for st in args.get("statements") or []:
+        out: dict[str, Any] = {}
+        if st.get("sid"):
+            out["Sid"] = st["sid"]
+        out["Effect"] = st.get("effect") or "Allow"
+        for key, tf in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"), ("notResources", "NotResource")):
+            if st.get(key):
+                vals = st[key]
+                out[tf] = vals[0] if len(vals) == 1 else vals
+        for key, tf in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
+            if st.get(key):
+                block: dict[str, Any] = {}
+                for p in st[key]:
+                    ids_ = p.get("identifiers") or []
+                    block[p.get("type")] = ids_[0] if len(ids_) == 1 else ids_
+                out[tf] = block
+        if st.get("conditions"):
+            cond: dict[str, dict] = {}
+            for c in st["conditions"]:
+                vals = c.get("values") or []
+                cond.setdefault(c["test"], {})[c["variable"]] = vals[0] if len(vals) == 1 else vals
+            out["Condition"] = cond
+        doc["Statement"].append(out)
+    return doc

@@ -1,0 +1,196 @@
+"""Run a Pulumi Python program in-process under the SDK's mocks and capture its plan.
+
+No CLI, no engine, no cloud: the SDK's MockMonitor stands in for the engine. We subclass
+it to keep what the stock monitor drops (parent, provider, dependencies, per-property
+dependencies, secrets) and answer with deterministic ids and ARNs so that references
+between resources resolve the way they would after `pulumi up`.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pmocks
+from pulumi.runtime import settings as psettings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, Plan, Resource
+from gcbase.synth import ids
+
+
+def _unwrap(value: Any, mask_secrets: bool = True) -> Any:
+    """Turn a protobuf-derived value into plain JSON, masking secrets and resource refs."""
+    if isinstance(value, dict):
+        sig = value.get(SECRET_SIG_KEY)
+        if sig == SECRET_SIG:
+            return SECRET_MASK if mask_secrets else _unwrap(value.get("value"), mask_secrets)
+        if sig is not None and "urn" in value:  # resource reference
+            return value.get("id") or value["urn"]
+        if sig is not None and "value" in value:  # output value with metadata
+            if value.get("secret"):
+                return SECRET_MASK
+            return _unwrap(value.get("value"), mask_secrets)
+        return {k: _unwrap(v, mask_secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(v, mask_secrets) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _provider_inputs(raw: dict[str, Any]) -> dict[str, Any]:
+    """Provider config travels as strings (objects as JSON); give it back its structure."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, str) and value[:1] in "[{":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        elif value in ("true", "false"):
+            value = value == "true"
+        out[key] = value
+    return out
+
+
+def _struct(msg) -> dict[str, Any]:
+    return json_format.MessageToDict(msg, preserving_proto_field_name=True) if msg is not None else {}
+
+
+class _CaptureMocks(pmocks.Mocks):
+    def __init__(self, monitor_ref: "CaptureMonitor"):
+        self.monitor = monitor_ref
+
+    def new_resource(self, args: pmocks.MockResourceArgs):
+        return self.monitor.answer(args)
+
+    def call(self, args: pmocks.MockCallArgs):
+        return ids.invoke(args.token, args.args, self.monitor.provider_inputs.get(args.provider or "", {})), []
+
+
+class CaptureMonitor(pmocks.MockMonitor):
+    """MockMonitor that records every registration in full."""
+
+    def __init__(self):
+        super().__init__(_CaptureMocks(self))
+        self._lock = threading.Lock()
+        self.captured: dict[str, Resource] = {}
+        self.order: list[str] = []
+        self.provider_inputs: dict[str, dict] = {}  # provider ref "urn::id" -> inputs
+        self.stack_outputs: dict[str, Any] = {}
+        self.invokes: list[str] = []
+
+    # Called by the mocks (inside super().RegisterResource) with the deserialized inputs.
+    def answer(self, args: pmocks.MockResourceArgs):
+        provider = self.provider_inputs.get(args.provider or "", {})
+        return ids.synthesize(args.typ, args.name, args.inputs, provider, args.custom)
+
+    def RegisterResource(self, request):
+        resp = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            with self._lock:
+                self.stack_urn = resp.urn
+            return resp
+        raw_inputs = _unwrap(_struct(request.object))
+        state = _unwrap(_struct(resp.object)) if resp.object else {}
+        res = Resource(
+            urn=resp.urn,
+            type=request.type,
+            name=request.name,
+            custom=bool(request.custom),
+            parent=request.parent or None,
+            provider=request.provider or None,
+            id=resp.id or None,
+            inputs=raw_inputs,
+            outputs=state,
+            dependencies=list(request.dependencies),
+            property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+        )
+        with self._lock:
+            if request.type.startswith("pulumi:providers:"):
+                res.inputs = res.outputs = _provider_inputs(raw_inputs)
+                self.provider_inputs[f"{resp.urn}::{resp.id}"] = res.inputs
+            if resp.urn not in self.captured:
+                self.order.append(resp.urn)
+            self.captured[resp.urn] = res
+        return resp
+
+    def RegisterResourceOutputs(self, request):
+        outputs = _unwrap(_struct(request.outputs))
+        with self._lock:
+            res = self.captured.get(request.urn)
+            if res is not None and not res.custom:
+                res.outputs = outputs
+            elif request.urn == getattr(self, "stack_urn", None):
+                self.stack_outputs = outputs
+        return super().RegisterResourceOutputs(request)
+
+    def Invoke(self, request):
+        with self._lock:
+            self.invokes.append(request.tok)
+        return super().Invoke(request)
+
+
+_RUN_LOCK = threading.Lock()  # the Pulumi runtime's settings are process-global
+
+
+def run(
+    program: Callable[[], Any],
+    *,
+    project: str,
+    stack: str,
+    config: Optional[dict[str, Any]] = None,
+    secret_keys: Optional[list[str]] = None,
+    source: str = "synth",
+) -> Plan:
+    """Run `program` (a callable that declares resources) and return the captured Plan.
+
+    config keys are full Pulumi keys ("gcbase:network"); non-string values are passed as
+    JSON, as the Pulumi CLI does for structured config.
+    """
+    with _RUN_LOCK:
+        monitor = CaptureMonitor()
+        flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
+        set_all_config(flat, secret_keys=list(secret_keys or []))
+        psettings.ROOT.set(None)  # a new root stack per run
+        pmocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+        psettings.ROOT.set(None)  # set_mocks made and finished one; run_in_stack makes ours
+        psettings.SETTINGS.rpc_manager.clear()
+        psettings.SETTINGS.outputs.clear()
+        try:
+            _sync_await(run_in_stack(program))
+        finally:
+            psettings.ROOT.set(None)
+        resources = [monitor.captured[u] for u in monitor.order]
+        return Plan(project=project, stack=stack, source=source, resources=resources,
+                    outputs=monitor.stack_outputs, meta={"invokes": sorted(set(monitor.invokes))})
+
+
+def run_file(main_py: Path, **kwargs) -> Plan:
+    """Run a Pulumi program file (its __main__.py) as the Pulumi language host would."""
+    main_py = Path(main_py).resolve()
+    program_dir = str(main_py.parent)
+
+    def program():
+        added = program_dir not in sys.path
+        if added:
+            sys.path.insert(0, program_dir)
+        try:
+            runpy.run_path(str(main_py), run_name="__main__")
+        finally:
+            if added:
+                sys.path.remove(program_dir)
+
+    return run(program, **kwargs)
+
+
+__all__ = ["run", "run_file", "CaptureMonitor", "pulumi"]

@@ -1,0 +1,76 @@
+"""Safe YAML loading: no arbitrary tags, duplicate keys rejected, errors as one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gcbase.errors import GcbaseError
+
+MAX_BYTES = 2 * 1024 * 1024  # a stack config or waiver file is never this large
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (YAML says they are an error; PyYAML keeps the last)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)
+    mapping: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "mapping key must be a plain value", key_node.start_mark) from None
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _mark(err: yaml.YAMLError) -> str:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    return f"line {mark.line + 1} column {mark.column + 1}: " if mark is not None else ""
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+    except yaml.YAMLError as err:
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise GcbaseError.one(file, "", f"malformed YAML: {_mark(err)}{problem}") from None
+    except RecursionError:
+        raise GcbaseError.one(file, "", "malformed YAML: nesting too deep") from None
+
+
+def read_text(path: Path | str, what: str = "file") -> str:
+    """Read a UTF-8 text file or raise one clear GcbaseError."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise GcbaseError.one(str(p), "", f"is a directory; expected a {what}")
+        if p.stat().st_size > MAX_BYTES:
+            raise GcbaseError.one(str(p), "", f"{what} is larger than {MAX_BYTES} bytes")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise GcbaseError.one(str(p), "", f"{what} not found") from None
+    except PermissionError:
+        raise GcbaseError.one(str(p), "", f"{what} is not readable (permission denied)") from None
+    except OSError as err:
+        raise GcbaseError.one(str(p), "", f"cannot read {what}: {err.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise GcbaseError.one(str(p), "", f"not UTF-8 text (byte {err.start}); save the {what} as UTF-8") from None
+
+
+def load_yaml(path: Path | str, what: str = "YAML file") -> Any:
+    return parse_yaml(read_text(path, what), str(path))
