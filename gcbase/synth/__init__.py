@@ -1,0 +1,44 @@
+"""Capture plans: run Pulumi programs under mocks, or import what the Pulumi CLI printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gcbase.baselines import ROOT
+from gcbase.errors import GcbaseError
+from gcbase.model import Plan
+
+STACKS_DIR = ROOT / "stacks"
+
+
+def stack_file(ref: str | Path) -> Path:
+    """A stack given as a file path or as a stack name (131121-prod) -> its config file."""
+    p = Path(ref)
+    if p.suffix in (".yaml", ".yml") or "/" in str(ref):
+        return p
+    candidate = STACKS_DIR / f"Pulumi.{ref}.yaml"
+    if not candidate.is_file():
+        names = ", ".join(sorted(f.name[len("Pulumi."):-len(".yaml")] for f in STACKS_DIR.glob("Pulumi.*.yaml")))
+        raise GcbaseError.one(str(ref), "", f"no stack config stacks/Pulumi.{ref}.yaml; known stacks: {names}")
+    return candidate
+
+
+def all_stack_files() -> list[Path]:
+    return sorted(STACKS_DIR.glob("Pulumi.*.yaml"))
+
+
+def synth_stack(ref: str | Path) -> Plan:
+    """Validate a gcbase stack config, then run the gcbase program for it under the mocks."""
+    from gcbase.synth.program import synth_program
+    from gcbase.validate import load_settings
+
+    path = stack_file(ref)
+    settings = load_settings(path)  # one clear line per problem before anything runs
+    plan = synth_program(ROOT, config_file=path, stack=settings.stack, source="synth")
+    plan.meta.update({
+        "municipality": settings.municipality.code,
+        "municipalityName": settings.municipality.name,
+        "prefecture": settings.municipality.prefecture,
+        "environment": settings.environment,
+    })
+    return plan

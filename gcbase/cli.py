@@ -1,0 +1,41 @@
+"""gcbase command line: `gcbase <command> ...`. Exit codes: 0 ok, 1 findings, 2 usage or input errors."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from gcbase.errors import GcbaseError
+from gcbase.commands import synth, validate
+
+COMMANDS = (validate, synth)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gcbase",
+        description="Government Cloud (ガバメントクラウド) tenancy stacks, checks and reports",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except GcbaseError as err:
+        for problem in err.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

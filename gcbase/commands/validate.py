@@ -1,0 +1,32 @@
+"""gcbase validate [STACK...]: check stack configs, print one line per problem."""
+
+from __future__ import annotations
+
+import argparse
+
+from gcbase.errors import GcbaseError
+from gcbase.synth import all_stack_files, stack_file
+from gcbase.validate import load_settings
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="validate stack config files (default: every stacks/Pulumi.*.yaml)")
+    p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name (131121-prod) or config file path")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    refs = args.stacks or all_stack_files()
+    failed = 0
+    for ref in refs:
+        try:
+            path = stack_file(ref)
+            s = load_settings(path)
+        except GcbaseError as err:
+            failed += 1
+            for problem in err.problems:
+                print(f"error: {problem}")
+            continue
+        print(f"ok: {path} — {s.municipality.name} ({s.municipality.code}) {s.environment}, "
+              f"{s.usage.mode} use, {s.network.connection}, {len(s.systems)} system(s), {len(s.account_ids)} account(s)")
+    return 2 if failed else 0

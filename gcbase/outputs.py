@@ -1,0 +1,39 @@
+"""Write output files atomically: a reader never sees half a file, a failure leaves none."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from gcbase.errors import GcbaseError
+
+
+def write_text(path: Path | str, text: str) -> Path:
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise GcbaseError.one(str(path), "", f"output directory {parent} does not exist")
+    fd = None
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fd = None
+            fh.write(text)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as err:
+        raise GcbaseError.one(str(path), "", f"cannot write output: {err.strerror or err}") from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def write_json(path: Path | str, data: Any) -> Path:
+    return write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
