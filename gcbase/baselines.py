@@ -41,15 +41,19 @@ def _json(relpath: str) -> str:
     return (BASELINES / relpath).read_text(encoding="utf-8")
 
 
-def policy_document(relpath: str, **values: str) -> dict:
+def policy_document(relpath: str, **values: object) -> dict:
     """Load a JSON policy document under baselines/ and fill ${name} placeholders.
 
     Placeholders are replaced in string values only, so a document stays valid JSON
-    whatever the values are.
+    whatever the values are. A string that is exactly one placeholder whose value is a
+    list (account ids, ARNs) becomes that list.
     """
     doc = json.loads(_json(relpath))
 
     def fill(node):
+        if isinstance(node, str) and node.startswith("${") and node.endswith("}") \
+                and isinstance(values.get(node[2:-1]), (list, tuple)):
+            return [str(v) for v in values[node[2:-1]]]
         if isinstance(node, str):
             for key, val in values.items():
                 node = node.replace("${" + key + "}", str(val))
