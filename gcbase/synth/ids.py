@@ -179,6 +179,12 @@ def _computed(token: str, state: dict, rid: str, region: str, account: str, seed
     elif token == "aws:ec2/vpnConnection:VpnConnection":
         state.setdefault("tunnel1Address", "198.51.100.1")
         state.setdefault("tunnel2Address", "198.51.100.2")
+        if state.get("transitGatewayId"):
+            state.setdefault("transitGatewayAttachmentId", f"tgw-attach-{_hex(seed + 'vpn', 17)}")
+    elif token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
+        state.setdefault("transitGatewayAttachmentId", f"tgw-attach-{_hex(seed + 'dx', 17)}")
+        state.setdefault("dxGatewayAssociationId", _uuid(seed + "assoc"))
+        state.setdefault("associatedGatewayType", "transitGateway")
     elif token == "aws:ec2transitgateway/vpcAttachment:VpcAttachment":
         state.setdefault("vpcOwnerId", account)
     elif token == "aws:guardduty/detector:Detector":
