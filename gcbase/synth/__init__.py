@@ -11,20 +11,28 @@ from gcbase.model import Plan
 STACKS_DIR = ROOT / "stacks"
 
 
+def display(path: Path) -> Path:
+    """A path as users typed it: relative to the working directory when it is below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def stack_file(ref: str | Path) -> Path:
     """A stack given as a file path or as a stack name (131121-prod) -> its config file."""
     p = Path(ref)
     if p.suffix in (".yaml", ".yml") or "/" in str(ref):
         return p
     candidate = STACKS_DIR / f"Pulumi.{ref}.yaml"
-    if not candidate.is_file():
-        names = ", ".join(sorted(f.name[len("Pulumi."):-len(".yaml")] for f in STACKS_DIR.glob("Pulumi.*.yaml")))
-        raise GcbaseError.one(str(ref), "", f"no stack config stacks/Pulumi.{ref}.yaml; known stacks: {names}")
-    return candidate
+    if candidate.is_file():
+        return display(candidate)
+    names = ", ".join(sorted(f.name[len("Pulumi."):-len(".yaml")] for f in STACKS_DIR.glob("Pulumi.*.yaml")))
+    raise GcbaseError.one(str(ref), "", f"no stack config stacks/Pulumi.{ref}.yaml; known stacks: {names}")
 
 
 def all_stack_files() -> list[Path]:
-    return sorted(STACKS_DIR.glob("Pulumi.*.yaml"))
+    return sorted(display(p) for p in STACKS_DIR.glob("Pulumi.*.yaml"))
 
 
 def synth_stack(ref: str | Path) -> Plan:
