@@ -35,36 +35,24 @@ def catalogue() -> dict[str, Any]:
     return load_yaml(BASELINES / "guardrails" / "catalogue.yaml")
 
 
-def _expand_lists(node: Any, lists: dict[str, list[str]]) -> Any:
-    """Replace a list element "${name}" by the items of lists[name] (policy_document fills strings only)."""
-    if isinstance(node, list):
-        out: list[Any] = []
-        for item in node:
-            key = item[2:-1] if isinstance(item, str) and item.startswith("${") and item.endswith("}") else None
-            out.extend(lists[key] if key in lists else [_expand_lists(item, lists)])
-        return out
-    if isinstance(node, dict):
-        return {k: _expand_lists(v, lists) for k, v in node.items()}
-    return node
-
-
 def render_policies(allowed_regions: list[str]) -> dict[str, dict[str, Any]]:
     """policy id -> {name, description, scope, document} with every placeholder filled."""
     cat = catalogue()
     exempt = f"arn:aws:iam::*:role/{cat['exemptRole']}"
-    lists = {
-        "allowed_regions": list(allowed_regions),
-        "protected_role_arns": [f"arn:aws:iam::*:role/{role}" for role in cat["protectedRoles"]],
-    }
     out: dict[str, dict[str, Any]] = {}
     for entry in cat["policies"]:
-        doc = policy_document(entry["file"], exempt_role_arn=exempt,
-                              log_archive_bucket_pattern=cat["logArchiveBucketPattern"])
+        doc = policy_document(
+            entry["file"],
+            exempt_role_arn=exempt,
+            log_archive_bucket_pattern=cat["logArchiveBucketPattern"],
+            allowed_regions=list(allowed_regions),
+            protected_role_arns=[f"arn:aws:iam::*:role/{role}" for role in cat["protectedRoles"]],
+        )
         out[entry["id"]] = {
             "name": entry["name"],
             "description": entry["description"],
             "scope": entry["scope"],
-            "document": _expand_lists(doc, lists),
+            "document": doc,
         }
     return out
 
