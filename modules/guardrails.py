@@ -44,6 +44,7 @@ def render_policies(allowed_regions: list[str]) -> dict[str, dict[str, Any]]:
         doc = policy_document(
             entry["file"],
             exempt_role_arn=exempt,
+            configure_role_arns=[f"arn:aws:iam::*:role/{role}" for role in cat["configureRoles"]],
             log_archive_bucket_pattern=cat["logArchiveBucketPattern"],
             allowed_regions=list(allowed_regions),
             protected_role_arns=[f"arn:aws:iam::*:role/{role}" for role in cat["protectedRoles"]],

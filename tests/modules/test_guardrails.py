@@ -14,6 +14,7 @@ REGIONS = ["ap-northeast-1", "ap-northeast-3"]
 MYNUMBER = ["222222222222", "333333333333"]
 GOVERNANCE = "000000000000"
 EXEMPT = "arn:aws:iam::*:role/GCGovernanceRole"
+CONFIGURE = ["arn:aws:iam::*:role/GCGovernanceRole", "arn:aws:iam::*:role/GCBaseDeployRole"]
 INHERITED = "gcbase:guardrails:InheritedPolicy"
 ORG_POLICY = "aws:organizations/policy:Policy"
 ORG_ATTACH = "aws:organizations/policyAttachment:PolicyAttachment"
@@ -70,10 +71,15 @@ def test_each_scp_is_under_the_size_limit_even_as_written(pid):
 
 @pytest.mark.parametrize("pid", [e["id"] for e in catalogue()["policies"]])
 def test_every_statement_denies_and_exempts_only_the_governance_role(pid):
+    """Destroying is exempt for governance only; configuring also for the gcbase deploy role."""
     doc = _docs()[pid]
     for st in doc["Statement"]:
         assert st["Effect"] == "Deny"
-        assert st["Condition"]["ArnNotLike"] == {"aws:PrincipalArn": EXEMPT}
+        if st["Sid"].endswith("Configuration"):
+            assert st["Condition"]["ArnNotLike"] == {"aws:PrincipalArn": CONFIGURE}
+            assert not any(a.split(":")[1].startswith(("Delete", "Stop", "Disable", "Disassociate")) for a in st["Action"])
+        else:
+            assert st["Condition"]["ArnNotLike"] == {"aws:PrincipalArn": EXEMPT}
     assert "${" not in compact(doc)  # every placeholder filled
 
 
@@ -107,8 +113,10 @@ def test_log_archive_buckets_cannot_be_deleted_or_loosened():
     by_sid = {st["Sid"]: st for st in doc["Statement"]}
     bucket = by_sid["ProtectLogArchiveBuckets"]
     assert bucket["Resource"] == "arn:aws:s3:::*-log-archive-*"
-    assert {"s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
-            "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration"} <= set(bucket["Action"])
+    assert {"s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketObjectLockConfiguration"} <= set(bucket["Action"])
+    configuration = by_sid["ProtectLogArchiveBucketsConfiguration"]
+    assert {"s3:PutBucketPolicy", "s3:PutLifecycleConfiguration"} <= set(configuration["Action"])
+    assert configuration["Condition"]["ArnNotLike"] == {"aws:PrincipalArn": CONFIGURE}
     objects = by_sid["ProtectLogArchiveObjects"]
     assert objects["Resource"] == "arn:aws:s3:::*-log-archive-*/*"
     assert {"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"} <= set(objects["Action"])
