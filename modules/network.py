@@ -223,21 +223,11 @@ class TransitHub(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
             **asn,
         )
-        v = self._hub["vpn"]
-        psk = pulumi.Output.secret(a.vpn_preshared_key) if a.vpn_preshared_key is not None else None
-        tunnel: dict = {}
-        for t in ("tunnel1", "tunnel2"):
-            tunnel.update({
-                f"{t}_ike_versions": list(v["ikeVersions"]),
-                f"{t}_phase1_encryption_algorithms": list(v["phase1Encryption"]),
-                f"{t}_phase1_integrity_algorithms": list(v["phase1Integrity"]),
-                f"{t}_phase1_dh_group_numbers": [int(n) for n in v["phase1DhGroups"]],
-                f"{t}_phase2_encryption_algorithms": list(v["phase2Encryption"]),
-                f"{t}_phase2_integrity_algorithms": list(v["phase2Integrity"]),
-                f"{t}_phase2_dh_group_numbers": [int(n) for n in v["phase2DhGroups"]],
-            })
-            if psk is not None:
-                tunnel[f"{t}_preshared_key"] = psk
+        suite = {key: list(values) for key, values in self._hub["vpn"].items()}
+        tunnel = {f"{t}_{key}": values for t in ("tunnel1", "tunnel2") for key, values in suite.items()}
+        if a.vpn_preshared_key is not None:  # a secret: it stays an Output, masked in every plan
+            psk = pulumi.Output.secret(a.vpn_preshared_key)
+            tunnel.update(tunnel1_preshared_key=psk, tunnel2_preshared_key=psk)
         return aws.ec2.VpnConnection(
             f"{self._name}-vpn",
             customer_gateway_id=cgw.id,
@@ -246,7 +236,7 @@ class TransitHub(pulumi.ComponentResource):
             static_routes_only=False,  # BGP, like the Direct Connect path
             tags={**a.tags, "Name": f"{a.name_prefix}-vpn-backup"},
             opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=[
-                "tunnel1PresharedKey", "tunnel2PresharedKey"]),
+                "tunnel1_preshared_key", "tunnel2_preshared_key"]),
             **tunnel,
         )
 

@@ -172,6 +172,9 @@ def _computed(token: str, state: dict, rid: str, region: str, account: str, seed
         state.setdefault("ownerAccountId", account)
     elif token == "aws:iam/role:Role":
         state.setdefault("uniqueId", "AROA" + _hex(seed, 17).upper())
+    elif token == "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration":
+        state.setdefault("websiteDomain", f"s3-website-{region}.amazonaws.com")
+        state.setdefault("websiteEndpoint", f"{state.get('bucket', rid)}.s3-website-{region}.amazonaws.com")
     elif token.startswith("aws:s3/bucket"):
         state.setdefault("bucketDomainName", f"{state['bucket']}.s3.amazonaws.com")
         state.setdefault("bucketRegionalDomainName", f"{state['bucket']}.s3.{region}.amazonaws.com")
