@@ -84,7 +84,6 @@ class CaptureMonitor(pmocks.MockMonitor):
         super().__init__(_CaptureMocks(self))
         self._lock = threading.Lock()
         self.captured: dict[str, Resource] = {}
-        self.order: list[str] = []
         self.provider_inputs: dict[str, dict] = {}  # provider ref "urn::id" -> inputs
         self.stack_outputs: dict[str, Any] = {}
         self.invokes: list[str] = []
@@ -119,8 +118,6 @@ class CaptureMonitor(pmocks.MockMonitor):
             if request.type.startswith("pulumi:providers:"):
                 res.inputs = res.outputs = _provider_inputs(raw_inputs)
                 self.provider_inputs[f"{resp.urn}::{resp.id}"] = res.inputs
-            if resp.urn not in self.captured:
-                self.order.append(resp.urn)
             self.captured[resp.urn] = res
         return resp
 
@@ -170,7 +167,11 @@ def run(
             _sync_await(run_in_stack(program))
         finally:
             psettings.ROOT.set(None)
-        resources = [monitor.captured[u] for u in monitor.order]
+        # Registration order depends on thread scheduling: sort so equal programs give equal plans.
+        resources = sorted(monitor.captured.values(), key=lambda r: r.urn)
+        for res in resources:
+            res.dependencies = sorted(set(res.dependencies))
+            res.property_dependencies = {k: sorted(set(v)) for k, v in sorted(res.property_dependencies.items())}
         return Plan(project=project, stack=stack, source=source, resources=resources,
                     outputs=monitor.stack_outputs, meta={"invokes": sorted(set(monitor.invokes))})
 
