@@ -11,7 +11,7 @@ from typing import Any
 from gcbase.errors import GcbaseError
 
 
-def write_text(path: Path | str, text: str) -> Path:
+def write_bytes(path: Path | str, data: bytes) -> Path:
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
@@ -20,9 +20,9 @@ def write_text(path: Path | str, text: str) -> Path:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "wb") as fh:
             fd = None
-            fh.write(text)
+            fh.write(data)
         os.replace(tmp, path)
         tmp = None
     except OSError as err:
@@ -33,6 +33,10 @@ def write_text(path: Path | str, text: str) -> Path:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def write_text(path: Path | str, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
 
 
 def write_json(path: Path | str, data: Any) -> Path:
