@@ -1,0 +1,210 @@
+"""The CISO report: one self-contained HTML file (inline CSS and SVG, no script, no outside fetch).
+
+Its own Content-Security-Policy forbids every load but inline styles and data: images, so the
+file behaves the same on an office PC inside LGWAN as on a laptop online.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from gcbase.report.i18n import Texts
+from gcbase.report.model import SEVERITIES, Finding, Report
+from gcbase.report.topology import topology_svg
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+CSS_FILE = Path(__file__).with_name("report.css")
+STATUS_ORDER = ("pass", "waived", "fail")
+BAR_COLOURS = {"pass": "#2e7d32", "waived": "#ef6c00", "fail": "#c62828"}
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
+    """rows hold HTML already escaped by the caller."""
+    if not rows:
+        return f'<p class="note">{_e(empty)}</p>'
+    th = "".join(f"<th>{_e(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _badge(status: str, t: Texts) -> str:
+    return f'<span class="badge {_e(status)}">{_e(t("status." + status))}</span>'
+
+
+def _sev(severity: str, t: Texts) -> str:
+    key = f"severity.{severity}" if severity in SEVERITIES else "severity.info"
+    return f'<span class="sev {_e(severity)}">{_e(t(key))}</span>'
+
+
+def _chart(report: Report, t: Texts) -> str:
+    """Horizontal stacked bars: pass / waived / fail results per requirement category."""
+    counts = report.category_counts()
+    cats = list(counts)
+    widest = max((sum(c.values()) for c in counts.values()), default=0) or 1
+    row_h, label_w, bar_w = 26, 360, 460
+    parts = []
+    for i, cat in enumerate(cats):
+        y = 10 + i * row_h
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{_e(_category(cat, t))}</text>')
+        x = label_w
+        for status in STATUS_ORDER:
+            n = counts[cat][status]
+            if not n:
+                continue
+            w = max(round(bar_w * n / widest), 2)
+            parts.append(f'<rect class="bar-{status}" x="{x}" y="{y}" width="{w}" height="18" fill="{BAR_COLOURS[status]}">'
+                         f'<title>{_e(t("status." + status))}: {n}</title></rect>')
+            x += w
+        total = " / ".join(f'{t("status." + s)} {counts[cat][s]}' for s in STATUS_ORDER)
+        parts.append(f'<text x="{x + 6}" y="{y + 14}" font-size="11" fill="#455a64">{_e(total)}</text>')
+    height = 20 + len(cats) * row_h
+    return (f'<svg viewBox="0 0 1000 {height}" width="100%" role="img" aria-label="{_e(t("chart.title"))}" '
+            f'font-family="sans-serif"><title>{_e(t("chart.title"))}</title>{"".join(parts)}</svg>')
+
+
+def _category(cat: str, t: Texts) -> str:
+    try:
+        return t(f"category.{cat}")
+    except KeyError:
+        return cat
+
+
+def _summary(report: Report, t: Texts) -> str:
+    verdicts = report.requirement_verdict_counts()
+    results = report.category_counts()
+    rows = []
+    for cat in sorted(set(verdicts) | set(results)):
+        v, r = verdicts.get(cat), results.get(cat)
+        rows.append([_e(_category(cat, t))]
+                    + [str((v or {}).get(s, 0)) for s in ("pass", "fail", "waived", "unverified")]
+                    + [str((r or {}).get(s, 0)) for s in STATUS_ORDER])
+    head = [t("col.category")] + [f'{t("col.requirement")}: {t("status." + s)}' for s in ("pass", "fail", "waived", "unverified")] \
+        + [f'{t("col.check")}: {t("status." + s)}' for s in STATUS_ORDER]
+    return _chart(report, t) + _table(head, rows, t("report.no_findings"))
+
+
+def _location(f: Finding) -> str:
+    if f.location is None:
+        return ""
+    where = f"{f.location.file}:{f.location.line}" if f.location.line else f.location.file
+    return f"<code>{_e(where)}</code>" + (f"<br><code>{_e(f.location.key)}</code>" if f.location.key else "")
+
+
+def _remediation(f: Finding, t: Texts) -> str:
+    text = t.pick({k: v for k, v in f.remediation.items() if k in ("ja", "en")})
+    snippet = f.remediation.get("pulumi") or f.remediation.get("snippet") or ""
+    out = _e(text)
+    if snippet:
+        out += f"<details><summary>Pulumi</summary><pre>{_e(snippet)}</pre></details>"
+    return out
+
+
+def _waiver_text(f: Finding, t: Texts) -> str:
+    w = f.waiver
+    if w is None:
+        return ""
+    text = _e(t("waiver.ref", approver=w.approver, expires=w.expires.isoformat(), reason=w.reason))
+    return f'<span class="warn">{_e(t("waiver.expired"))}</span><br>{text}' if f.expired_waiver else text
+
+
+def _findings(report: Report, t: Texts, requirement_titles: dict[str, str]) -> str:
+    rows = []
+    for f in report.failures() + report.waived():
+        reqs = "<br>".join(f"<b>{_e(r)}</b> {_e(requirement_titles.get(r, ''))}" for r in f.requirements)
+        rows.append([_badge(f.status, t), _sev(f.severity, t),
+                     f"<code>{_e(f.check_id)}</code><br>{_e(t.pick(f.title))}", reqs,
+                     f"{_e(f.stack)}<br><code>{_e(f.resource)}</code>", _location(f),
+                     _e(f.message) + ("<br>" if f.message else "") + _remediation(f, t), _waiver_text(f, t)])
+    head = [t("col.result"), t("col.severity"), t("col.check"), t("col.requirement"), t("col.resource"),
+            t("col.location"), t("col.remediation"), t("col.waiver")]
+    return _table(head, rows, t("report.no_findings"))
+
+
+def _requirements(report: Report, t: Texts) -> str:
+    by_req = report.by_requirement()
+    rows = []
+    for r in report.requirements:
+        found = by_req.get(r.id, [])
+        verdict = report.verdict(r.id, found)
+        evidence = ", ".join(f'{t("status." + s)} {sum(1 for f in found if f.status == s)}'
+                             for s in STATUS_ORDER if any(f.status == s for f in found))
+        checks = sorted({f.check_id for f in found})
+        rows.append([f"<b>{_e(r.id)}</b>", _e(_category(r.category, t)), _e(t.pick(r.title)), _badge(verdict, t),
+                     _e(evidence) + (f'<br><code>{_e(", ".join(checks))}</code>' if checks else "")])
+    head = [t("col.requirement_id"), t("col.category"), t("col.requirement"), t("col.result"), t("col.evidence")]
+    return _table(head, rows, t("report.no_findings"))
+
+
+def _boundaries(report: Report, t: Texts) -> str:
+    if report.boundaries is None:
+        return f'<p class="note">{_e(t("boundaries.none"))}</p>'
+    rows = [[_e(b.party), f"<code>{_e(b.action)}</code>", f"<code>{_e(b.target)}</code>",
+             _e(t("boundaries." + b.expected)), _e(t("boundaries." + b.actual)),
+             _badge("pass" if b.ok else "fail", t) + "<br>" + _e(t.pick(b.reason))] for b in report.boundaries]
+    head = [t("col.party"), t("col.action"), t("col.target"), t("col.expected"), t("col.actual"), t("col.result")]
+    return _table(head, rows, t("report.no_findings"))
+
+
+def _waivers(report: Report, t: Texts) -> str:
+    rows = [[f"<code>{_e(s.waiver.check_id)}</code>", f"<code>{_e(s.waiver.resource)}</code>", _e(s.waiver.reason),
+             _e(s.waiver.approver), _e(s.waiver.expires.isoformat()),
+             (f'<span class="warn">{_e(t("waiver." + s.state))}</span>' if s.state != "active" else _e(t("waiver.active"))),
+             f"<code>{_e(s.waiver.file)}{':' + str(s.waiver.line) if s.waiver.line else ''}</code>"]
+            for s in report.waivers]
+    head = [t("col.check"), t("col.pattern"), t("col.reason"), t("col.approver"), t("col.expires"), t("col.state"), t("col.file")]
+    return _table(head, rows, t("waiver.none"))
+
+
+def _coverage(report: Report, t: Texts) -> str:
+    checks = _table([t("col.check"), t("col.reason")],
+                    [[f"<code>{_e(c)}</code>", _e(why)] for c, why in report.checks_not_run], t("coverage.none"))
+    types = _table([t("col.type")], [[f"<code>{_e(x)}</code>"] for x in report.types_not_checked], t("coverage.none"))
+    return (f'<p class="note">{_e(t("coverage.intro"))}</p><h3>{_e(t("coverage.checks_not_run"))}</h3>{checks}'
+            f'<h3>{_e(t("coverage.types_not_checked"))}</h3>{types}')
+
+
+def _topologies(report: Report, t: Texts) -> str:
+    return "".join(f'<div class="topology" id="topology-{_e(s.stack)}">{topology_svg(s.plan, t)}</div>'
+                   for s in report.stacks if s.plan is not None) or f'<p class="note">{_e(t("report.no_findings"))}</p>'
+
+
+def _verdict(report: Report, t: Texts) -> str:
+    threshold = t(f"severity.{report.fail_on}")
+    gate = report.gate_failures()
+    cls, text = ("pass", t("verdict.pass", threshold=threshold)) if report.passed \
+        else ("fail", t("verdict.fail", threshold=threshold, count=len(gate) + len(report.boundary_violations())))
+    extra = f'<p class="warn">{_e(t("verdict.expired", count=len(report.expired_waivers())))}</p>' \
+        if report.expired_waivers() else ""
+    return f'<div class="verdict {cls}" id="verdict" data-result="{cls}">{_e(text)}</div>{extra}'
+
+
+def render(report: Report, lang: str = "ja") -> str:
+    t = Texts(lang)
+    titles = {r.id: t.pick(r.title) for r in report.requirements}
+    names = sorted({s.meta.get("municipalityName") or s.stack for s in report.stacks})
+    sections = [
+        ("summary", t("nav.summary"), _verdict(report, t) + _summary(report, t)),
+        ("findings", t("nav.findings"), _findings(report, t, titles)),
+        ("requirements", t("nav.requirements"), _requirements(report, t)),
+        ("boundaries", t("nav.boundaries"), _boundaries(report, t)),
+        ("topology", t("nav.topology"), _topologies(report, t)),
+        ("waivers", t("nav.waivers"), _waivers(report, t)),
+        ("coverage", t("nav.coverage"), _coverage(report, t)),
+    ]
+    nav = "".join(f'<a href="#{sid}">{_e(title)}</a>' for sid, title, _ in sections)
+    body = "".join(f'<section id="{sid}"><h2>{_e(title)}</h2>{html}</section>' for sid, title, html in sections)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{_e(t("report.title"))}</title><style>{CSS_FILE.read_text(encoding="utf-8")}</style></head><body>'
+        f'<header><h1>{_e(t("report.title"))}</h1>'
+        f'<p>{_e(t("report.subtitle", municipalities="、".join(names) if lang == "ja" else ", ".join(names), stacks=len(report.stacks)))}</p>'
+        f'<p>{_e(t("report.generated", when=report.generated_at, version=report.version))}</p>'
+        f'<p>{_e(t("report.offline_note"))}</p></header><nav>{nav}</nav><main>{body}</main></body></html>\n'
+    )

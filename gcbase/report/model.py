@@ -1,0 +1,188 @@
+"""What every report writer reads: findings per check x resource, requirements, waivers, gaps.
+
+Built from `gcbase check` results (gcbase.report.collect) or directly in tests. Writers never
+look at anything else, so the HTML, Markdown, SARIF, JUnit, JSON and xlsx outputs always agree.
+No value of a resource's inputs is kept here except names, types and tags: secrets cannot leak.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from gcbase.model import Plan
+
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+FAIL_ON: tuple[str, ...] = ("critical", "high", "medium", "low")
+STATUSES: tuple[str, ...] = ("pass", "fail", "waived")
+# 判定 of a requirement: 適合 / 不適合 / 例外承認 / 未確認
+VERDICTS: tuple[str, ...] = ("pass", "fail", "waived", "unverified")
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical ... 4 for info; unknown severities rank as info."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES) - 1
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding points in the stack config: file, key path (gcbase:network.lines), line."""
+
+    file: str
+    key: str = ""
+    line: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class WaiverRef:
+    id: str
+    check_id: str
+    resource: str  # fnmatch pattern over resource addresses / names
+    reason: str
+    approver: str
+    expires: date
+    file: str
+    line: Optional[int] = None
+    stacks: tuple[str, ...] = ()  # empty: every stack (a shared waiver)
+
+    def expired_on(self, today: date) -> bool:
+        return self.expires < today
+
+
+@dataclass
+class Finding:
+    """One check on one resource of one stack."""
+
+    check_id: str
+    stack: str
+    resource: str  # Terraform-style address or logical name, what waivers match
+    resource_type: str
+    status: str  # pass | fail | waived (a fail under an expired waiver stays fail, with the waiver attached)
+    severity: str
+    title: dict[str, str]  # {ja, en}
+    remediation: dict[str, str] = field(default_factory=dict)
+    requirements: tuple[str, ...] = ()
+    message: str = ""
+    urn: str = ""
+    location: Optional[Location] = None
+    waiver: Optional[WaiverRef] = None
+
+    @property
+    def expired_waiver(self) -> bool:
+        return self.status == "fail" and self.waiver is not None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    category: str  # A-F (非機能要件の標準) or G (guidelines: 三層の対策, regions, guardrails)
+    title: dict[str, str]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class WaiverState:
+    waiver: WaiverRef
+    state: str  # active | expired | unused
+    matched: int = 0
+
+
+@dataclass(frozen=True)
+class BoundaryRow:
+    """One line of the responsibility matrix: may this party do this, as expected?"""
+
+    party: str
+    action: str
+    target: str
+    expected: str  # allow | deny
+    actual: str  # allow | deny
+    reason: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual
+
+
+@dataclass
+class StackReport:
+    stack: str
+    config_file: Optional[str]
+    plan: Optional[Plan] = None
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    stacks: list[StackReport]
+    findings: list[Finding]
+    requirements: list[Requirement]
+    fail_on: str = "high"
+    generated_at: str = ""
+    version: str = ""
+    checks_not_run: list[tuple[str, str]] = field(default_factory=list)  # (check id, why)
+    types_not_checked: list[str] = field(default_factory=list)
+    waivers: list[WaiverState] = field(default_factory=list)
+    boundaries: Optional[list[BoundaryRow]] = None  # None: not evaluated in this run
+
+    # -- derived -----------------------------------------------------------------------------
+    def failures(self) -> list[Finding]:
+        return sorted((f for f in self.findings if f.status == "fail"),
+                      key=lambda f: (severity_rank(f.severity), f.check_id, f.stack, f.resource))
+
+    def gate_failures(self) -> list[Finding]:
+        """Failures at or above --fail-on; a fail under an expired waiver counts whatever its severity."""
+        limit = FAIL_ON.index(self.fail_on)
+        return [f for f in self.failures() if severity_rank(f.severity) <= limit or f.expired_waiver]
+
+    def boundary_violations(self) -> list[BoundaryRow]:
+        return [row for row in self.boundaries or [] if not row.ok]
+
+    @property
+    def passed(self) -> bool:
+        return not self.gate_failures() and not self.boundary_violations()
+
+    def waived(self) -> list[Finding]:
+        return sorted((f for f in self.findings if f.status == "waived"),
+                      key=lambda f: (f.check_id, f.stack, f.resource))
+
+    def unused_waivers(self) -> list[WaiverState]:
+        return [w for w in self.waivers if w.state == "unused"]
+
+    def expired_waivers(self) -> list[WaiverState]:
+        return [w for w in self.waivers if w.state == "expired"]
+
+    def by_requirement(self) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {r.id: [] for r in self.requirements}
+        for f in self.findings:
+            for rid in f.requirements:
+                out.setdefault(rid, []).append(f)
+        return out
+
+    def verdict(self, requirement_id: str, findings: Optional[list[Finding]] = None) -> str:
+        """適合 pass / 不適合 fail / 例外承認 waived / 未確認 unverified (no check result at all)."""
+        found = self.by_requirement().get(requirement_id, []) if findings is None else findings
+        statuses = {f.status for f in found}
+        if not statuses:
+            return "unverified"
+        if "fail" in statuses:
+            return "fail"
+        return "waived" if "waived" in statuses else "pass"
+
+    def category_counts(self) -> dict[str, Counter]:
+        """Per category: how many check x resource results passed, failed, were waived."""
+        cats = {r.id: r.category for r in self.requirements}
+        counts: dict[str, Counter] = {c: Counter() for c in sorted({r.category for r in self.requirements})}
+        for f in self.findings:
+            for category in sorted({cats.get(rid, "?") for rid in f.requirements} or {"?"}):
+                counts.setdefault(category, Counter())[f.status] += 1
+        return counts
+
+    def requirement_verdict_counts(self) -> dict[str, Counter]:
+        """Per category: how many requirements are 適合 / 不適合 / 例外承認 / 未確認."""
+        by_req = self.by_requirement()
+        counts: dict[str, Counter] = {}
+        for r in self.requirements:
+            counts.setdefault(r.category, Counter())[self.verdict(r.id, by_req.get(r.id, []))] += 1
+        return counts

@@ -1,0 +1,176 @@
+"""The CISO report: self-contained, bilingual, honest about failures, waivers and gaps."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from gcbase.errors import GcbaseError
+from gcbase.report import html, write_reports
+from gcbase.report.model import Finding
+from report_fixtures import HOSTILE, PSK, REQUIREMENTS, STACK, TITLE_VIF, plan, report
+
+
+class Outline(HTMLParser):
+    """Tags and attributes as a browser would see them, plus row texts per table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.rows: list[tuple[str, str]] = []  # (section id, row text)
+        self._row: list[str] | None = None
+        self._section = ""
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "section":
+            self._section = dict(attrs).get("id", "")
+        if tag == "tr":
+            self._row = []
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self._row is not None:
+            self.rows.append((self._section, " ".join(self._row)))
+            self._row = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._row is not None and data.strip():
+            self._row.append(data.strip())
+
+
+def outline(text: str) -> Outline:
+    parser = Outline()
+    parser.feed(text)
+    return parser
+
+
+def row(doc: Outline, section: str, *needles: str) -> str:
+    found = [r for sid, r in doc.rows if sid == section and all(n in r for n in needles)]
+    assert len(found) == 1, (needles, found)
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def ja() -> str:
+    return html.render(report(), "ja")
+
+
+def test_self_contained_under_a_strict_content_security_policy(ja):
+    doc = outline(ja)
+    metas = [a for t, a in doc.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert [m["content"] for m in metas] == ["default-src 'none'; style-src 'unsafe-inline'; img-src data:"]
+    assert not [t for t, _ in doc.tags if t in ("script", "link", "iframe", "object", "embed", "img", "image", "use")]
+    refs = [a.get(k) for _, a in doc.tags for k in ("src", "href", "xlink:href", "action") if a.get(k)]
+    assert refs and all(r.startswith("#") for r in refs), refs
+    assert not re.search(r"https?://|url\(|@import|@font-face", ja)
+
+
+def test_japanese_by_default_with_every_section(ja):
+    doc = outline(ja)
+    assert ("html", {"lang": "ja"}) in doc.tags
+    ids = [a["id"] for t, a in doc.tags if t == "section"]
+    assert ids == ["summary", "findings", "requirements", "boundaries", "topology", "waivers", "coverage"]
+    for label in ("ガバメントクラウド セキュリティ基準 点検報告書", "指摘事項", "責任分界マトリクス", "構成図",
+                  "点検していない項目", "世田谷区"):
+        assert label in ja, label
+    assert sum(1 for t, a in doc.tags if t == "svg") == 2  # the chart and one topology
+
+
+def test_findings_show_requirement_resource_severity_remediation_and_waiver(ja):
+    doc = outline(ja)
+    region = row(doc, "findings", "GCJP_AWS_1", "aws_organizations_policy.region_allowlist")
+    assert "不適合" in region and "緊急" in region and "GL.RG.1 国内リージョンの限定" in region and STACK in region
+    igw = row(doc, "findings", "GCJP_AWS_20")
+    assert "期限切れ（不適合として扱う）" in igw and "CISO 山田 が承認（2020-03-31 まで）" in igw
+    assert "インターネットゲートウェイを削除する" in igw and "# no aws.ec2.InternetGateway in a mynumber VPC" in igw
+    assert "stacks/Pulumi.131121-prod.yaml:27" in igw and "gcbase:systems[0]" in igw  # juki is the first system
+    waived = row(doc, "findings", "GCJP_AWS_12", "aws_flow_log.t_senkyo_flowlog")
+    assert "例外承認" in waived and "2099-03-31" in waived
+    # passes are counted, not listed as findings
+    assert not [r for _, r in doc.rows if "aws_dx_transit_virtual_interface" in r]
+    # worst first
+    order = [r.split()[1] for sid, r in doc.rows if sid == "findings" and r.startswith(("不適合", "例外承認"))]
+    assert order == ["緊急", "中", "低", "中"]
+
+
+def test_hostile_text_is_escaped_and_secrets_never_appear(ja):
+    assert HOSTILE in "".join(outline(ja).text)  # shown as text...
+    assert "<script>" not in ja  # ...never as markup
+    vpn = next(r for r in plan().resources if r.type == "aws:ec2/vpnConnection:VpnConnection")
+    assert vpn.inputs["tunnel1PresharedKey"] == "[secret]"  # the fixture really planted a secret
+    en = html.render(report(), "en")
+    for text in (ja, en):
+        assert PSK not in text and "PresharedKey" not in text and "[secret]" not in text
+
+
+def test_requirement_verdicts(ja):
+    doc = outline(ja)
+    assert "適合" in row(doc, "requirements", "A.3.2.1", "バックアップの外部保管")
+    assert "例外承認" in row(doc, "requirements", "E.7.1.1", "ログの取得と保管")
+    assert "未確認" in row(doc, "requirements", "E.5.1.1", "通信の暗号化")
+    assert "不適合" in row(doc, "requirements", "GL.3T.1", "三層の対策")
+
+
+def test_summary_counts_per_category(ja):
+    doc = outline(ja)
+    # category, requirements pass/fail/waived/unverified, results pass/waived/fail
+    assert row(doc, "summary", "A 可用性").split()[-7:] == ["1", "0", "0", "0", "2", "0", "0"]
+    assert row(doc, "summary", "E セキュリティ").split()[-7:] == ["0", "0", "1", "1", "1", "1", "0"]
+    assert row(doc, "summary", "G ガイドライン").split()[-7:] == ["0", "2", "0", "0", "0", "0", "3"]
+    bars = [a for t, a in doc.tags if t == "rect" and a.get("class", "").startswith("bar-")]
+    assert sorted(a["class"] for a in bars) == ["bar-fail", "bar-pass", "bar-pass", "bar-waived"]
+
+
+def test_verdict_counts_gate_failures_expired_waivers_and_boundary_violations(ja):
+    assert 'data-result="fail"' in ja
+    assert "不合格: 基準「高」以上の不適合が 3 件あります" in ja  # critical + expired waiver + boundary
+    assert "期限切れの例外承認が 1 件あり" in ja
+    rep = report(fail_on="low")
+    rep.boundaries = []
+    rep.waivers = []
+    rep.findings = [f for f in rep.findings if f.status != "fail"]
+    clean = html.render(rep, "en")
+    assert 'data-result="pass"' in clean and "Pass: no failure at or above Low" in clean
+
+
+def test_boundaries_not_run_is_said_not_hidden():
+    rep = report()
+    rep.boundaries = None
+    out = html.render(rep, "en")
+    assert "The responsibility boundaries were not evaluated in this run." in out
+
+
+def test_coverage_lists_checks_not_run_and_types_not_checked(ja):
+    doc = outline(ja)
+    assert "S3 event notifications" in row(doc, "coverage", "CKV2_AWS_62")
+    assert row(doc, "coverage", "gcbase:guardrails:InheritedPolicy")
+
+
+def test_english(tmp_path):
+    written = write_reports(report(), tmp_path / "out", ["html"], "en")
+    assert [p.name for p in written] == ["report.html"]
+    text = written[0].read_text(encoding="utf-8")
+    assert '<html lang="en">' in text
+    for label in ("Government Cloud security baseline report", "Findings", "Responsibility matrix",
+                  "Fail: 3 failure(s) at or above High", "Expired (counts as a failure)", "Remote backup copy",
+                  "Three-tier separation", "My Number tier", "Not verified"):
+        assert label in text, label
+    for label in ("指摘事項", "不適合", "マイナンバー利用事務系", "バックアップの外部保管"):
+        assert label not in text, label
+
+
+def test_unknown_language_is_one_clear_error():
+    with pytest.raises(GcbaseError) as err:
+        html.render(report(), "fr")
+    assert str(err.value) == "--lang: 'fr' is not a report language; allowed: ja, en"
+
+
+def test_category_without_texts_is_shown_by_its_letter():
+    rep = report(findings=[Finding("X_1", STACK, "r", "t", "fail", "high", TITLE_VIF, requirements=("Z.1",))])
+    rep.requirements = [*REQUIREMENTS]
+    out = html.render(rep, "en")
+    assert ">?<" in out  # a finding under an unknown requirement is still counted, under "?"
