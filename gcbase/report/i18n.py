@@ -49,6 +49,11 @@ class Texts:
             raise KeyError(f"report message {key!r} is not in {MESSAGES_FILE.name}") from None
         return text.format(**values) if values else text
 
+    def get(self, key: str, fallback: str) -> str:
+        """The text of key, or fallback when the key does not exist (a category letter we have no title for)."""
+        texts = self._all.get(key)
+        return texts[self.lang] if texts else fallback
+
     def pick(self, texts: Mapping[str, str] | str | None, fallback: str = "") -> str:
         """A {ja, en} mapping from the catalogue in this language (the other one if missing)."""
         if texts is None:

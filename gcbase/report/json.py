@@ -1,0 +1,60 @@
+"""The whole report as JSON for machines (schema "gcbase-report/1"): every finding, pass or not,
+requirement verdicts, waivers with their state, the boundary matrix and what was not checked.
+Texts are kept in both languages so one file serves every reader; `lang` changes nothing here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from gcbase.report.model import Finding, Location, Report, WaiverRef
+
+SCHEMA = "gcbase-report/1"
+
+
+def _location(loc: Optional[Location]) -> Optional[dict[str, Any]]:
+    return None if loc is None else {"file": loc.file, "key": loc.key, "line": loc.line}
+
+
+def _waiver(w: Optional[WaiverRef]) -> Optional[dict[str, Any]]:
+    if w is None:
+        return None
+    return {"id": w.id, "checkId": w.check_id, "resource": w.resource, "reason": w.reason, "approver": w.approver,
+            "expires": w.expires.isoformat(), "file": w.file, "line": w.line, "stacks": list(w.stacks)}
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "checkId": f.check_id, "stack": f.stack, "resource": f.resource, "resourceType": f.resource_type,
+        "urn": f.urn or None, "status": f.status, "severity": f.severity, "title": f.title,
+        "remediation": f.remediation, "requirements": list(f.requirements), "message": f.message,
+        "location": _location(f.location), "waiver": _waiver(f.waiver), "expiredWaiver": f.expired_waiver,
+    }
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    by_req = report.by_requirement()
+    return {
+        "schema": SCHEMA,
+        "version": report.version,
+        "generatedAt": report.generated_at,
+        "failOn": report.fail_on,
+        "passed": report.passed,
+        "gateFailures": len(report.gate_failures()),
+        "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta} for s in report.stacks],
+        "summary": {cat: dict(c) for cat, c in report.category_counts().items()},
+        "requirements": [{"id": r.id, "category": r.category, "title": r.title, "source": r.source,
+                          "verdict": report.verdict(r.id, by_req.get(r.id, [])),
+                          "checks": sorted({f.check_id for f in by_req.get(r.id, [])})} for r in report.requirements],
+        "findings": [_finding(f) for f in sorted(report.findings, key=lambda f: (f.stack, f.check_id, f.resource))],
+        "waivers": [{**_waiver(s.waiver), "state": s.state, "matched": s.matched} for s in report.waivers],
+        "boundaries": None if report.boundaries is None else [
+            {"party": b.party, "action": b.action, "target": b.target, "expected": b.expected,
+             "actual": b.actual, "ok": b.ok, "reason": b.reason} for b in report.boundaries],
+        "checksNotRun": [{"checkId": c, "reason": why} for c, why in report.checks_not_run],
+        "typesNotChecked": list(report.types_not_checked),
+    }
+
+
+def render(report: Report, lang: str = "ja") -> str:
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n"

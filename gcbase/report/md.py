@@ -1,0 +1,87 @@
+"""A short Markdown summary for a pull-request or merge-request comment (GitHub, GitLab).
+
+The verdict, the per-category table, the worst findings (at most MAX_ROWS) and waiver warnings;
+the HTML report has the rest. Cell text is escaped so a resource name cannot break the table
+or inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gcbase.report.i18n import Texts
+from gcbase.report.model import Finding, Report
+
+MAX_ROWS = 15
+MAX_CELL = 120
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
+
+
+def _cell(text: str) -> str:
+    text = " ".join(str(text).split())
+    if len(text) > MAX_CELL:
+        text = text[: MAX_CELL - 1] + "…"
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    """An inline code span: no backticks inside, pipes escaped (GFM tables split on them even there)."""
+    return "`" + str(text).replace("`", "'").replace("|", "\\|") + "`"
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _finding_row(f: Finding, t: Texts) -> str:
+    where = f"{f.location.file}:{f.location.line or 1}" if f.location else ""
+    status = t("status.expired_waiver") if f.expired_waiver else t("status." + f.status)
+    return _row([_cell(status), _cell(t(f"severity.{f.severity}") if f.severity else ""),
+                 f"{_code(f.check_id)} {_cell(t.pick(f.title))}", _cell(", ".join(f.requirements)),
+                 f"{_cell(f.stack)} {_code(f.resource)}", _code(where) if where else ""])
+
+
+def render(report: Report, lang: str = "ja") -> str:
+    t = Texts(lang)
+    threshold = t(f"severity.{report.fail_on}")
+    gate = len(report.gate_failures()) + len(report.boundary_violations())
+    verdict = t("verdict.pass", threshold=threshold) if report.passed else t("verdict.fail", threshold=threshold, count=gate)
+    icon = "✅" if report.passed else "❌"
+    out = [f"## {icon} {_cell(t('report.title'))}", "", f"**{_cell(verdict)}**", ""]
+    stacks = ", ".join(s.stack for s in report.stacks)
+    out += [_cell(t("report.subtitle", municipalities=stacks, stacks=len(report.stacks))), ""]
+
+    statuses = ("pass", "fail", "waived", "unverified")
+    out.append(_row([t("col.category")] + [t("status." + s) for s in statuses]))
+    out.append(_row(["---"] * (len(statuses) + 1)))
+    for cat, counts in sorted(report.requirement_verdict_counts().items()):
+        out.append(_row([_cell(t.get(f"category.{cat}", cat))] + [str(counts.get(s, 0)) for s in statuses]))
+    out.append("")
+
+    shown = report.failures() + report.waived()
+    if shown:
+        out += [f"### {t('nav.findings')}", ""]
+        out.append(_row([t("col.result"), t("col.severity"), t("col.check"), t("col.requirement_id"),
+                         t("col.resource"), t("col.location")]))
+        out.append(_row(["---"] * 6))
+        out += [_finding_row(f, t) for f in shown[:MAX_ROWS]]
+        if len(shown) > MAX_ROWS:
+            out.append(f"\n_{t('md.more', count=len(shown) - MAX_ROWS)}_")
+        out.append("")
+    violations = report.boundary_violations()
+    if violations:
+        out += [f"### {t('nav.boundaries')}", ""]
+        out += [f"- ❌ {_cell(v.party)} {_code(v.action)} {_cell(v.target)}: "
+                f"{t('col.expected')} {t('boundaries.' + v.expected)}, {t('col.actual')} {t('boundaries.' + v.actual)}"
+                for v in violations[:MAX_ROWS]]
+        out.append("")
+    warnings = [f"- ⚠️ {t('waiver.' + s.state)}: {_code(s.waiver.check_id)} {_code(s.waiver.resource)} "
+                f"({_code(f'{s.waiver.file}:{s.waiver.line or 1}')})" for s in report.waivers if s.state != "active"]
+    if warnings:
+        out += [f"### {t('nav.waivers')}", "", *warnings, ""]
+    if report.checks_not_run or report.types_not_checked:
+        out.append(f"{t('nav.coverage')}: {t('coverage.checks_not_run')} {len(report.checks_not_run)}, "
+                   f"{t('coverage.types_not_checked')} {len(report.types_not_checked)}")
+        out.append("")
+    out.append(t("md.details"))
+    return "\n".join(out) + "\n"

