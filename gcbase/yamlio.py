@@ -49,6 +49,8 @@ def parse_yaml(text: str, file: str) -> Any:
         raise GcbaseError.one(file, "", f"malformed YAML: {_mark(err)}{problem}") from None
     except RecursionError:
         raise GcbaseError.one(file, "", "malformed YAML: nesting too deep") from None
+    except ValueError as err:  # a scalar YAML resolves but cannot build, such as the date 2026-02-30
+        raise GcbaseError.one(file, "", f"malformed YAML: {err}") from None
 
 
 def read_text(path: Path | str, what: str = "file") -> str:
