@@ -101,7 +101,7 @@ def _waiver_text(f: Finding, t: Texts) -> str:
     w = f.waiver
     if w is None:
         return ""
-    text = _e(t("waiver.ref", approver=w.approver, expires=w.expires.isoformat(), reason=w.reason))
+    text = _e(t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason))
     return f'<span class="warn">{_e(t("waiver.expired"))}</span><br>{text}' if f.expired_waiver else text
 
 
@@ -144,8 +144,8 @@ def _boundaries(report: Report, t: Texts) -> str:
 
 
 def _waivers(report: Report, t: Texts) -> str:
-    rows = [[f"<code>{_e(s.waiver.check_id)}</code>", f"<code>{_e(s.waiver.resource)}</code>", _e(s.waiver.reason),
-             _e(s.waiver.approver), _e(s.waiver.expires.isoformat()),
+    rows = [[f"<code>{_e(s.waiver.check)}</code>", f"<code>{_e(s.waiver.resource)}</code>", _e(s.waiver.reason),
+             _e(s.waiver.approver), _e(s.waiver.expires),
              (f'<span class="warn">{_e(t("waiver." + s.state))}</span>' if s.state != "active" else _e(t("waiver.active"))),
              f"<code>{_e(s.waiver.file)}{':' + str(s.waiver.line) if s.waiver.line else ''}</code>"]
             for s in report.waivers]

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from gcbase.report.model import Finding, Location, Report, WaiverRef
+from gcbase.report.model import Finding, Location, Report
+from gcbase.waivers import Waiver
 
 SCHEMA = "gcbase-report/1"
 
@@ -16,11 +17,11 @@ def _location(loc: Optional[Location]) -> Optional[dict[str, Any]]:
     return None if loc is None else {"file": loc.file, "key": loc.key, "line": loc.line}
 
 
-def _waiver(w: Optional[WaiverRef]) -> Optional[dict[str, Any]]:
+def _waiver(w: Optional[Waiver]) -> Optional[dict[str, Any]]:
     if w is None:
         return None
-    return {"id": w.id, "checkId": w.check_id, "resource": w.resource, "reason": w.reason, "approver": w.approver,
-            "expires": w.expires.isoformat(), "file": w.file, "line": w.line, "stacks": list(w.stacks)}
+    return {"id": w.id, "checkId": w.check, "resource": w.resource, "reason": w.reason, "approver": w.approver,
+            "expires": w.expires, "file": w.file, "line": w.line, "stacks": list(w.stacks)}
 
 
 def _finding(f: Finding) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def _case(suite: ET.Element, f: Finding, t: Texts, titles: dict[str, str]) -> No
     if f.status == "waived" and f.waiver is not None:
         w = f.waiver
         ET.SubElement(case, "skipped", {"message": t("status.waived") + ": " + t(
-            "waiver.ref", approver=w.approver, expires=w.expires.isoformat(), reason=w.reason)})
+            "waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason)})
         return
     if f.status != "fail":
         return

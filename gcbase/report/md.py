@@ -75,7 +75,7 @@ def render(report: Report, lang: str = "ja") -> str:
                 f"{t('col.expected')} {t('boundaries.' + v.expected)}, {t('col.actual')} {t('boundaries.' + v.actual)}"
                 for v in violations[:MAX_ROWS]]
         out.append("")
-    warnings = [f"- ⚠️ {t('waiver.' + s.state)}: {_code(s.waiver.check_id)} {_code(s.waiver.resource)} "
+    warnings = [f"- ⚠️ {t('waiver.' + s.state)}: {_code(s.waiver.check)} {_code(s.waiver.resource)} "
                 f"({_code(f'{s.waiver.file}:{s.waiver.line or 1}')})" for s in report.waivers if s.state != "active"]
     if warnings:
         out += [f"### {t('nav.waivers')}", "", *warnings, ""]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Optional
 
 from gcbase.model import Plan
+from gcbase.waivers import Waiver, WaiverUse
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 FAIL_ON: tuple[str, ...] = ("critical", "high", "medium", "low")
@@ -35,22 +35,6 @@ class Location:
     line: Optional[int] = None
 
 
-@dataclass(frozen=True)
-class WaiverRef:
-    id: str
-    check_id: str
-    resource: str  # fnmatch pattern over resource addresses / names
-    reason: str
-    approver: str
-    expires: date
-    file: str
-    line: Optional[int] = None
-    stacks: tuple[str, ...] = ()  # empty: every stack (a shared waiver)
-
-    def expired_on(self, today: date) -> bool:
-        return self.expires < today
-
-
 @dataclass
 class Finding:
     """One check on one resource of one stack."""
@@ -67,7 +51,7 @@ class Finding:
     message: str = ""
     urn: str = ""
     location: Optional[Location] = None
-    waiver: Optional[WaiverRef] = None
+    waiver: Optional[Waiver] = None
 
     @property
     def expired_waiver(self) -> bool:
@@ -80,13 +64,6 @@ class Requirement:
     category: str  # A-F (非機能要件の標準) or G (guidelines: 三層の対策, regions, guardrails)
     title: dict[str, str]
     source: str = ""
-
-
-@dataclass(frozen=True)
-class WaiverState:
-    waiver: WaiverRef
-    state: str  # active | expired | unused
-    matched: int = 0
 
 
 @dataclass(frozen=True)
@@ -123,7 +100,7 @@ class Report:
     version: str = ""
     checks_not_run: list[tuple[str, str]] = field(default_factory=list)  # (check id, why)
     types_not_checked: list[str] = field(default_factory=list)
-    waivers: list[WaiverState] = field(default_factory=list)
+    waivers: list[WaiverUse] = field(default_factory=list)
     boundaries: Optional[list[BoundaryRow]] = None  # None: not evaluated in this run
 
     # -- derived -----------------------------------------------------------------------------
@@ -147,10 +124,10 @@ class Report:
         return sorted((f for f in self.findings if f.status == "waived"),
                       key=lambda f: (f.check_id, f.stack, f.resource))
 
-    def unused_waivers(self) -> list[WaiverState]:
+    def unused_waivers(self) -> list[WaiverUse]:
         return [w for w in self.waivers if w.state == "unused"]
 
-    def expired_waivers(self) -> list[WaiverState]:
+    def expired_waivers(self) -> list[WaiverUse]:
         return [w for w in self.waivers if w.state == "expired"]
 
     def by_requirement(self) -> dict[str, list[Finding]]:

@@ -76,7 +76,7 @@ def _result(f: Finding, rule_index: int, t: Texts) -> dict:
     }
     if f.waiver is not None:
         w = f.waiver
-        justification = t("waiver.ref", approver=w.approver, expires=w.expires.isoformat(), reason=w.reason)
+        justification = t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason)
         # an expired waiver no longer suppresses: it is reported as rejected and the result stays a failure
         result["suppressions"] = [{"kind": "external", "status": "rejected" if f.expired_waiver else "accepted",
                                    "justification": justification,
@@ -98,7 +98,7 @@ def to_sarif(report: Report, lang: str = "ja") -> dict:
         res = _result(f, index[f.check_id], t)
         res["locations"] = [_location(f, report)]
         results.append(res)
-    notes = [{"level": "warning", "message": {"text": t("waiver.unused") + f": {s.waiver.check_id} {s.waiver.resource}"},
+    notes = [{"level": "warning", "message": {"text": t("waiver.unused") + f": {s.waiver.check} {s.waiver.resource}"},
               "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(s.waiver.file)},
                                                   "region": {"startLine": s.waiver.line or 1}}}]}
              for s in report.unused_waivers()]

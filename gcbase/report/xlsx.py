@@ -57,8 +57,8 @@ def _waivers(found: list[Finding], t: Texts) -> str:
             continue
         w = f.waiver
         prefix = t("waiver.expired") + ": " if f.expired_waiver else ""
-        lines.append(f"{prefix}{w.check_id} {f.resource}: "
-                     + t("waiver.ref", approver=w.approver, expires=w.expires.isoformat(), reason=w.reason))
+        lines.append(f"{prefix}{w.check} {f.resource}: "
+                     + t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason))
     return "\n".join(dict.fromkeys(lines))
 
 

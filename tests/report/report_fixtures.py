@@ -4,7 +4,6 @@ findings in every state, an expired and an unused waiver, a boundary row of each
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,8 +11,8 @@ import pulumi
 
 from conftest import ROOT, synth, test_provider
 from gcbase.report.locations import Locator
-from gcbase.report.model import (BoundaryRow, Finding, Report, Requirement, StackReport, WaiverRef,
-                                 WaiverState)
+from gcbase.report.model import BoundaryRow, Finding, Report, Requirement, StackReport
+from gcbase.waivers import Waiver, WaiverUse
 
 STACK = "131121-prod"
 CONFIG = "stacks/Pulumi.131121-prod.yaml"
@@ -66,15 +65,14 @@ REMEDIATION_IGW = {"ja": "インターネットゲートウェイを削除する
                    "pulumi": "# no aws.ec2.InternetGateway in a mynumber VPC"}
 
 
-def waiver(check_id: str, resource: str, expires: date, line: int) -> WaiverRef:
-    return WaiverRef(id=f"{check_id}:{resource}", check_id=check_id, resource=resource,
-                     reason="移行期間中の暫定措置 (temporary during migration)", approver="CISO 山田",
-                     expires=expires, file="baselines/waivers.yaml", line=line)
+def waiver(check_id: str, resource: str, expires: str, line: int) -> Waiver:
+    return Waiver(check=check_id, resource=resource, reason="移行期間中の暫定措置 (temporary during migration)",
+                  approver="CISO 山田", expires=expires, file="baselines/waivers.yaml", line=line)
 
 
-ACTIVE = waiver("GCJP_AWS_12", "aws_flow_log.t_senkyo*", date(2099, 3, 31), 4)
-EXPIRED = waiver("GCJP_AWS_20", "aws_internet_gateway.t_juki*", date(2020, 3, 31), 11)
-UNUSED = waiver("CKV_AWS_999", "*", date(2099, 3, 31), 18)
+ACTIVE = waiver("GCJP_AWS_12", "aws_flow_log.t_senkyo*", "2099-03-31", 4)
+EXPIRED = waiver("GCJP_AWS_20", "aws_internet_gateway.t_juki*", "2020-03-31", 11)
+UNUSED = waiver("CKV_AWS_999", "*", "2099-03-31", 18)
 
 
 def report(fail_on: str = "high", findings: list[Finding] | None = None) -> Report:
@@ -111,7 +109,7 @@ def report(fail_on: str = "high", findings: list[Finding] | None = None) -> Repo
         version="0.1.0",
         checks_not_run=[("CKV2_AWS_62", "S3 event notifications: not applicable to gcbase buckets")],
         types_not_checked=["gcbase:guardrails:InheritedPolicy"],
-        waivers=[WaiverState(ACTIVE, "active", 1), WaiverState(EXPIRED, "expired", 1), WaiverState(UNUSED, "unused", 0)],
+        waivers=[WaiverUse(ACTIVE, 1), WaiverUse(EXPIRED, 1, expired=True), WaiverUse(UNUSED, 0)],
         boundaries=[
             BoundaryRow("ASP vendor-a", "s3:GetObject", "juki data", "allow", "allow", {"ja": "自システム", "en": "own system"}),
             BoundaryRow("ASP vendor-b", "kms:Decrypt", "juki key", "deny", "allow", {"ja": "他事業者", "en": "other ASP"}),

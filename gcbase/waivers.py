@@ -1,0 +1,219 @@
+"""Waivers (例外承認): accepted exceptions to a check, each approved by someone until a date.
+
+A waiver file is a YAML list; each entry:
+
+    - check: CKV_AWS_144                     # the check id (Checkov's or gcbase's)
+      resource: "aws_s3_bucket.*access_logs*" # fnmatch pattern over resource addresses (* and ?)
+      reason: "..."                          # why the failure is acceptable (20 characters or more)
+      approver: "CISO 山田太郎"                # who approved it
+      expires: 2026-03-31                    # last day it applies (YYYY-MM-DD)
+      stacks: ["131121-prod"]                # optional: only these stacks (default: every stack)
+
+Shared waivers live in baselines/waivers.yaml, a stack's own in stacks/waivers/<stack>.yaml;
+`gcbase check --waivers FILE` adds more. Files are validated like stack configs: every problem
+is one line naming the file, the entry and what is allowed.
+
+Applied to a plan's findings: a failure matching a current waiver becomes SKIPPED (waived) and
+carries it; a failure matching an expired waiver stays FAILED, carries it, and fails the gate
+whatever its severity; a waiver that matches nothing is reported as unused (a warning).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import yaml
+
+from gcbase.baselines import BASELINES, ROOT
+from gcbase.errors import GcbaseError, Problem
+from gcbase.yamlio import parse_yaml, read_text
+
+SHARED_FILE = BASELINES / "waivers.yaml"
+STACK_DIR = ROOT / "stacks" / "waivers"
+CHECK_ID = re.compile(r"^(CKV2?_AWS_[0-9]+|GCJP2?_AWS_[1-9][0-9]*)$")
+MIN_REASON = 20  # characters: a reason has to say something
+REQUIRED = ("check", "resource", "reason", "approver", "expires")
+ALLOWED = (*REQUIRED, "stacks")
+FAILED, SKIPPED = "FAILED", "SKIPPED"  # gcbase.check.findings results
+
+
+@dataclass(frozen=True)
+class Waiver:
+    check: str
+    resource: str
+    reason: str
+    approver: str
+    expires: str  # ISO date, the last day the waiver applies
+    stacks: tuple[str, ...] = ()  # empty: every stack
+    file: str = ""
+    line: Optional[int] = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.check}:{self.resource}"
+
+    @property
+    def expiry(self) -> date:
+        return date.fromisoformat(self.expires)
+
+    def expired(self, today: date) -> bool:
+        return self.expiry < today
+
+    def applies_to(self, stack: str) -> bool:
+        return not self.stacks or stack in self.stacks
+
+    def matches(self, check_id: str, resource: str) -> bool:
+        return check_id == self.check and fnmatchcase(resource, self.resource)
+
+
+@dataclass
+class WaiverUse:
+    """A waiver after a run: how many findings it matched, and its state."""
+
+    waiver: Waiver
+    matched: int = 0
+    expired: bool = False
+
+    @property
+    def state(self) -> str:
+        if not self.matched:
+            return "unused"
+        return "expired" if self.expired else "active"
+
+
+def _lines(text: str) -> list[int]:
+    """The 1-based line of each entry of a top-level YAML list."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    return [item.start_mark.line + 1 for item in node.value] if isinstance(node, yaml.SequenceNode) else []
+
+
+def _expiry(value: Any) -> Optional[str]:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _entry(file: str, i: int, item: Any, line: Optional[int], problems: list[Problem]) -> Optional[Waiver]:
+    key = f"[{i}]"
+    if not isinstance(item, dict):
+        problems.append(Problem(file, key, f"expected a mapping with {', '.join(REQUIRED)}"))
+        return None
+    before = len(problems)
+    for name in item:
+        if name not in ALLOWED:
+            problems.append(Problem(file, f"{key}.{name}", f"unknown key; allowed keys here: {', '.join(ALLOWED)}"))
+    for name in REQUIRED:
+        if name not in item or item[name] in (None, ""):
+            problems.append(Problem(file, f"{key}.{name}", "required key is missing"))
+    if len(problems) > before:
+        return None
+    check, resource = str(item["check"]), str(item["resource"])
+    reason, approver = " ".join(str(item["reason"]).split()), " ".join(str(item["approver"]).split())
+    if not CHECK_ID.match(check):
+        problems.append(Problem(file, f"{key}.check", f"{check!r} is not a check id; expected CKV_AWS_n, CKV2_AWS_n, GCJP_AWS_n or GCJP2_AWS_n"))
+    if len(reason) < MIN_REASON:
+        problems.append(Problem(file, f"{key}.reason", f"too short; say why the failure is acceptable ({MIN_REASON} characters or more)"))
+    expires = _expiry(item["expires"])
+    if expires is None:
+        problems.append(Problem(file, f"{key}.expires", f"{item['expires']!r} is not a date; expected YYYY-MM-DD such as 2026-03-31"))
+    stacks = item.get("stacks", [])
+    if not isinstance(stacks, list) or not all(isinstance(s, str) and s for s in stacks):
+        problems.append(Problem(file, f"{key}.stacks", "expected a list of stack names such as [131121-prod]"))
+        stacks = []
+    if len(problems) > before:
+        return None
+    return Waiver(check, resource, reason, approver, str(expires), tuple(stacks), file, line)
+
+
+def load_waivers(path: Path | str) -> tuple[Waiver, ...]:
+    """Read and validate one waiver file; raises GcbaseError with every problem, one line each."""
+    file = str(path)
+    text = read_text(path, "waiver file")
+    data = parse_yaml(text, file)
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise GcbaseError.one(file, "", f"expected a list of waivers, each with {', '.join(REQUIRED)}")
+    lines = _lines(text)
+    problems: list[Problem] = []
+    out: list[Waiver] = []
+    seen: dict[tuple[str, str, tuple[str, ...]], int] = {}
+    for i, item in enumerate(data):
+        waiver = _entry(file, i, item, lines[i] if i < len(lines) else None, problems)
+        if waiver is None:
+            continue
+        ident = (waiver.check, waiver.resource, waiver.stacks)
+        if ident in seen:
+            problems.append(Problem(file, f"[{i}]", f"{waiver.check} {waiver.resource} is a duplicate of [{seen[ident]}]"))
+        seen.setdefault(ident, i)
+        out.append(waiver)
+    if problems:
+        raise GcbaseError(problems)
+    return tuple(out)
+
+
+def waiver_files(stack: str = "", extra: Iterable[Path | str] = ()) -> list[Path]:
+    """The shared file, the stack's own file when it exists, then any given on the command line."""
+    files = [SHARED_FILE] if SHARED_FILE.is_file() else []
+    own = STACK_DIR / f"{stack}.yaml"
+    if stack and own.is_file():
+        files.append(own)
+    return files + [Path(p) for p in extra]
+
+
+def waivers_for(stack: str = "", extra: Iterable[Path | str] = ()) -> tuple[Waiver, ...]:
+    """Every waiver that applies to a stack, from all its files (all problems of all files at once)."""
+    problems: list[Problem] = []
+    out: list[Waiver] = []
+    for path in waiver_files(stack, extra):
+        try:
+            out.extend(load_waivers(path))
+        except GcbaseError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise GcbaseError(problems)
+    return tuple(w for w in out if w.applies_to(stack))
+
+
+@dataclass
+class Applied:
+    uses: list[WaiverUse] = field(default_factory=list)
+
+    @property
+    def unused(self) -> list[Waiver]:
+        return [u.waiver for u in self.uses if u.state == "unused"]
+
+    @property
+    def expired(self) -> list[Waiver]:
+        return [u.waiver for u in self.uses if u.state == "expired"]
+
+
+def apply_waivers(findings: Iterable[Any], waivers: Iterable[Waiver], today: Optional[date] = None) -> Applied:
+    """Waive matching failures in place (findings with check_id, resource, result, waiver)."""
+    today = today or date.today()
+    uses = [WaiverUse(w, expired=w.expired(today)) for w in waivers]
+    for f in findings:
+        if f.result != FAILED:
+            continue
+        matching = [u for u in uses if u.waiver.matches(f.check_id, f.resource)]
+        if not matching:
+            continue
+        use = next((u for u in matching if not u.expired), matching[0])  # a current waiver wins
+        use.matched += 1
+        f.waiver = use.waiver
+        if not use.expired:
+            f.result = SKIPPED
+    return Applied(uses)
