@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -38,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if argv is None:  # run as the `gcbase` command: the process exits next
+            # Spare the interpreter's final collections over the ~250k objects a synth leaves
+            # (half a second per run; scripts/bench-synth). Not for in-process callers (tests).
+            gc.freeze()
 
 
 if __name__ == "__main__":
