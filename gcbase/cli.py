@@ -8,9 +8,9 @@ import os
 import sys
 
 from gcbase.errors import GcbaseError
-from gcbase.commands import synth, validate
+from gcbase.commands import boundaries, synth, validate
 
-COMMANDS = (validate, synth)
+COMMANDS = (validate, synth, boundaries)
 
 
 def build_parser() -> argparse.ArgumentParser:

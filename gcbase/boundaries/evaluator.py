@@ -1,0 +1,297 @@
+"""Evaluate one concrete request against the authorization model with iamprover.
+
+iamprover (Apache-2.0) parses the policies and encodes IAM evaluation into Z3: explicit deny
+over allow, default deny, Action/NotAction/Resource/NotResource wildcards, the String/Arn/Bool/
+IpAddress conditions, permission boundaries and SCP levels as intersecting caps, same-account
+resource policies as a second path. The decision of every request is Z3's answer to
+iamprover's `allowed(...)` formula. What this module adds, kept small (docs/BOUNDARIES.md):
+
+1. Concrete requests: every condition key is pinned (aws:PrincipalArn and the principal's tags
+   from the principal, the rest from the expectation, everything else ABSENT), so the answer
+   is a decision, not "some context exists" (conditions.py rewrites the operators iamprover
+   lacks).
+2. SCPs grouped per level (root, OU, account) with FullAWSAccess where AWS attaches it.
+3. Resource-policy principals: "arn:aws:iam::A:root" and "A" name the account (a delegation
+   within A, a grant across accounts); iamprover matches exact ARNs only.
+4. Roles: a same-account resource policy that names the role ARN is still capped by the role's
+   permission boundary; cross-account access needs both sides; KMS needs the key policy.
+5. Trust policies for sts:AssumeRole by callers outside the model (people, other accounts).
+6. The deciding statement of each decision, for the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+import z3
+from iamprover.engine.context import Context
+from iamprover.engine.encoder import allowed, statement_matches
+from iamprover.engine.patterns import expand_variables, globs_intersect
+from iamprover.model import Policy, Principal, Statement
+from iamprover.parsers.iam import parse_policy_document
+
+from gcbase.boundaries.conditions import ABSENT, rewrite_statement
+from gcbase.boundaries.model import AuthzModel, Doc, Role
+
+# AWS Organizations API reference: every operation except these "can be called only from the
+# organization's management account or by a member account that is a delegated administrator".
+ORG_MEMBER_CALLABLE = {
+    "organizations:describeorganization", "organizations:leaveorganization",
+    "organizations:acceptHandshake".lower(), "organizations:declinehandshake",
+    "organizations:describehandshake", "organizations:listhandshakesforaccount",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    principal: str  # role ARN, or the ARN of a caller outside the model (sts:AssumeRole)
+    action: str
+    resource: str
+    context: tuple[tuple[str, str], ...] = ()  # (key, value): aws:RequestedRegion, ...
+
+    def ctx(self) -> dict[str, str]:
+        return {k.lower(): str(v) for k, v in self.context}
+
+
+@dataclass
+class Decision:
+    allowed: bool
+    deciding: str  # "SCP gc-protect-log-archive: ProtectLogArchiveObjects"
+    layer: str  # scp | resource | trust | boundary | identity | service | missing
+
+    def to_dict(self) -> dict:
+        return {"decision": "allow" if self.allowed else "deny", "deciding": self.deciding, "layer": self.layer}
+
+
+@dataclass
+class _Layer:
+    kind: str
+    label: str  # for reports: "SCP gc-...", "boundary gcbase-...", "bucket policy ..."
+    statements: list[tuple[str, Statement]] = field(default_factory=list)  # (sid label, rewritten)
+
+
+def account_of(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 4 else ""
+
+
+def _label(doc: Doc) -> str:
+    return {"scp": f"SCP {doc.name}", "boundary": f"boundary {doc.name}", "bucket": f"bucket policy {doc.name}",
+            "key": f"key policy {doc.name}", "trust": f"trust policy of {doc.name}"}.get(doc.kind, doc.name)
+
+
+def _layer(doc: Doc, pins: Mapping[str, str]) -> _Layer:
+    parsed = parse_policy_document(doc.name, doc.document)
+    raw = doc.document.get("Statement", [])
+    raw = [raw] if isinstance(raw, dict) else raw
+    out = _Layer(doc.kind, _label(doc))
+    for i, (stmt, src) in enumerate(zip(parsed.statements, raw)):
+        sid = src.get("Sid") or f"statement {i + 1}"
+        out.statements.append((sid, rewrite_statement(stmt, pins)))
+    return out
+
+
+def _names_principal(stmt: Statement, arn: str, *, root_counts: bool) -> bool:
+    acct = account_of(arn)
+    names = {p for p in stmt.principals}
+    if "*" in names or arn in names:
+        return True
+    return root_counts and (f"arn:aws:iam::{acct}:root" in names or acct in names)
+
+
+def _as_grant(layer: _Layer, arn: str, *, allow_root: bool) -> Policy:
+    """A resource policy with principals resolved for `arn` (iamprover then matches exactly)."""
+    stmts = []
+    for _, s in layer.statements:
+        applies = _names_principal(s, arn, root_counts=allow_root or s.effect == "Deny")
+        stmts.append(Statement(s.effect, s.actions, s.not_actions, s.resources, s.not_resources,
+                               s.conditions, [arn] if applies else []))
+    return Policy(layer.label, stmts)
+
+
+def _policy(layer: _Layer, *, effect: Optional[str] = None) -> Policy:
+    return Policy(layer.label, [s for _, s in layer.statements if effect is None or s.effect == effect])
+
+
+class Evaluator:
+    def __init__(self, model: AuthzModel):
+        self.model = model
+
+    # -- request set-up -------------------------------------------------------------------
+    def _pins(self, req: Request, role: Optional[Role], resource_account: str) -> dict[str, str]:
+        pins = {"aws:principalarn": req.principal, "aws:principalaccount": account_of(req.principal),
+                "aws:resourceaccount": resource_account}
+        for key, value in (role.tags if role else {}).items():
+            pins[f"aws:principaltag/{key}".lower()] = value
+        for key, value in self.model.resource_tags.get(req.resource, {}).items():
+            pins[f"aws:resourcetag/{key}".lower()] = value
+        pins.update(req.ctx())
+        return pins
+
+    def _resource_policy(self, resource: str) -> tuple[Optional[Doc], str]:
+        """(policy of the resource, owning account) for S3 buckets/objects and KMS keys."""
+        if resource.startswith("arn:aws:s3:::"):
+            bucket = "arn:aws:s3:::" + resource[len("arn:aws:s3:::"):].split("/", 1)[0]
+            return self.model.resource_policies.get(bucket), self.model.resource_accounts.get(bucket, "")
+        return self.model.resource_policies.get(resource), account_of(resource)
+
+    # -- evaluation -----------------------------------------------------------------------
+    def evaluate(self, req: Request) -> Decision:
+        action = req.action.lower()
+        if action.startswith("organizations:") and action not in ORG_MEMBER_CALLABLE \
+                and account_of(req.principal) != self.model.management_account:
+            return Decision(False, "AWS Organizations: management account only (not callable from a member account)",
+                            "service")
+        target = self.model.roles.get(req.resource)
+        if action == "sts:assumerole" and req.principal not in self.model.roles:
+            if target is None:
+                return Decision(False, f"role {req.resource.rsplit('/', 1)[-1]} not found ({self.model.source})", "missing")
+            return self._assume_from_outside(req, target)
+        role = self.model.roles.get(req.principal)
+        if role is None:
+            return Decision(False, f"role {req.principal.rsplit('/', 1)[-1]} not found ({self.model.source})", "missing")
+        return self._evaluate_role(req, role)
+
+    def _assume_from_outside(self, req: Request, target: Role) -> Decision:
+        """A caller we do not model (a person in the identity account, another account):
+        its own identity policy is assumed to allow; the trust policy decides (IAM User Guide,
+        "Cross-account policy evaluation logic": the resource side must allow as well)."""
+        if target.trust is None:
+            return Decision(False, f"trust policy of {target.name}: none", "trust")
+        pins = self._pins(req, None, target.account)
+        trust = _layer(Doc("trust", target.name, target.trust.document), pins)
+        ctx = Context()
+        caller = Principal(req.principal, [])
+        formula = allowed(caller, z3.StringVal(req.action.lower()), z3.StringVal(req.resource), ctx,
+                          [_as_grant(trust, req.principal, allow_root=True)])
+        ok = self._solve(formula, ctx, pins)
+        matches = self._matches([trust], req, pins, req.principal, allow_root=True)
+        deny = next((m for m in matches if m[2].effect == "Deny"), None)
+        if deny:
+            return Decision(False, _fmt(deny), "trust")
+        if ok:
+            first = next(m for m in matches if m[2].effect == "Allow")
+            return Decision(True, _fmt(first), "trust")
+        return Decision(False, f"trust policy of {target.name}: implicit deny (no statement admits this caller)", "trust")
+
+    def _evaluate_role(self, req: Request, role: Role) -> Decision:
+        rdoc, raccount = self._resource_policy(req.resource)
+        raccount = raccount or account_of(req.resource) or role.account
+        if req.resource in self.model.roles and req.action.lower() == "sts:assumerole":
+            rdoc, raccount = self.model.roles[req.resource].trust, self.model.roles[req.resource].account
+        pins = self._pins(req, role, raccount)
+        identity = [_layer(d, pins) for d in role.policies]
+        boundary = _layer(role.boundary, pins) if role.boundary else None
+        levels = [_Layer("scp", f"SCP level {lvl.target}",
+                         [st for d in lvl.policies for st in _relabel(_layer(d, pins))])
+                  for lvl in self.model.scp_levels.get(role.account, [])]
+        resource = _layer(rdoc, pins) if rdoc else None
+        is_kms = req.resource.startswith("arn:aws:kms:")
+        cross = raccount != role.account
+
+        ctx = Context()
+        act, res = z3.StringVal(req.action.lower()), z3.StringVal(req.resource)
+        id_policies = [_policy(lyr) for lyr in identity]
+        deny_only = [_policy(lyr, effect="Deny") for lyr in identity]
+        bpol = _policy(boundary) if boundary else None
+        scps = [_policy(lvl) for lvl in levels]
+        full = Principal(role.arn, id_policies, permission_boundary=bpol)
+        denies = Principal(role.arn, deny_only, permission_boundary=bpol)
+        identity_path = allowed(full, act, res, ctx, [], scps)
+        if cross:
+            if resource is None:
+                formula = z3.BoolVal(False)
+            else:
+                formula = z3.And(identity_path, allowed(Principal(role.arn, deny_only), act, res, ctx,
+                                                        [_as_grant(resource, role.arn, allow_root=True)]))
+        elif is_kms:
+            if resource is None:
+                formula = z3.BoolVal(False)
+            else:
+                direct = _as_grant(resource, role.arn, allow_root=False)
+                delegating = _as_grant(resource, role.arn, allow_root=True)
+                formula = z3.Or(allowed(denies, act, res, ctx, [direct], scps),
+                                z3.And(identity_path, allowed(denies, act, res, ctx, [delegating], [])))
+        else:
+            rps = [_as_grant(resource, role.arn, allow_root=False)] if resource else []
+            formula = allowed(full, act, res, ctx, rps, scps)
+        if bpol is not None:  # a resource policy naming the role ARN is still capped by the boundary
+            formula = z3.And(formula, allowed(Principal(role.arn, [_ALLOW_ALL], permission_boundary=bpol),
+                                              act, res, ctx))
+        ok = self._solve(formula, ctx, pins)
+        return self._explain(ok, req, role, pins, identity, boundary, levels, resource, is_kms, cross)
+
+    def _solve(self, formula: z3.BoolRef, ctx: Context, pins: Mapping[str, str]) -> bool:
+        solver = z3.Solver()
+        solver.add(formula)
+        for key, var in ctx.string_vars.items():
+            solver.add(var == z3.StringVal(pins.get(key, ABSENT)))
+        if ctx.ip_var is not None:
+            raise ValueError("aws:SourceIp conditions need a pinned source address; none is modelled")
+        return solver.check() == z3.sat
+
+    def _matches(self, layers: list[_Layer], req: Request, pins: Mapping[str, str], arn: str,
+                 allow_root: bool) -> list[tuple[_Layer, str, Statement]]:
+        """(layer, sid, statement) of every statement that applies to the request."""
+        out = []
+        act, res = z3.StringVal(req.action.lower()), z3.StringVal(req.resource)
+        for lyr in layers:
+            resource_side = lyr.kind in ("bucket", "key", "trust")
+            for sid, stmt in lyr.statements:
+                if resource_side and not _names_principal(stmt, arn, root_counts=allow_root or stmt.effect == "Deny"):
+                    continue
+                if stmt.actions and not stmt.not_actions and not any(
+                        globs_intersect(expand_variables(a).lower(), req.action.lower()) for a in stmt.actions):
+                    continue  # iamprover's own syntactic prefilter: this statement cannot match the action
+                ctx = Context()
+                if self._solve(statement_matches(stmt, act, res, ctx), ctx, pins):
+                    out.append((lyr, sid, stmt))
+        return out
+
+    def _explain(self, ok: bool, req: Request, role: Role, pins, identity, boundary, levels, resource,
+                 is_kms: bool, cross: bool) -> Decision:
+        ordered = [*levels, *([resource] if resource else []), *([boundary] if boundary else []), *identity]
+        m = self._matches(ordered, req, pins, role.arn, allow_root=cross)
+        deny = next((x for x in m if x[2].effect == "Deny"), None)
+        if ok:
+            if deny:
+                raise AssertionError(f"solver allowed {req} but {_fmt(deny)} denies it")
+            allows = [x for x in m if x[2].effect == "Allow"]
+            grant = next((x for x in allows if x[0].kind == "identity"), None)
+            if grant is None or (is_kms and not cross) or (resource and cross):
+                grant = next((x for x in allows if x[0] is resource), grant)
+            if grant is None:
+                return Decision(True, "allowed", "identity")
+            return Decision(True, _fmt(grant), "resource" if grant[0] is resource else "identity")
+        if deny:
+            return Decision(False, _fmt(deny), _LAYER.get(deny[0].kind, "identity"))
+        labels = {x[0].label for x in m if x[2].effect == "Allow"}
+        for lvl in levels:
+            if lvl.label not in labels:
+                return Decision(False, f"{lvl.label}: implicit deny (no SCP at this level allows it)", "scp")
+        if resource is None and (cross or is_kms):
+            return Decision(False, f"no resource policy found for {req.resource} ({'cross-account' if cross else 'KMS'})",
+                            "resource")
+        if (cross or is_kms) and resource.label not in labels:
+            return Decision(False, f"{resource.label}: implicit deny (does not grant this principal)", "resource")
+        if boundary is not None and boundary.label not in labels:
+            return Decision(False, f"{boundary.label}: implicit deny", "boundary")
+        return Decision(False, f"{role.name}: implicit deny (no identity policy allows it)", "identity")
+
+
+_LAYER = {"scp": "scp", "bucket": "resource", "key": "resource", "trust": "trust", "boundary": "boundary"}
+
+
+def _fmt(match: tuple[_Layer, str, Statement]) -> str:
+    """How a report names a statement: "SCP gc-protect-log-archive: ProtectLogArchiveObjects"."""
+    layer, sid, _ = match
+    return f"SCP {sid}" if layer.kind == "scp" else f"{layer.label}: {sid}"
+
+
+_ALLOW_ALL = Policy("allow-all", [Statement("Allow", actions=["*"], resources=["*"])])
+
+
+def _relabel(layer: _Layer) -> list[tuple[str, Statement]]:
+    """Statements of one SCP inside its level, with the SCP's own name kept for reports."""
+    return [(f"{layer.label[4:]}: {sid}", st) for sid, st in layer.statements]

@@ -1,0 +1,135 @@
+"""Evaluate every expectation against a model: the party x action matrix and its JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from gcbase.boundaries.evaluator import Decision, Evaluator, Request
+from gcbase.boundaries.expectations import Catalogue, Cell, Row, Target, default_catalogue, requests
+from gcbase.boundaries.model import AuthzModel
+from gcbase.settings import Settings
+
+
+@dataclass
+class Check:
+    """One concrete request of a cell and its decision."""
+
+    account: str
+    system: Optional[str]
+    request: Request
+    decision: Decision
+    ok: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"account": self.account, "system": self.system, "principal": self.request.principal,
+                "action": self.request.action, "resource": self.request.resource,
+                "context": dict(self.request.context), **self.decision.to_dict(), "ok": self.ok}
+
+
+@dataclass
+class CellResult:
+    cell: Cell
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if not self.checks:
+            return "n/a"
+        return "ok" if all(c.ok for c in self.checks) else "MISMATCH"
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.cell
+        return {"party": c.party, "expect": c.expect, "reason": {"ja": c.ja, "en": c.en},
+                "status": self.status, "checks": [x.to_dict() for x in self.checks]}
+
+
+@dataclass
+class RowResult:
+    row: Row
+    cells: list[CellResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.row
+        return {"id": r.id, "title": {"ja": r.title_ja, "en": r.title_en}, "action": r.action,
+                "resource": r.resource, "in": r.scope, "as": r.caller, "cells": [c.to_dict() for c in self.cells]}
+
+
+@dataclass
+class BoundaryResult:
+    stack: str
+    source: str  # plan | live
+    parties: list[str]
+    rows: list[RowResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches()
+
+    def mismatches(self) -> list[tuple[Row, Cell, Check]]:
+        return [(r.row, c.cell, x) for r in self.rows for c in r.cells for x in c.checks if not x.ok]
+
+    def checks(self) -> list[Check]:
+        return [x for r in self.rows for c in r.cells for x in c.checks]
+
+    def summary(self) -> dict[str, int]:
+        cells = [c for r in self.rows for c in r.cells]
+        return {"rows": len(self.rows), "cells": len(cells), "checks": len(self.checks()),
+                "mismatches": len(self.mismatches()), "notApplicable": sum(c.status == "n/a" for c in cells)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stack": self.stack, "source": self.source, "ok": self.ok, "summary": self.summary(),
+                "parties": self.parties, "rows": [r.to_dict() for r in self.rows], "notes": list(self.notes)}
+
+    def restricted_to(self, accounts: set[str]) -> "BoundaryResult":
+        """The same matrix keeping only the checks made in the given accounts (a live run sees one)."""
+        out = BoundaryResult(self.stack, self.source, self.parties, notes=list(self.notes))
+        for r in self.rows:
+            rr = RowResult(r.row)
+            for c in r.cells:
+                rr.cells.append(CellResult(c.cell, [x for x in c.checks if x.account in accounts]))
+            out.rows.append(rr)
+        return out
+
+
+def evaluate_model(model: AuthzModel, settings: Settings, catalogue: Optional[Catalogue] = None,
+                   accounts: Optional[set[str]] = None) -> BoundaryResult:
+    """Every expectation against one model (accounts: only requests made in these accounts)."""
+    cat = catalogue or default_catalogue()
+    ev = Evaluator(model)
+    result = BoundaryResult(settings.stack, model.source, cat.party_ids, notes=list(model.notes))
+    for row in cat.rows:
+        rr = RowResult(row)
+        for cell in row.cells:
+            cr = CellResult(cell)
+            for target, req in requests(row, cell, settings, model, cat):
+                if accounts is not None and target.account not in accounts:
+                    continue
+                decision = ev.evaluate(req)
+                ok = decision.allowed == (cell.expect == "allow")
+                cr.checks.append(Check(target.account, target.system.id if target.system else None, req, decision, ok))
+            rr.cells.append(cr)
+        result.rows.append(rr)
+    return result
+
+
+def _settings_of(plan) -> Settings:
+    from gcbase.errors import GcbaseError
+    from gcbase.validate import load_settings
+
+    if not plan.config_file:
+        raise GcbaseError.one(plan.stack, "", "boundaries need the stack config the plan came from (plan.config_file)")
+    return load_settings(plan.config_file)
+
+
+def evaluate(plan, settings: Optional[Settings] = None, catalogue: Optional[Catalogue] = None) -> BoundaryResult:
+    """The boundary matrix of a synthesized plan; `gcbase check` includes `.to_dict()` of it."""
+    from gcbase.boundaries.from_plan import from_plan
+
+    s = settings or _settings_of(plan)
+    model = from_plan(plan, s.accounts.governance, list(s.account_ids))
+    return evaluate_model(model, s, catalogue)
+
+
+__all__ = ["BoundaryResult", "CellResult", "Check", "RowResult", "Target", "evaluate", "evaluate_model"]

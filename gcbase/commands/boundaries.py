@@ -1,0 +1,48 @@
+"""gcbase boundaries STACK [--live]: prove the responsibility boundaries (責任分界) of a stack.
+
+Without --live: synthesize the stack offline, build the authorization model from the plan and
+evaluate every expectation of baselines/boundaries/expectations.yaml. With --live: collect the
+same model from the account the credentials reach (IAM, Organizations, S3, KMS) and evaluate
+the same expectations there, the post-deploy check and drift detection.
+Exit codes: 0 every expectation holds, 1 a mismatch, 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from gcbase.errors import GcbaseError
+from gcbase.outputs import write_json
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("boundaries", help="prove who may do what (party x action matrix) on a plan or a live account")
+    p.add_argument("stack", metavar="STACK", help="stack name (131121-prod) or config file path")
+    p.add_argument("--live", action="store_true", help="collect the model from the AWS account instead of the plan")
+    p.add_argument("--profile", metavar="P", help="with --live: AWS profile to use")
+    p.add_argument("--region", metavar="R", help="with --live: region for the API calls (default: the stack's primary)")
+    p.add_argument("--json", metavar="FILE", help="also write the matrix as JSON")
+    p.add_argument("--all", action="store_true", help="print every check, not one per cell")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gcbase.boundaries import evaluate
+    from gcbase.boundaries.matrix import render
+    from gcbase.synth import stack_file, synth_stack
+    from gcbase.validate import load_settings
+
+    if (args.profile or args.region) and not args.live:
+        raise GcbaseError.one("boundaries", "", "--profile and --region go with --live")
+    settings = load_settings(stack_file(args.stack))
+    if args.live:
+        from gcbase.boundaries.live import evaluate_live
+
+        result = evaluate_live(settings, profile=args.profile, region=args.region)
+    else:
+        result = evaluate(synth_stack(args.stack), settings)
+    sys.stdout.write(render(result, all_checks=args.all))
+    if args.json:
+        write_json(args.json, result.to_dict())
+    return 0 if result.ok else 1
