@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 from gcbase.report.i18n import Texts
-from gcbase.report.model import SEVERITIES, Finding, Report
+from gcbase.report.model import SEVERITIES, BoundaryCell, Finding, Report
 from gcbase.report.topology import topology_svg
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -133,14 +133,36 @@ def _requirements(report: Report, t: Texts) -> str:
     return _table(head, rows, t("report.no_findings"))
 
 
+def _boundary_cell(cell: BoundaryCell | None, t: Texts) -> str:
+    if cell is None:
+        return ""
+    if cell.status == "n/a":
+        return f'<span class="note" title="{_e(t.pick(cell.reason))}">{_e(t("boundaries.na"))}</span>'
+    status = "pass" if cell.status == "ok" else "fail"
+    label = t("boundaries." + cell.expected) if cell.status == "ok" else t("boundaries.mismatch." + cell.expected)
+    return f'<span class="badge {status}" title="{_e(t.pick(cell.reason))}">{_e(label)}</span>'
+
+
 def _boundaries(report: Report, t: Texts) -> str:
+    """Rows = critical actions, columns = parties; each mismatch explained below the grid."""
     if report.boundaries is None:
         return f'<p class="note">{_e(t("boundaries.none"))}</p>'
-    rows = [[_e(b.party), f"<code>{_e(b.action)}</code>", f"<code>{_e(b.target)}</code>",
-             _e(t("boundaries." + b.expected)), _e(t("boundaries." + b.actual)),
-             _badge("pass" if b.ok else "fail", t) + "<br>" + _e(t.pick(b.reason))] for b in report.boundaries]
-    head = [t("col.party"), t("col.action"), t("col.target"), t("col.expected"), t("col.actual"), t("col.result")]
-    return _table(head, rows, t("report.no_findings"))
+    parties = report.parties or sorted({c.party for r in report.boundaries for c in r.cells})
+    stacks = len({r.stack for r in report.boundaries}) > 1
+    rows = []
+    for row in report.boundaries:
+        cells = {c.party: c for c in row.cells}
+        head = (f"{_e(row.stack)}<br>" if stacks else "") + f"<b>{_e(t.pick(row.title))}</b><br><code>{_e(row.action)}</code>"
+        rows.append([head] + [_boundary_cell(cells.get(p), t) for p in parties])
+    grid = _table([t("col.action")] + [t.get(f"party.{p}", p) for p in parties], rows, t("report.no_findings"))
+    details = [[_e(row.stack), _e(t.pick(row.title)), _e(t.get(f"party.{cell.party}", cell.party)),
+                _e(t("boundaries." + cell.expected)), _e(t.pick(cell.reason)), f"<code>{_e(cell.deciding)}</code>"]
+               for row, cell in report.boundary_violations()]
+    if not details:
+        return grid + f'<p class="note">{_e(t("boundaries.all_ok"))}</p>'
+    return grid + f'<h3>{_e(t("boundaries.mismatches"))}</h3>' + _table(
+        [t("col.stack"), t("col.action"), t("col.party"), t("col.expected"), t("col.reason"), t("col.deciding")],
+        details, "")
 
 
 def _waivers(report: Report, t: Texts) -> str:

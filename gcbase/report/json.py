@@ -49,9 +49,12 @@ def to_dict(report: Report) -> dict[str, Any]:
                           "checks": sorted({f.check_id for f in by_req.get(r.id, [])})} for r in report.requirements],
         "findings": [_finding(f) for f in sorted(report.findings, key=lambda f: (f.stack, f.check_id, f.resource))],
         "waivers": [{**_waiver(s.waiver), "state": s.state, "matched": s.matched} for s in report.waivers],
+        "parties": list(report.parties),
         "boundaries": None if report.boundaries is None else [
-            {"party": b.party, "action": b.action, "target": b.target, "expected": b.expected,
-             "actual": b.actual, "ok": b.ok, "reason": b.reason} for b in report.boundaries],
+            {"stack": b.stack, "id": b.id, "title": b.title, "action": b.action,
+             "cells": [{"party": c.party, "expected": c.expected, "status": c.status, "reason": c.reason,
+                        "deciding": c.deciding} for c in b.cells]} for b in report.boundaries],
+        "boundaryMismatches": len(report.boundary_violations()),
         "checksNotRun": [{"checkId": c, "reason": why} for c, why in report.checks_not_run],
         "typesNotChecked": list(report.types_not_checked),
     }

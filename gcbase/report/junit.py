@@ -45,14 +45,16 @@ def _case(suite: ET.Element, f: Finding, t: Texts, titles: dict[str, str]) -> No
     failure.text = "\n".join(lines)
 
 
-def _boundary_case(suite: ET.Element, row: BoundaryRow, t: Texts) -> None:
-    case = ET.SubElement(suite, "testcase", {
-        "classname": "boundaries", "name": f"{row.party} {row.action} {row.target}", "time": "0"})
-    if not row.ok:
-        failure = ET.SubElement(case, "failure", {
-            "message": f"{t('col.expected')}: {t('boundaries.' + row.expected)}, {t('col.actual')}: {t('boundaries.' + row.actual)}",
-            "type": "boundary"})
-        failure.text = t.pick(row.reason)
+def _boundary_cases(suite: ET.Element, row: BoundaryRow, t: Texts) -> None:
+    for cell in row.cells:
+        if cell.status == "n/a":
+            continue
+        case = ET.SubElement(suite, "testcase", {
+            "classname": f"{row.stack}.boundaries.{row.id}", "name": f"{cell.party} {row.action}", "time": "0"})
+        if cell.status == "mismatch":
+            failure = ET.SubElement(case, "failure", {
+                "message": f"{t.pick(row.title)}: {t('boundaries.mismatch.' + cell.expected)}", "type": "boundary"})
+            failure.text = "\n".join(x for x in (t.pick(cell.reason), cell.deciding) if x)
 
 
 def _count(suite: ET.Element) -> tuple[int, int, int]:
@@ -74,7 +76,7 @@ def to_xml(report: Report, lang: str = "ja") -> ET.Element:
     if report.boundaries is not None:
         suite = ET.SubElement(root, "testsuite", {"name": "gcbase boundaries"})
         for row in report.boundaries:
-            _boundary_case(suite, row, t)
+            _boundary_cases(suite, row, t)
     totals = [0, 0, 0]
     for suite in root.findall("testsuite"):
         tests, failures, skipped = _count(suite)

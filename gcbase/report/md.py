@@ -71,9 +71,9 @@ def render(report: Report, lang: str = "ja") -> str:
     violations = report.boundary_violations()
     if violations:
         out += [f"### {t('nav.boundaries')}", ""]
-        out += [f"- ❌ {_cell(v.party)} {_code(v.action)} {_cell(v.target)}: "
-                f"{t('col.expected')} {t('boundaries.' + v.expected)}, {t('col.actual')} {t('boundaries.' + v.actual)}"
-                for v in violations[:MAX_ROWS]]
+        out += [f"- ❌ {_cell(row.stack)} {_cell(t.pick(row.title))} {_code(row.action)}: "
+                f"{_cell(t.get('party.' + cell.party, cell.party))} — {_cell(t('boundaries.mismatch.' + cell.expected))}"
+                for row, cell in violations[:MAX_ROWS]]
         out.append("")
     warnings = [f"- ⚠️ {t('waiver.' + s.state)}: {_code(s.waiver.check)} {_code(s.waiver.resource)} "
                 f"({_code(f'{s.waiver.file}:{s.waiver.line or 1}')})" for s in report.waivers if s.state != "active"]

@@ -67,19 +67,25 @@ class Requirement:
 
 
 @dataclass(frozen=True)
-class BoundaryRow:
-    """One line of the responsibility matrix: may this party do this, as expected?"""
+class BoundaryCell:
+    """What one party must get for one action (allow or deny), and whether the plan gives it."""
 
     party: str
-    action: str
-    target: str
     expected: str  # allow | deny
-    actual: str  # allow | deny
+    status: str  # ok | mismatch | n/a (the party has no role where the action applies)
     reason: dict[str, str] = field(default_factory=dict)
+    deciding: str = ""  # the policy statement that decided (the failing one for a mismatch)
 
-    @property
-    def ok(self) -> bool:
-        return self.expected == self.actual
+
+@dataclass(frozen=True)
+class BoundaryRow:
+    """One line of the responsibility matrix: a critical action and each party's expected decision."""
+
+    stack: str
+    id: str
+    title: dict[str, str]
+    action: str
+    cells: tuple[BoundaryCell, ...]
 
 
 @dataclass
@@ -102,6 +108,7 @@ class Report:
     types_not_checked: list[str] = field(default_factory=list)
     waivers: list[WaiverUse] = field(default_factory=list)
     boundaries: Optional[list[BoundaryRow]] = None  # None: not evaluated in this run
+    parties: list[str] = field(default_factory=list)  # matrix columns, in order
 
     # -- derived -----------------------------------------------------------------------------
     def failures(self) -> list[Finding]:
@@ -113,8 +120,8 @@ class Report:
         limit = FAIL_ON.index(self.fail_on)
         return [f for f in self.failures() if severity_rank(f.severity) <= limit or f.expired_waiver]
 
-    def boundary_violations(self) -> list[BoundaryRow]:
-        return [row for row in self.boundaries or [] if not row.ok]
+    def boundary_violations(self) -> list[tuple[BoundaryRow, BoundaryCell]]:
+        return [(row, cell) for row in self.boundaries or [] for cell in row.cells if cell.status == "mismatch"]
 
     @property
     def passed(self) -> bool:

@@ -11,7 +11,7 @@ import pulumi
 
 from conftest import ROOT, synth, test_provider
 from gcbase.report.locations import Locator
-from gcbase.report.model import BoundaryRow, Finding, Report, Requirement, StackReport
+from gcbase.report.model import BoundaryCell, BoundaryRow, Finding, Report, Requirement, StackReport
 from gcbase.waivers import Waiver, WaiverUse
 
 STACK = "131121-prod"
@@ -111,9 +111,15 @@ def report(fail_on: str = "high", findings: list[Finding] | None = None) -> Repo
         types_not_checked=["gcbase:guardrails:InheritedPolicy"],
         waivers=[WaiverUse(ACTIVE, 1), WaiverUse(EXPIRED, 1, expired=True), WaiverUse(UNUSED, 0)],
         boundaries=[
-            BoundaryRow("ASP vendor-a", "s3:GetObject", "juki data", "allow", "allow", {"ja": "自システム", "en": "own system"}),
-            BoundaryRow("ASP vendor-b", "kms:Decrypt", "juki key", "deny", "allow", {"ja": "他事業者", "en": "other ASP"}),
+            BoundaryRow(STACK, "read-data", {"ja": "業務データの読み取り", "en": "Read system data"}, "s3:GetObject", (
+                BoundaryCell("asp", "allow", "ok", {"ja": "自システム", "en": "own system"}, "identity gcbase-asp: Data"),
+                BoundaryCell("auditor", "deny", "ok", {"ja": "参照のみ", "en": "read only"}, "identity: DenyWrite"),
+                BoundaryCell("network-operator", "deny", "n/a", {"ja": "役割なし", "en": "no role here"}))),
+            BoundaryRow(STACK, "decrypt-other", {"ja": "他システムの鍵で復号", "en": "Decrypt with another system's key"},
+                        "kms:Decrypt", (BoundaryCell("asp", "deny", "mismatch", {"ja": "他事業者", "en": "other ASP"},
+                                                     "key policy juki-data: AllowAll"),)),
         ],
+        parties=["auditor", "asp", "network-operator"],
     )
 
 

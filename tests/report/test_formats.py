@@ -97,7 +97,7 @@ def test_sarif_without_a_config_file_points_at_the_project():
 def test_junit_one_testcase_per_check_and_resource():
     root = ET.fromstring(render(report(), "junit", "en"))
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("9", "4", "1", "0")
+    assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("10", "4", "1", "0")
     stack, boundaries = root.findall("testsuite")
     assert stack.get("name") == f"gcbase check {STACK}"
     assert stack.find("properties/property").attrib == {"name": "config", "value": "stacks/Pulumi.131121-prod.yaml"}
@@ -116,7 +116,14 @@ def test_junit_one_testcase_per_check_and_resource():
     passed = cases[(f"{STACK}.GCJP_AWS_30", "GCJP_AWS_30 aws_dx_transit_virtual_interface.t_hub_vif1")]
     assert list(passed) == []
     assert boundaries.get("name") == "gcbase boundaries"
-    assert [c.find("failure") is not None for c in boundaries.findall("testcase")] == [False, True]
+    # one testcase per party and action where the party has a role (n/a cells are left out)
+    assert [(c.get("classname"), c.get("name"), c.find("failure") is not None) for c in boundaries.findall("testcase")] == [
+        (f"{STACK}.boundaries.read-data", "asp s3:GetObject", False),
+        (f"{STACK}.boundaries.read-data", "auditor s3:GetObject", False),
+        (f"{STACK}.boundaries.decrypt-other", "asp kms:Decrypt", True)]
+    failure = boundaries.findall("testcase")[2].find("failure")
+    assert failure.get("message") == "Decrypt with another system's key: Should be denied but is allowed"
+    assert failure.text == "other ASP\nkey policy juki-data: AllowAll"
 
 
 def test_junit_drops_characters_xml_cannot_carry():
@@ -138,9 +145,12 @@ def test_json_keeps_every_finding_and_both_languages():
     assert {r["id"]: r["verdict"] for r in doc["requirements"]} == {
         "A.3.2.1": "pass", "E.7.1.1": "waived", "E.5.1.1": "unverified", "GL.3T.1": "fail", "GL.RG.1": "fail"}
     assert [w["state"] for w in doc["waivers"]] == ["active", "expired", "unused"]
-    assert doc["boundaries"][1] == {"party": "ASP vendor-b", "action": "kms:Decrypt", "target": "juki key",
-                                    "expected": "deny", "actual": "allow", "ok": False,
-                                    "reason": {"ja": "他事業者", "en": "other ASP"}}
+    assert doc["parties"] == ["auditor", "asp", "network-operator"] and doc["boundaryMismatches"] == 1
+    assert doc["boundaries"][1] == {
+        "stack": STACK, "id": "decrypt-other", "title": {"ja": "他システムの鍵で復号", "en": "Decrypt with another system's key"},
+        "action": "kms:Decrypt", "cells": [{"party": "asp", "expected": "deny", "status": "mismatch",
+                                            "reason": {"ja": "他事業者", "en": "other ASP"},
+                                            "deciding": "key policy juki-data: AllowAll"}]}
     assert doc["checksNotRun"] == [{"checkId": "CKV2_AWS_62",
                                     "reason": "S3 event notifications: not applicable to gcbase buckets"}]
     assert doc["typesNotChecked"] == ["gcbase:guardrails:InheritedPolicy"]
@@ -167,7 +177,8 @@ def test_markdown_summary():
     assert "| A Availability | 1 | 0 | 0 | 0 |" in lines
     assert "| Fail (waiver expired) | Low | `GCJP_AWS_20` No internet path in the My Number tier | GL.3T.1 | " \
            "131121-prod `aws_internet_gateway.t_juki_igw` | `stacks/Pulumi.131121-prod.yaml:27` |" in lines
-    assert any(line.startswith("- ❌ ASP vendor-b `kms:Decrypt`") for line in lines)
+    assert "- ❌ 131121-prod Decrypt with another system's key `kms:Decrypt`: Application provider (ASP) — " \
+           "Should be denied but is allowed" in lines
     assert any("Unused (matches no finding): `CKV_AWS_999`" in line for line in lines)
 
 

@@ -137,6 +137,21 @@ def test_verdict_counts_gate_failures_expired_waivers_and_boundary_violations(ja
     assert 'data-result="pass"' in clean and "Pass: no failure at or above Low" in clean
 
 
+def test_responsibility_matrix_has_a_column_per_party_and_explains_mismatches(ja):
+    doc = outline(ja)
+    header = [r for sid, r in doc.rows if sid == "boundaries"][0]
+    assert header == "操作 地方公共団体 CISO・職員（監査） ASP（アプリケーション提供事業者） ネットワーク構築運用補助者"
+    # columns in party order: auditor, asp, network-operator
+    assert row(doc, "boundaries", "業務データの読み取り", "s3:GetObject").endswith("s3:GetObject 拒否 許可 対象外")
+    assert row(doc, "boundaries", "kms:Decrypt").endswith("kms:Decrypt 拒否されるべきところ許可")
+    mismatch = row(doc, "boundaries", STACK, "他システムの鍵で復号")
+    assert mismatch.split() == [STACK, "他システムの鍵で復号", "ASP（アプリケーション提供事業者）", "拒否", "他事業者",
+                                "key", "policy", "juki-data:", "AllowAll"]
+    rep = report()
+    rep.boundaries = rep.boundaries[:1]
+    assert "すべての主体について、期待どおりの許可・拒否になっています。" in html.render(rep, "ja")
+
+
 def test_boundaries_not_run_is_said_not_hidden():
     rep = report()
     rep.boundaries = None
