@@ -67,14 +67,15 @@ class _Reader:
         try:
             return json.loads(text, parse_constant=self._no_constant)
         except json.JSONDecodeError as err:
-            raise self.fail("", f"not JSON (line {err.lineno} column {err.colno}: {err.msg}); expected {what}") from None
+            where = f"line {err.lineno} column {err.colno}: {err.msg}"
+            raise self.fail("", f"not JSON ({where}); expected {what}") from None
         except RecursionError:
             raise self.fail("", "JSON nested too deeply") from None
 
     def _no_constant(self, name: str) -> Any:
         raise self.fail("", f"not JSON: {name} is not a JSON value")
 
-    def need(self, obj: dict, key: str, kind: type | tuple, where: str, *, required: bool = True) -> Any:
+    def need(self, obj: dict, key: str, kind: type, where: str, *, required: bool = True) -> Any:
         value = obj.get(key)
         if value is None:
             if required:
@@ -115,7 +116,8 @@ class _Reader:
             raise self.fail(where, f"expected an object (a resource), found {_kind(type(state))}")
         urn = self.need(state, "urn", str, where)
         if not urn.startswith("urn:pulumi:") or urn.count("::") < 3:
-            raise self.fail(_join(where, "urn"), f"{urn!r} is not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>)")
+            raise self.fail(_join(where, "urn"),
+                            f"{urn!r} is not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>)")
         rtype = self.need(state, "type", str, where)
         custom = state.get("custom", False)
         if not isinstance(custom, bool):
@@ -170,6 +172,10 @@ def from_preview(path: Path | str) -> Plan:
     if "deployment" in doc and "steps" not in doc:
         raise reader.fail("steps", "missing; this looks like `pulumi stack export` output (use --stack-export)")
     steps = reader.need(doc, "steps", list, "")
+    for i, diag in enumerate(reader.need(doc, "diagnostics", list, "", required=False) or []):
+        if isinstance(diag, dict) and diag.get("severity") == "error":  # the steps are incomplete
+            first = str(diag.get("message") or "").strip().splitlines()[:1] or ["(no message)"]
+            raise reader.fail(f"diagnostics[{i}]", f"the preview failed ({first[0]}); fix it and preview again")
     by_urn: dict[str, Resource] = {}
     ops: dict[str, str] = {}
     for i, step in enumerate(steps):
@@ -244,11 +250,9 @@ def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
-def _kind(kind: type | tuple) -> str:
+def _kind(kind: type) -> str:
     names = {dict: "an object", list: "a list", str: "a string", int: "an integer", float: "a number",
              bool: "true or false", type(None): "null"}
-    if isinstance(kind, tuple):
-        return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)
 
 

@@ -102,7 +102,8 @@ def test_preview_providers_parents_and_dependencies():
     assert plan.account_of(policy) == "123456789012"  # allowedAccountIds stored as a JSON string
     assert res["tokyo"].inputs["skipRegionValidation"] is True  # provider strings given back their type
     assert plan.provider_of(res["koho-db-password"]).name == "default_4_18_2"
-    assert policy.dependencies == [BUCKET, P + "koho:web:Site$aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::koho-public-access"]
+    block = P + "koho:web:Site$aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::koho-public-access"
+    assert policy.dependencies == [BUCKET, block]
     assert policy.property_dependencies == {"bucket": [BUCKET], "policy": [BUCKET]}
     doc = json.loads(policy.inputs["policy"])
     deny = next(s for s in doc["Statement"] if s["Sid"] == "DenyInsecureTransport")
@@ -131,7 +132,7 @@ def test_stack_export_provider_refs_and_parents():
     assert res["koho-policy"].provider == TOKYO_REF
     assert plan.provider_of(res["koho-policy"]).inputs["region"] == "ap-northeast-1"
     assert plan.account_of(res["koho-bucket"]) == "123456789012"
-    assert res["koho-param" if False else "koho-db-password-param"].parent == SITE
+    assert res["koho-db-password-param"].parent == SITE
     assert res["koho-db-password-param"].property_dependencies["value"] == [
         P + "koho:web:Site$random:index/randomPassword:RandomPassword::koho-db-password"]
 
@@ -300,6 +301,9 @@ BAD_PREVIEWS = [
     (_preview_with(lambda r: r["steps"][4]["newState"].update(propertyDependencies={"bucket": "x"})),
      "steps[4].newState.propertyDependencies", "expected an object of URN lists"),
     ("[NaN]", "", "NaN is not a JSON value"),
+    (_preview_with(lambda r: r["diagnostics"].append(
+        {"urn": BUCKET, "message": "error: creating S3 Bucket: AccessDenied\nmore", "severity": "error"})),
+     "diagnostics[1]", "the preview failed (error: creating S3 Bucket: AccessDenied); fix it and preview again"),
 ]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import one, policy
+from helpers import one, policy
 from gcbase.errors import GcbaseError
 from gcbase.model import SECRET_MASK
 from gcbase.synth.program import synth_program
@@ -130,7 +130,8 @@ def test_hub_spokes_reach_only_the_inspection_vpc(hub):
     assert props == sorted([(attachments["spoke-app"], tables["hub-inspection-rt"]),
                             (attachments["spoke-data"], tables["hub-inspection-rt"])])
     [default] = hub.of_type("aws:ec2transitgateway/route:Route")
-    assert default.inputs == {"destinationCidrBlock": "0.0.0.0/0", "transitGatewayAttachmentId": attachments["inspection"],
+    assert default.inputs == {"destinationCidrBlock": "0.0.0.0/0",
+                              "transitGatewayAttachmentId": attachments["inspection"],
                               "transitGatewayRouteTableId": tables["hub-spokes-rt"]}
     for spoke in ("spoke-app", "spoke-data"):
         route = one(hub, "aws:ec2/route:Route", f"{spoke}-default")

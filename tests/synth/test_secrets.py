@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import one
+from helpers import one
 from gcbase.baselines import ROOT
 from gcbase.model import SECRET_MASK, Plan
 from gcbase.synth.program import synth_program
