@@ -176,11 +176,14 @@ def _waivers(report: Report, t: Texts) -> str:
 
 
 def _coverage(report: Report, t: Texts) -> str:
-    checks = _table([t("col.check"), t("col.reason")],
-                    [[f"<code>{_e(c)}</code>", _e(why)] for c, why in report.checks_not_run], t("coverage.none"))
+    checks = _table([t("col.check"), t("col.requirement")],
+                    [[f"<code>{_e(c)}</code>", _e(t.pick(title))] for c, title in report.checks_not_run], t("coverage.none"))
     types = _table([t("col.type")], [[f"<code>{_e(x)}</code>"] for x in report.types_not_checked], t("coverage.none"))
-    return (f'<p class="note">{_e(t("coverage.intro"))}</p><h3>{_e(t("coverage.checks_not_run"))}</h3>{checks}'
-            f'<h3>{_e(t("coverage.types_not_checked"))}</h3>{types}')
+    notes = "".join(f"<li><code>{_e(n)}</code></li>" for n in report.notes)
+    return (f'<p class="note">{_e(t("coverage.intro"))}</p><h3>{_e(t("coverage.checks_not_run"))}</h3>'
+            f'<p class="note">{_e(t("coverage.no_resource"))}</p>{checks}'
+            f'<h3>{_e(t("coverage.types_not_checked"))}</h3>{types}'
+            + (f'<h3>{_e(t("coverage.notes"))}</h3><ul>{notes}</ul>' if notes else ""))
 
 
 def _topologies(report: Report, t: Texts) -> str:

@@ -55,8 +55,9 @@ def to_dict(report: Report) -> dict[str, Any]:
              "cells": [{"party": c.party, "expected": c.expected, "status": c.status, "reason": c.reason,
                         "deciding": c.deciding} for c in b.cells]} for b in report.boundaries],
         "boundaryMismatches": len(report.boundary_violations()),
-        "checksNotRun": [{"checkId": c, "reason": why} for c, why in report.checks_not_run],
+        "checksNotRun": [{"checkId": c, "title": title} for c, title in report.checks_not_run],
         "typesNotChecked": list(report.types_not_checked),
+        "notes": list(report.notes),
     }
 
 

@@ -104,11 +104,12 @@ class Report:
     fail_on: str = "high"
     generated_at: str = ""
     version: str = ""
-    checks_not_run: list[tuple[str, str]] = field(default_factory=list)  # (check id, why)
+    checks_not_run: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # (check id, title): no resource of its type
     types_not_checked: list[str] = field(default_factory=list)
     waivers: list[WaiverUse] = field(default_factory=list)
     boundaries: Optional[list[BoundaryRow]] = None  # None: not evaluated in this run
     parties: list[str] = field(default_factory=list)  # matrix columns, in order
+    notes: list[str] = field(default_factory=list)  # what the evaluators could not model (e.g. unknown managed policies)
 
     # -- derived -----------------------------------------------------------------------------
     def failures(self) -> list[Finding]:

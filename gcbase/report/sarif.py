@@ -102,8 +102,8 @@ def to_sarif(report: Report, lang: str = "ja") -> dict:
               "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(s.waiver.file)},
                                                   "region": {"startLine": s.waiver.line or 1}}}]}
              for s in report.unused_waivers()]
-    notes += [{"level": "note", "message": {"text": f"{t('coverage.checks_not_run')}: {cid} — {why}"}}
-              for cid, why in report.checks_not_run]
+    notes += [{"level": "note", "message": {"text": f"{t('coverage.checks_not_run')}: {cid} {t.pick(title)}"}}
+              for cid, title in report.checks_not_run]
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pulumi
 
-from conftest import ROOT, synth, test_provider
+from helpers import ROOT, synth, test_provider
 from gcbase.report.locations import Locator
 from gcbase.report.model import BoundaryCell, BoundaryRow, Finding, Report, Requirement, StackReport
 from gcbase.waivers import Waiver, WaiverUse
@@ -107,7 +107,8 @@ def report(fail_on: str = "high", findings: list[Finding] | None = None) -> Repo
         fail_on=fail_on,
         generated_at="2025-04-01T09:00:00+09:00",
         version="0.1.0",
-        checks_not_run=[("CKV2_AWS_62", "S3 event notifications: not applicable to gcbase buckets")],
+        checks_not_run=[("CKV2_AWS_62", {"ja": "S3 イベント通知", "en": "S3 event notifications"})],
+        notes=["role x: managed policy arn:aws:iam::aws:policy/Foo unknown to gcbase; not evaluated"],
         types_not_checked=["gcbase:guardrails:InheritedPolicy"],
         waivers=[WaiverUse(ACTIVE, 1), WaiverUse(EXPIRED, 1, expired=True), WaiverUse(UNUSED, 0)],
         boundaries=[

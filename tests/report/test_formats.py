@@ -151,8 +151,8 @@ def test_json_keeps_every_finding_and_both_languages():
         "action": "kms:Decrypt", "cells": [{"party": "asp", "expected": "deny", "status": "mismatch",
                                             "reason": {"ja": "他事業者", "en": "other ASP"},
                                             "deciding": "key policy juki-data: AllowAll"}]}
-    assert doc["checksNotRun"] == [{"checkId": "CKV2_AWS_62",
-                                    "reason": "S3 event notifications: not applicable to gcbase buckets"}]
+    assert doc["checksNotRun"] == [{"checkId": "CKV2_AWS_62", "title": {"ja": "S3 イベント通知", "en": "S3 event notifications"}}]
+    assert doc["notes"] == ["role x: managed policy arn:aws:iam::aws:policy/Foo unknown to gcbase; not evaluated"]
     assert doc["typesNotChecked"] == ["gcbase:guardrails:InheritedPolicy"]
     assert doc["summary"]["G"] == {"fail": 3}
 

@@ -161,7 +161,8 @@ def test_boundaries_not_run_is_said_not_hidden():
 
 def test_coverage_lists_checks_not_run_and_types_not_checked(ja):
     doc = outline(ja)
-    assert "S3 event notifications" in row(doc, "coverage", "CKV2_AWS_62")
+    assert "S3 イベント通知" in row(doc, "coverage", "CKV2_AWS_62")
+    assert "role x: managed policy arn:aws:iam::aws:policy/Foo unknown to gcbase; not evaluated" in ja
     assert row(doc, "coverage", "gcbase:guardrails:InheritedPolicy")
 
 

@@ -1,0 +1,125 @@
+"""From `gcbase check` results to the one Report every writer reads.
+
+Per stack: the captured plan, gcbase.check's CheckReport (run without waivers), the waivers
+applied by gcbase.waivers (expiry and stack scoping), and optionally the responsibility matrix
+from gcbase.boundaries. Locations in the stack config come from gcbase.report.locations.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from typing import Any, Iterable, Optional
+
+from gcbase.model import Plan, Resource
+from gcbase.report.locations import Locator
+from gcbase.report.model import (BoundaryCell, BoundaryRow, Finding, Report, Requirement, StackReport)
+from gcbase.waivers import Applied, WaiverUse
+
+STATUS = {"PASSED": "pass", "FAILED": "fail", "SKIPPED": "waived"}
+CELL_STATUS = {"ok": "ok", "MISMATCH": "mismatch", "n/a": "n/a"}
+
+
+@dataclass
+class StackResult:
+    plan: Plan
+    check: Any  # gcbase.check.findings.CheckReport
+    waivers: Applied
+    boundaries: Any = None  # gcbase.boundaries.BoundaryResult, or None when not evaluated
+
+
+def version() -> str:
+    try:
+        return metadata.version("gcbase")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def timestamp(now: Optional[datetime] = None) -> str:
+    """ISO time of the run; SOURCE_DATE_EPOCH (reproducible builds) fixes it."""
+    if now is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        now = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=timezone.utc)
+    return (now or datetime.now().astimezone()).isoformat(timespec="seconds")
+
+
+def _resource_type(res: Optional[Resource], address: str) -> str:
+    if res is not None:
+        return res.type
+    return address.split(".", 1)[0] if "." in address else ""
+
+
+def _findings(result: StackResult) -> list[Finding]:
+    plan = result.plan
+    urns = plan.by_urn()
+    locator = Locator(plan.config_file)
+    out = []
+    for f in result.check.findings:
+        res = urns.get(f.urn) if f.urn else None
+        location = locator.for_resource(res) if res is not None else locator.at("")
+        out.append(Finding(
+            check_id=f.check_id, stack=plan.stack, resource=f.resource, resource_type=_resource_type(res, f.resource),
+            status=STATUS.get(f.result, "fail"), severity=f.severity,
+            title={"ja": f.title_ja or f.title_en, "en": f.title_en or f.title_ja},
+            remediation=dict(f.remediation), requirements=tuple(f.requirements),
+            message="; ".join(d for d in f.details if d), urn=f.urn or "", location=location, waiver=f.waiver))
+    return out
+
+
+def _boundary_rows(stack: str, result: Any) -> list[BoundaryRow]:
+    rows = []
+    for r in result.rows:
+        cells = []
+        for c in r.cells:
+            failing = [x for x in c.checks if not x.ok]
+            shown = (failing or c.checks)[:1]
+            deciding = f"{shown[0].decision.deciding} ({shown[0].account})" if shown else ""
+            cells.append(BoundaryCell(c.cell.party, c.cell.expect, CELL_STATUS.get(c.status, "mismatch"),
+                                      {"ja": c.cell.ja, "en": c.cell.en}, deciding))
+        rows.append(BoundaryRow(stack, r.row.id, {"ja": r.row.title_ja, "en": r.row.title_en}, r.row.action, tuple(cells)))
+    return rows
+
+
+def _merge_waivers(results: Iterable[StackResult]) -> list[WaiverUse]:
+    """One entry per waiver across stacks: a shared waiver is unused only if no stack used it."""
+    merged: dict[Any, WaiverUse] = {}
+    for result in results:
+        for use in result.waivers.uses:
+            seen = merged.setdefault(use.waiver, WaiverUse(use.waiver, 0, use.expired))
+            seen.matched += use.matched
+    return list(merged.values())
+
+
+def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
+          now: Optional[datetime] = None) -> Report:
+    """The Report of one `gcbase check` run over one or more stacks."""
+    requirements = [Requirement(r.id, r.category, {"ja": r.ja, "en": r.en},
+                                str((catalogue.sources.get(r.source) or {}).get("ja") or r.source)
+                                if isinstance(catalogue.sources.get(r.source), dict) else r.source)
+                    for r in catalogue.requirements.values()]
+    not_run = set.intersection(*(set(r.check.not_run) for r in results)) if results else set()
+    checks_not_run = []
+    for cid in sorted(not_run):
+        meta = catalogue.checks.get(cid)
+        checks_not_run.append((cid, {"ja": meta.title_ja or meta.title_en, "en": meta.title_en or meta.title_ja}
+                               if meta else {"ja": cid, "en": cid}))
+    types = sorted({str(item.get("type")) for r in results for item in r.check.not_checked if item.get("type")})
+    evaluated = [r for r in results if r.boundaries is not None]
+    parties: list[str] = []
+    for r in evaluated:
+        parties += [p for p in r.boundaries.parties if p not in parties]
+    return Report(
+        stacks=[StackReport(r.plan.stack, r.plan.config_file, r.plan, dict(r.plan.meta)) for r in results],
+        findings=[f for r in results for f in _findings(r)],
+        requirements=requirements,
+        fail_on=fail_on,
+        generated_at=timestamp(now),
+        version=version(),
+        checks_not_run=checks_not_run,
+        types_not_checked=types,
+        waivers=_merge_waivers(results),
+        boundaries=[row for r in evaluated for row in _boundary_rows(r.plan.stack, r.boundaries)] if evaluated else None,
+        parties=parties,
+        notes=sorted({n for r in evaluated for n in r.boundaries.notes}),
+    )
