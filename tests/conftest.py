@@ -1,52 +1,29 @@
-"""Shared test helpers: run Pulumi code under gcbase's mocks and query the captured plan."""
+"""pytest configuration: shared helpers live in tests/helpers.py (`from helpers import ...`).
+
+There is exactly one conftest.py in the suite: a second one would be imported under the same
+module name and shadow this one.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+TESTS = Path(__file__).resolve().parent
+for path in (TESTS, TESTS.parent):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
-from gcbase.model import Plan, Resource  # noqa: E402
-from gcbase.synth import mocks  # noqa: E402
-
-EXAMPLES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
-
-
-def synth(fn, *, stack: str = "131121-prod", config: dict | None = None, secret_keys=None) -> Plan:
-    """Run fn() (which declares resources) under the mocks; return the captured Plan."""
-    return mocks.run(fn, project="gcbase", stack=stack, config=config, secret_keys=secret_keys)
-
-
-def one(plan: Plan, token: str, name_contains: str = "") -> Resource:
-    """The single resource of a type (optionally whose logical name contains a text)."""
-    found = [r for r in plan.of_type(token) if name_contains in r.name]
-    assert len(found) == 1, f"expected one {token} containing {name_contains!r}, found {[r.name for r in found]}"
-    return found[0]
-
-
-def policy(res: Resource, key: str = "policy") -> dict:
-    """A JSON policy input parsed (they are strings in the inputs, as AWS takes them)."""
-    value = res.inputs[key]
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def test_provider(account: str = "111111111111", region: str = "ap-northeast-1", name: str = "p"):
-    """An explicit provider like the ones Tenancy creates (call inside a synth fn)."""
-    import pulumi_aws as aws
-
-    return aws.Provider(name, region=region, allowed_account_ids=[account],
-                        assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=f"arn:aws:iam::{account}:role/GCBaseDeployRole")])
-
-
-test_provider.__test__ = False  # not a test function
+from helpers import plan_of, synth  # noqa: E402
 
 
 @pytest.fixture
 def synth_fn():
     return synth
+
+
+@pytest.fixture
+def plans():
+    return plan_of

@@ -9,7 +9,7 @@ import pytest
 from gcbase.boundaries import evaluate
 from gcbase.boundaries.from_plan import INHERITED_LEVEL, from_plan
 from gcbase.cli import main
-from tests.boundaries.conftest import plan_of, settings_of
+from helpers import plan_of, settings_of
 
 STACKS = ["131121-prod", "131121-stg", "363421-prod"]
 SHARED, JUKI, ZEI = "210000000001", "210000000101", "210000000102"

@@ -7,7 +7,7 @@ import json
 import pulumi
 import pytest
 
-from conftest import one, policy, synth, test_provider
+from helpers import one, policy, synth, test_provider
 from modules.alarms import alarm_catalog
 from modules.audit import AccountAudit, AccountAuditArgs
 from modules.log_archive import CONFIG_PREFIX, TRAIL_PREFIX, trail_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from conftest import one, policy, synth, test_provider
+from helpers import one, policy, synth, test_provider
 from modules.backup import SystemBackup, SystemBackupArgs, backup_schedule, completion_window
 
 ACCT = "210000000101"

@@ -7,7 +7,7 @@ import json
 import pulumi
 import pytest
 
-from conftest import ROOT, synth, test_provider
+from helpers import ROOT, synth, test_provider
 from modules.guardrails import Guardrails, GuardrailsArgs, catalogue, compact, render_policies
 
 REGIONS = ["ap-northeast-1", "ap-northeast-3"]

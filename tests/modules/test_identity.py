@@ -8,7 +8,7 @@ from fnmatch import fnmatchcase
 import pulumi
 import pytest
 
-from conftest import one, policy, synth, test_provider
+from helpers import one, policy, synth, test_provider
 from modules.identity import (
     PartyRoles,
     PartyRolesArgs,

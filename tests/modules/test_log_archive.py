@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from conftest import one, policy, synth, test_provider
+from helpers import one, policy, synth, test_provider
 from modules.log_archive import CONFIG_PREFIX, TRAIL_PREFIX, LogArchive, LogArchiveArgs, trail_name
 
 SHARED = "210000000001"

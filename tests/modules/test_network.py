@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from conftest import one, synth, test_provider
+from helpers import one, synth, test_provider
 from gcbase.errors import GcbaseError
 from gcbase.settings import TIERS
 from modules import network

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import one, synth, test_provider
+from helpers import one, synth, test_provider
 from modules.security import SecurityServices, SecurityServicesArgs
 
 ACCOUNT = "111111111111"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from conftest import one, policy, synth, test_provider
+from helpers import one, policy, synth, test_provider
 from modules.network import TransitHub, TransitHubArgs
 from modules.workload_vpc import WorkloadVpc, WorkloadVpcArgs
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from tfplan_program import baseline
 
-from conftest import synth
+from helpers import synth
 from gcbase.tfplan import write
 
 os.environ.setdefault("CHECKOV_RUN_SCA_PACKAGE_SCAN_V2", "false")

@@ -7,7 +7,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from conftest import synth, test_provider
+from helpers import synth, test_provider
 from gcbase.model import SECRET_MASK
 from gcbase.tfplan import export, unchecked, write
 from gcbase.tfplan.export import identifier
