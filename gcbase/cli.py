@@ -8,9 +8,9 @@ import os
 import sys
 
 from gcbase.errors import GcbaseError
-from gcbase.commands import boundaries, synth, validate
+from gcbase.commands import boundaries, check, synth, validate
 
-COMMANDS = (validate, synth, boundaries)
+COMMANDS = (validate, synth, check, boundaries)
 
 
 def build_parser() -> argparse.ArgumentParser:

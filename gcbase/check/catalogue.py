@@ -1,0 +1,219 @@
+"""The requirement catalogue and every check's metadata, read once and validated when loaded.
+
+Data, not code (Prowler's compliance files, with the mapping kept in one place per check):
+- baselines/requirements.yaml: the requirements (非機能要件の標準 items A-F in IPA-grade
+  numbering, and the project's ids for guideline items, category G) with ja/en titles and source;
+- policies/<kind>/<ID>.metadata.yaml beside each custom check: severity, the requirement ids
+  it serves, ja/en title, remediation with a Pulumi snippet, optional parameters;
+- baselines/checkov_builtin.yaml: Checkov's built-in checks that matter here -> severity,
+  requirement ids, Japanese title; plus the default for built-ins not listed.
+
+`Catalogue.checks_of(requirement)` gives the mapping the other way (requirement -> check ids).
+Loading fails (GcbaseError, exit 2) when an id, file name and kind disagree, a field is missing
+or a requirement id is unknown: names cannot drift.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from gcbase.baselines import BASELINES, ROOT
+from gcbase.check.findings import SEVERITIES
+from gcbase.errors import GcbaseError, Problem
+from gcbase.yamlio import load_yaml
+
+POLICIES = ROOT / "policies"
+REQUIREMENTS_FILE = BASELINES / "requirements.yaml"
+BUILTIN_FILE = BASELINES / "checkov_builtin.yaml"
+META_SUFFIX = ".metadata.yaml"
+# kind -> (folder under policies/, id pattern, check file suffix)
+KINDS: dict[str, tuple[str, re.Pattern[str], str]] = {
+    "resource": ("resource", re.compile(r"^GCJP_AWS_[1-9][0-9]*$"), ".py"),  # Checkov BaseResourceCheck
+    "plan": ("plan", re.compile(r"^GCJP_AWS_[1-9][0-9]*$"), ".py"),  # gcbase plan-level check
+    "graph": ("graph", re.compile(r"^GCJP2_AWS_[1-9][0-9]*$"), ".yaml"),  # Checkov YAML graph policy
+}
+CHECKOV_ID = re.compile(r"^CKV2?_AWS_[0-9]+$")
+REQUIREMENT_ID = re.compile(r"^([A-F])\.[0-9]+\.[0-9]+\.[0-9]+$|^GL\.[A-Z0-9]+\.[0-9]+$")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    category: str  # A-F (非機能要件の標準) or G (guidelines and security rules)
+    ja: str
+    en: str
+    source: str
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    id: str
+    kind: str  # resource | plan | graph | builtin
+    severity: str
+    requirements: tuple[str, ...]
+    title_ja: str
+    title_en: str
+    remediation: dict[str, str] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)
+    path: Optional[Path] = None  # the check file (custom checks)
+
+
+@dataclass
+class Catalogue:
+    categories: dict[str, dict[str, str]]
+    sources: dict[str, dict[str, str]]
+    requirements: dict[str, Requirement]
+    checks: dict[str, CheckMeta]  # custom checks and mapped built-ins
+    builtin_default: dict[str, Any]
+
+    def custom(self) -> list[CheckMeta]:
+        return [m for m in self.checks.values() if m.kind != "builtin"]
+
+    def checks_of(self, requirement_id: str) -> list[str]:
+        return sorted(m.id for m in self.checks.values() if requirement_id in m.requirements)
+
+    def meta(self, check_id: str, title_en: str = "") -> CheckMeta:
+        """Metadata of a check; a built-in not in the mapping gets the default severity."""
+        if check_id in self.checks:
+            return self.checks[check_id]
+        d = self.builtin_default
+        return CheckMeta(check_id, "builtin", d["severity"], tuple(d.get("requirements") or ()), "", title_en)
+
+
+def _need(problems: list[Problem], file: Path, key: str, value: Any, kind: type, what: str) -> Any:
+    if not isinstance(value, kind) or (isinstance(value, (str, list, dict)) and not value):
+        problems.append(Problem(str(file), key, f"missing or not {what}"))
+        return None
+    return value
+
+
+def _requirements(problems: list[Problem]) -> tuple[dict, dict, dict[str, Requirement]]:
+    data = load_yaml(REQUIREMENTS_FILE, "requirement catalogue")
+    f = REQUIREMENTS_FILE
+    categories = _need(problems, f, "categories", data.get("categories"), dict, "a mapping") or {}
+    sources = _need(problems, f, "sources", data.get("sources"), dict, "a mapping") or {}
+    reqs: dict[str, Requirement] = {}
+    for i, item in enumerate(data.get("requirements") or []):
+        key = f"requirements[{i}]"
+        rid = str(item.get("id", ""))
+        m = REQUIREMENT_ID.match(rid)
+        if not m:
+            problems.append(Problem(str(f), key, f"id {rid!r} is not like A.1.3.1 or GL.RG.1"))
+            continue
+        if rid in reqs:
+            problems.append(Problem(str(f), key, f"{rid} is listed twice"))
+        category = m.group(1) or "G"
+        if item.get("category") != category:
+            problems.append(Problem(str(f), key, f"{rid}: category must be {category}"))
+        if item.get("source") not in sources:
+            problems.append(Problem(str(f), key, f"{rid}: source {item.get('source')!r} is not under sources"))
+        if not item.get("ja") or not item.get("en"):
+            problems.append(Problem(str(f), key, f"{rid}: needs ja and en titles"))
+        reqs[rid] = Requirement(rid, category, str(item.get("ja")), str(item.get("en")), str(item.get("source")))
+    return categories, sources, reqs
+
+
+def _check_meta(path: Path, kind: str, reqs: dict[str, Requirement], problems: list[Problem]) -> Optional[CheckMeta]:
+    folder, pattern, suffix = KINDS[kind]
+    stem = path.name[: -len(META_SUFFIX)]
+    data = load_yaml(path, "check metadata")
+    if not isinstance(data, dict):
+        problems.append(Problem(str(path), "", "expected a mapping"))
+        return None
+    before = len(problems)
+    if not pattern.match(stem) or data.get("id") != stem:
+        problems.append(Problem(str(path), "id", f"must equal the file name {stem!r} and match {pattern.pattern}"))
+    check_file = path.with_name(stem + suffix)
+    if not check_file.is_file():
+        problems.append(Problem(str(path), "", f"no check file {check_file.name} beside it"))
+    if data.get("severity") not in SEVERITIES:
+        problems.append(Problem(str(path), "severity", f"must be one of {', '.join(SEVERITIES)}"))
+    req_ids = _need(problems, path, "requirements", data.get("requirements"), list, "a list of requirement ids") or []
+    for rid in req_ids:
+        if rid not in reqs:
+            problems.append(Problem(str(path), "requirements", f"unknown requirement {rid!r}"))
+    if len(set(req_ids)) != len(req_ids):
+        problems.append(Problem(str(path), "requirements", "a requirement is listed twice"))
+    title = _need(problems, path, "title", data.get("title"), dict, "a mapping with ja and en") or {}
+    remediation = _need(problems, path, "remediation", data.get("remediation"), dict, "a mapping") or {}
+    for key, mapping in (("title", title), ("remediation", remediation)):
+        for lang in ("ja", "en") + (("pulumi",) if key == "remediation" else ()):
+            if not isinstance(mapping.get(lang), str) or not mapping.get(lang).strip():
+                problems.append(Problem(str(path), f"{key}.{lang}", "missing"))
+    params = data.get("parameters") or {}
+    if not isinstance(params, dict):
+        problems.append(Problem(str(path), "parameters", "must be a mapping"))
+    extra = set(data) - {"id", "severity", "requirements", "title", "remediation", "parameters"}
+    if extra:
+        problems.append(Problem(str(path), "", f"unknown keys: {', '.join(sorted(extra))}"))
+    if len(problems) > before:
+        return None
+    return CheckMeta(stem, kind, data["severity"], tuple(req_ids), title["ja"].strip(), title["en"].strip(),
+                     {k: str(v).strip() for k, v in remediation.items()}, dict(params), check_file)
+
+
+def _builtins(reqs: dict[str, Requirement], problems: list[Problem]) -> tuple[dict[str, CheckMeta], dict]:
+    data = load_yaml(BUILTIN_FILE, "built-in check mapping")
+    f = BUILTIN_FILE
+    default = data.get("default") or {}
+    if default.get("severity") not in SEVERITIES:
+        problems.append(Problem(str(f), "default.severity", f"must be one of {', '.join(SEVERITIES)}"))
+    out: dict[str, CheckMeta] = {}
+    for cid, item in (data.get("checks") or {}).items():
+        key = f"checks.{cid}"
+        if not CHECKOV_ID.match(str(cid)):
+            problems.append(Problem(str(f), key, "not a Checkov AWS check id (CKV_AWS_n / CKV2_AWS_n)"))
+            continue
+        item = item or {}
+        if item.get("severity") not in SEVERITIES:
+            problems.append(Problem(str(f), key, f"severity must be one of {', '.join(SEVERITIES)}"))
+        req_ids = item.get("requirements") or []
+        unknown = [r for r in req_ids if r not in reqs]
+        if not req_ids or unknown or len(set(req_ids)) != len(req_ids):
+            problems.append(Problem(str(f), key, f"requirements must be known and distinct ({unknown or req_ids})"))
+        if not item.get("ja"):
+            problems.append(Problem(str(f), key, "needs a Japanese title (ja)"))
+        out[cid] = CheckMeta(cid, "builtin", str(item.get("severity")), tuple(req_ids), str(item.get("ja", "")),
+                             str(item.get("en", "")), {"en": str(item.get("remediation", ""))})
+    return out, default
+
+
+def metadata_files(kind: str) -> list[Path]:
+    return sorted((POLICIES / KINDS[kind][0]).glob(f"*{META_SUFFIX}"))
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> Catalogue:
+    """Read and validate everything once per process; raises GcbaseError listing every problem."""
+    problems: list[Problem] = []
+    categories, sources, reqs = _requirements(problems)
+    checks: dict[str, CheckMeta] = {}
+    for kind in KINDS:
+        folder = POLICIES / KINDS[kind][0]
+        metas = {p.name[: -len(META_SUFFIX)] for p in metadata_files(kind)}
+        for check_file in sorted(folder.glob(f"GCJP*{KINDS[kind][2]}")):
+            if not check_file.name.endswith(META_SUFFIX) and check_file.stem not in metas:
+                problems.append(Problem(str(check_file), "", f"no {check_file.stem}{META_SUFFIX} beside it"))
+        for path in metadata_files(kind):
+            meta = _check_meta(path, kind, reqs, problems)
+            if meta and meta.id in checks:
+                problems.append(Problem(str(path), "id", f"{meta.id} is defined twice"))
+            elif meta:
+                checks[meta.id] = meta
+    builtin, default = _builtins(reqs, problems)
+    for cid in builtin:
+        if cid in checks:
+            problems.append(Problem(str(BUILTIN_FILE), f"checks.{cid}", "is also a custom check id"))
+    if problems:
+        raise GcbaseError(problems)
+    return Catalogue(categories, sources, reqs, {**checks, **builtin}, default)
+
+
+def parameters(check_file: str | Path) -> dict[str, Any]:
+    """The parameters block of a custom check's metadata (call it from the check, at scan time)."""
+    path = Path(check_file)
+    return load_catalogue().checks[path.stem].parameters

@@ -1,0 +1,112 @@
+"""What `gcbase check` produces: one Finding per (check, resource) and one CheckReport per plan.
+
+A finding carries everything a reader needs without looking anything up: the check's
+severity, the requirements it serves, its Japanese and English title, its remediation, the
+resource's Terraform address and (when the plan came from Pulumi) its URN, and the waiver
+that accepted it. The report also says what was NOT checked: checks that found no resource
+of their type, and resource types the exporter could not translate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")  # most severe first
+PASSED, FAILED, SKIPPED = "PASSED", "FAILED", "SKIPPED"
+
+
+def check_sort_key(check_id: str) -> tuple[str, int]:
+    """GCJP_AWS_2 before GCJP_AWS_10; CKV ids after ours."""
+    head, _, num = check_id.rpartition("_")
+    return (head, int(num)) if num.isdigit() else (check_id, 0)
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical ... 3 for low; an unknown severity ranks below low."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def at_or_above(severity: str, threshold: str) -> bool:
+    return severity_rank(severity) <= severity_rank(threshold)
+
+
+@dataclass(frozen=True)
+class Waiver:
+    check: str
+    resource: str  # fnmatch pattern over the resource address
+    reason: str
+
+
+@dataclass
+class Finding:
+    check_id: str
+    resource: str  # Terraform address (type.name), or "(plan)" for a plan-wide finding
+    result: str  # PASSED | FAILED | SKIPPED (a failure accepted by a waiver is SKIPPED)
+    severity: str
+    requirements: list[str]
+    title_ja: str
+    title_en: str
+    remediation: dict[str, str] = field(default_factory=dict)  # ja, en, pulumi
+    urn: Optional[str] = None
+    source: str = "checkov"  # checkov (built-in) | gcbase (ours)
+    details: list[str] = field(default_factory=list)  # one sentence each: why
+    waiver: Optional[Waiver] = None
+
+    @property
+    def failed(self) -> bool:
+        return self.result == FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CheckReport:
+    """Every finding for one plan, plus what could not be checked."""
+
+    stack: str
+    source: str  # where the plan came from: synth | program | preview | stack-export | tf-plan
+    findings: list[Finding] = field(default_factory=list)
+    not_run: list[str] = field(default_factory=list)  # check ids with no resource of their type
+    not_checked: list[dict[str, str]] = field(default_factory=list)  # {urn, type} unknown to the exporter
+    unused_waivers: list[Waiver] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def failures(self, threshold: str = "low") -> list[Finding]:
+        """Unwaived failures at or above a severity, most severe first."""
+        out = [f for f in self.findings if f.failed and at_or_above(f.severity, threshold)]
+        return sorted(out, key=lambda f: (severity_rank(f.severity), check_sort_key(f.check_id), f.resource))
+
+    def count(self, result: str) -> int:
+        return sum(1 for f in self.findings if f.result == result)
+
+    def by_requirement(self) -> dict[str, list[Finding]]:
+        out: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            for req in f.requirements:
+                out.setdefault(req, []).append(f)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "source": self.source,
+            "meta": self.meta,
+            "summary": {"passed": self.count(PASSED), "failed": self.count(FAILED), "skipped": self.count(SKIPPED)},
+            "findings": [f.to_dict() for f in sorted(self.findings, key=lambda f: (check_sort_key(f.check_id), f.resource))],
+            "not_run": list(self.not_run),
+            "not_checked": list(self.not_checked),
+            "unused_waivers": [asdict(w) for w in self.unused_waivers],
+        }
+
+
+def requirement_verdict(findings: list[Finding]) -> str:
+    """FAILED if any unwaived failure, WAIVED if failures were all waived, PASSED if checked, else NOT_CHECKED."""
+    if any(f.result == FAILED for f in findings):
+        return FAILED
+    if any(f.result == SKIPPED for f in findings):
+        return "WAIVED"
+    if findings:
+        return PASSED
+    return "NOT_CHECKED"

@@ -1,0 +1,75 @@
+"""Plan-level checks: gcbase's own small mechanism for rules that need the whole plan.
+
+A plan-level check is a class in policies/plan/<ID>.py (module-level `check = X()`), with the
+same metadata file beside it as every other check. It evaluates each resource of its
+`supported_resources` with the whole plan at hand (PlanIndex), and may report a plan-wide
+finding on the pseudo-address "(plan)" when something required is missing altogether
+(e.g. no SCP restricts regions). Results are PASSED or FAILED with one sentence saying why;
+None means "not applicable to this resource" and produces no finding.
+
+They run after Checkov on the same Terraform plan JSON, so `gcbase check --plan FILE` on a
+real `terraform show -json` output gets them too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from gcbase.check.catalogue import KINDS, POLICIES
+from gcbase.check.findings import FAILED, PASSED
+from gcbase.check.planindex import PlanIndex, PlanResource
+from gcbase.errors import GcbaseError
+
+PLAN_ADDRESS = "(plan)"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    resource: str  # address, or PLAN_ADDRESS
+    result: str  # PASSED | FAILED
+    detail: str
+
+
+class PlanCheck:
+    """Base class: set `id` and `supported_resources`, implement `scan` (and maybe `scan_plan`)."""
+
+    id: str = ""
+    supported_resources: tuple[str, ...] = ()
+
+    def scan(self, res: PlanResource, plan: PlanIndex) -> Optional[tuple[bool, str]]:
+        """(passed, why) for one resource, or None when the rule does not apply to it."""
+        raise NotImplementedError
+
+    def scan_plan(self, plan: PlanIndex) -> Iterable[Outcome]:
+        for res in plan.of_type(*self.supported_resources):
+            verdict = self.scan(res, plan)
+            if verdict is not None:
+                passed, why = verdict
+                yield Outcome(res.address, PASSED if passed else FAILED, why)
+
+    def run(self, plan: PlanIndex) -> list[Outcome]:
+        return list(self.scan_plan(plan))
+
+
+@lru_cache(maxsize=1)
+def plan_checks() -> tuple[PlanCheck, ...]:
+    """Import every policies/plan/GCJP_AWS_<n>.py once; each must define `check` with a matching id."""
+    folder = POLICIES / KINDS["plan"][0]
+    out: list[PlanCheck] = []
+    for path in sorted(folder.glob("GCJP_AWS_*.py")):
+        spec = importlib.util.spec_from_file_location(f"gcbase_policies_plan_{path.stem}", path)
+        if spec is None or spec.loader is None:
+            raise GcbaseError.one(str(path), "", "cannot be imported")
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as err:  # a broken check must stop the run, not vanish
+            raise GcbaseError.one(str(path), "", f"failed to load: {type(err).__name__}: {err}") from None
+        check = getattr(module, "check", None)
+        if not isinstance(check, PlanCheck) or check.id != path.stem or not check.supported_resources:
+            raise GcbaseError.one(str(path), "check", f"must be a PlanCheck with id {path.stem} and supported_resources")
+        out.append(check)
+    return tuple(out)

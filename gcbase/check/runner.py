@@ -1,0 +1,186 @@
+"""Run Checkov in-process on a Terraform plan JSON, plus gcbase's plan-level checks.
+
+- Checkov is imported once per process (about 2 s), with its downloads and platform calls
+  off: BC_SKIP_MAPPING=TRUE, CHECKOV_RUN_SCA_PACKAGE_SCAN_V2=false, no API key is ever passed,
+  and only the terraform_plan Runner is used (never checkov.main, which talks to the platform).
+- Our checks are registered once: policies/resource/*.py through Checkov's external-check
+  loader, policies/graph/*.yaml into Checkov's graph registry; a check that fails to load stops
+  the run (Checkov itself would only log it).
+- A fresh Runner per plan. Checkov parses plan files with a YAML parser to keep line numbers,
+  which is half of its time; we hand it the same JSON parsed by `json` with one mark per object
+  (tests/policies/test_runner.py proves the verdicts are identical, check by check).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import tempfile
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from gcbase.check.catalogue import KINDS, POLICIES, load_catalogue, metadata_files
+from gcbase.check.findings import FAILED, PASSED, SKIPPED, CheckReport, Finding, Waiver, check_sort_key
+from gcbase.check.plancheck import PLAN_ADDRESS, plan_checks
+from gcbase.check.planindex import PlanIndex
+from gcbase.check.waivers import apply_waivers, default_waivers
+from gcbase.errors import GcbaseError
+
+OFFLINE_ENV = {
+    "BC_SKIP_MAPPING": "TRUE",  # no download of the platform's check id / guideline mapping
+    "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",  # no package scanning (it calls the platform)
+    "ENABLE_SECRETS_SCAN_ALL_FILES": "false",
+}
+_LOCK = threading.Lock()  # Checkov's registries are process-global
+
+
+@lru_cache(maxsize=1)
+def _checkov() -> dict[str, Any]:
+    """Import Checkov (once) and register our checks into its registries."""
+    for key, val in OFFLINE_ENV.items():
+        os.environ[key] = val
+    from checkov.common.checks_infra.registry import get_graph_checks_registry
+    from checkov.runner_filter import RunnerFilter
+    from checkov.terraform import plan_parser
+    from checkov.terraform.checks.resource.registry import resource_registry
+    from checkov.terraform.plan_runner import Runner
+
+    logging.getLogger("checkov").setLevel(logging.ERROR)
+    catalogue = load_catalogue()
+    resource_registry.load_external_checks(str(POLICIES / KINDS["resource"][0]))
+    registered = {c.id for _, c in resource_registry.all_checks()}
+    graph = get_graph_checks_registry("terraform")
+    graph.load_checks()
+    for meta_file in metadata_files("graph"):
+        _register_graph_check(graph, meta_file.with_name(meta_file.name.split(".")[0] + ".yaml"), RunnerFilter)
+    registered |= {c.id for c in graph.checks}
+    missing = [m.id for m in catalogue.custom() if m.kind in ("resource", "graph") and m.id not in registered]
+    if missing:
+        raise GcbaseError.one(str(POLICIES), "", f"checks failed to load into Checkov: {', '.join(missing)}")
+    plan_checks()  # import and validate now, not halfway through the first plan
+    return {"Runner": Runner, "RunnerFilter": RunnerFilter, "plan_parser": plan_parser, "registered": registered}
+
+
+def _register_graph_check(graph: Any, path: Path, runner_filter_cls: Any) -> None:
+    """Load one YAML graph policy as Checkov's external-check loader does (we skip metadata files)."""
+    from gcbase.yamlio import load_yaml
+
+    raw = json.loads(json.dumps(load_yaml(path, "graph policy")))
+    if not graph.parser.validate_check_config(file_path=str(path), raw_check=raw):
+        raise GcbaseError.one(str(path), "", "not a valid Checkov graph policy (metadata.id/name/category, definition)")
+    if raw["metadata"]["id"] != path.stem:
+        raise GcbaseError.one(str(path), "metadata.id", f"must be {path.stem}")
+    if any(c.id == path.stem for c in graph.checks):
+        return
+    check = graph.parser.parse_raw_check(raw, resources_types=graph._get_resource_types(raw), check_path=str(path))
+    runner_filter_cls.notify_external_check(check.id)
+    graph.checks.append(check)
+
+
+class _Mark:
+    __slots__ = ("line",)
+
+    def __init__(self, line: int):
+        self.line = line
+
+
+class _MarkedDict(dict):
+    """A dict with the start/end marks Checkov's plan parser reads from its YAML nodes."""
+    __slots__ = ("start_mark", "end_mark")
+
+
+def _fast_parse(filename: str, out_parsing_errors: dict[str, str]):
+    counter = itertools.count(1)
+
+    def hook(pairs):
+        d = _MarkedDict(pairs)
+        d.start_mark = d.end_mark = _Mark(next(counter))
+        return d
+
+    try:
+        text = Path(filename).read_text(encoding="utf-8")
+        template = json.loads(text, object_pairs_hook=hook)
+    except (OSError, ValueError) as err:
+        out_parsing_errors[filename] = str(err)
+        return None, None
+    if not isinstance(template, dict) or "terraform_version" not in template or "planned_values" not in template:
+        return None, None
+    return template, [(i + 1, line) for i, line in enumerate(text.splitlines(keepends=True))]
+
+
+def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]]) -> list[Any]:
+    ck = _checkov()
+    with tempfile.TemporaryDirectory(prefix="gcbase-check-") as tmp:
+        path = Path(tmp) / "tfplan.json"
+        path.write_text(json.dumps(tfplan, ensure_ascii=False), encoding="utf-8")
+        original = ck["plan_parser"].parse
+        ck["plan_parser"].parse = _fast_parse
+        try:
+            rf = ck["RunnerFilter"](framework=["terraform_plan"], checks=only or None, show_progress_bar=False)
+            report = ck["Runner"]().run(root_folder=None, files=[str(path)], runner_filter=rf)
+        finally:
+            ck["plan_parser"].parse = original
+    reports = report if isinstance(report, list) else [report]
+    if any(r.parsing_errors for r in reports):
+        raise GcbaseError.one("plan", "", "Checkov could not parse the Terraform plan JSON")
+    return [rec for r in reports for rec in (*r.passed_checks, *r.failed_checks, *r.skipped_checks)]
+
+
+def _finding(check_id: str, resource: str, result: str, title_en: str, details: Iterable[str],
+             urns: dict[str, str]) -> Finding:
+    meta = load_catalogue().meta(check_id, title_en)
+    return Finding(
+        check_id=check_id, resource=resource, result=result, severity=meta.severity,
+        requirements=list(meta.requirements), title_ja=meta.title_ja, title_en=meta.title_en or title_en,
+        remediation=dict(meta.remediation), urn=urns.get(resource),
+        source="checkov" if meta.kind == "builtin" else "gcbase", details=[d for d in details if d])
+
+
+def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-plan",
+               waivers: Optional[tuple[Waiver, ...]] = None, only: Optional[list[str]] = None,
+               meta: Optional[dict[str, Any]] = None) -> CheckReport:
+    """Every built-in AWS check and every gcbase check on one Terraform plan JSON.
+
+    `only` restricts the run to some check ids (fixture tests); waivers default to
+    baselines/waivers.yaml (pass () for none).
+    """
+    if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
+        raise GcbaseError.one("plan", "", "not a Terraform plan JSON (no planned_values)")
+    catalogue = load_catalogue()
+    gc = tfplan.get("gcbase") or {}
+    urns = {addr: urn for urn, addr in (gc.get("addresses") or {}).items()}
+    findings: list[Finding] = []
+    with _LOCK:
+        for rec in _run_checkov(tfplan, only):
+            result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
+                         else rec.check_result.get("result"))
+            if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")):
+                continue  # only AWS checks and ours; other providers' checks never apply
+            findings.append(_finding(rec.check_id, rec.resource, result, rec.check_name, rec.details or [], urns))
+        index = PlanIndex(tfplan)
+        for check in plan_checks():
+            if only and check.id not in only:
+                continue
+            for out in check.run(index):
+                findings.append(_finding(check.id, out.resource, out.result, "", [out.detail], urns))
+    unused = apply_waivers(findings, default_waivers() if waivers is None else waivers)
+    seen = {f.check_id for f in findings}
+    expected = [m.id for m in catalogue.checks.values() if not only or m.id in only]
+    return CheckReport(
+        stack=stack or str(gc.get("stack") or ""), source=source or str(gc.get("source") or ""),
+        findings=findings, not_run=sorted((c for c in expected if c not in seen), key=check_sort_key),
+        not_checked=list(gc.get("not_checked") or []), unused_waivers=unused, meta=dict(meta or {}))
+
+
+def run_plan(plan: Any, **kwargs: Any) -> CheckReport:
+    """Export a gcbase Plan to Terraform plan JSON and check it."""
+    from gcbase.tfplan import export
+
+    return run_tfplan(export(plan), stack=plan.stack, source=plan.source, meta=dict(plan.meta), **kwargs)
+
+
+__all__ = ["run_tfplan", "run_plan", "PLAN_ADDRESS", "OFFLINE_ENV"]

@@ -1,0 +1,36 @@
+"""Service control policies in a plan, for plan-level checks ("is X protected by an SCP?").
+
+Guardrails Digital Agency attaches are exported as aws_organizations_policy (no-op), the same
+type an organization you administer yourself creates, so both are read the same way.
+"""
+
+from __future__ import annotations
+
+from gcbase.check.planindex import PlanIndex, PlanResource
+from gcbase.check.policydoc import denies, document
+
+SCP_TYPE = "SERVICE_CONTROL_POLICY"
+EXEMPTION_KEYS = ("aws:PrincipalArn",)  # the governance-role exemption (its value: GCJP_AWS_2)
+
+
+def scp_documents(plan: PlanIndex) -> list[tuple[PlanResource, dict]]:
+    out = []
+    for res in plan.of_type("aws_organizations_policy"):
+        if (res.values.get("type") or SCP_TYPE) != SCP_TYPE:
+            continue
+        doc = document(res.values.get("content"))
+        if doc:
+            out.append((res, doc))
+    return out
+
+
+def not_denied(docs: list[tuple[PlanResource, dict]], actions: list[str], resource: str = "*") -> list[str]:
+    """The actions no SCP denies (to everyone but the exempt role) on a resource."""
+    return [a for a in actions
+            if not any(denies(doc, a, resource, allowed_conditions=EXEMPTION_KEYS) for _, doc in docs)]
+
+
+def protecting(docs: list[tuple[PlanResource, dict]], actions: list[str], resource: str = "*") -> list[str]:
+    """Addresses of the SCPs that deny at least one of the actions."""
+    return sorted({res.address for res, doc in docs for a in actions
+                   if denies(doc, a, resource, allowed_conditions=EXEMPTION_KEYS)})

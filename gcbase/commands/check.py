@@ -1,0 +1,121 @@
+"""gcbase check: run every built-in AWS check and gcbase's own on plans, verdicts per requirement.
+
+Exit codes: 0 no unwaived failure at or above --fail-on, 1 there is one, 2 usage or config errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from gcbase.check.findings import SEVERITIES, CheckReport, requirement_verdict
+from gcbase.errors import GcbaseError
+from gcbase.outputs import write_json
+from gcbase.yamlio import read_text
+
+JSON_VERSION = 1
+MAX_LISTED = 20  # failures printed per plan; --json has them all
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="check plans: Checkov's AWS checks and gcbase's, mapped to requirements")
+    p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name or config file (default: every example stack)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--plan", metavar="FILE", help="a Terraform plan JSON (terraform show -json, gcbase synth --tf-plan)")
+    src.add_argument("--preview", metavar="FILE", help="`pulumi preview --json` output")
+    src.add_argument("--stack-export", metavar="FILE", help="`pulumi stack export` output")
+    src.add_argument("--program", metavar="DIR", help="any Pulumi Python project directory")
+    p.add_argument("--config", metavar="FILE", help="with --program: the Pulumi.<stack>.yaml to use")
+    p.add_argument("--fail-on", choices=SEVERITIES, default="high",
+                   help="exit 1 when an unwaived failure is at or above this severity (default: high)")
+    p.add_argument("--json", metavar="FILE", help="write every finding and requirement verdict as JSON")
+    p.set_defaults(func=run)
+
+
+def _reports(args: argparse.Namespace) -> list[CheckReport]:
+    from gcbase.check import run_plan, run_tfplan
+
+    sources = [bool(args.plan), bool(args.preview), bool(args.stack_export), bool(args.program)]
+    if any(sources) and args.stacks:
+        raise GcbaseError.one(args.stacks[0], "", "give stacks or one of --plan/--preview/--stack-export/--program, not both")
+    if args.plan:
+        text = read_text(args.plan, "Terraform plan JSON")
+        try:
+            tfplan = json.loads(text)
+        except ValueError as err:
+            raise GcbaseError.one(args.plan, "", f"not JSON: {err}") from None
+        if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
+            raise GcbaseError.one(args.plan, "", "not a Terraform plan JSON (no planned_values); "
+                                  "use `terraform show -json` or `gcbase synth --tf-plan`")
+        return [run_tfplan(tfplan, stack=Path(args.plan).name, source="tf-plan")]
+    from gcbase.commands.synth import collect_plans
+
+    return [run_plan(plan) for plan in collect_plans(args)]
+
+
+def requirement_summary(report: CheckReport) -> dict[str, dict[str, Any]]:
+    """requirement id -> {category, verdict, checks} for every requirement in the catalogue."""
+    from gcbase.check import load_catalogue
+
+    cat = load_catalogue()
+    found = report.by_requirement()
+    return {rid: {"category": req.category, "ja": req.ja, "en": req.en,
+                  "verdict": requirement_verdict(found.get(rid, [])),
+                  "checks": cat.checks_of(rid)}
+            for rid, req in cat.requirements.items()}
+
+
+def render(report: CheckReport, fail_on: str) -> list[str]:
+    from gcbase.check import load_catalogue
+
+    cat = load_catalogue()
+    name = report.meta.get("municipalityName", "")
+    waived = report.count("SKIPPED")
+    lines = [f"{report.stack}{' ' + name if name else ''} ({report.source}): {len(report.findings)} results, "
+             f"{report.count('FAILED')} failed, {waived} waived, {report.count('PASSED')} passed"]
+    reqs = requirement_summary(report)
+    for letter, names in cat.categories.items():
+        verdicts = [r["verdict"] for r in reqs.values() if r["category"] == letter]
+        if not verdicts:
+            lines.append(f"  {letter} {names['ja']}: no requirement checkable from a plan")
+            continue
+        parts = [f"{verdicts.count(v)} {label}" for v, label in
+                 (("FAILED", "fail"), ("WAIVED", "waived"), ("PASSED", "pass"), ("NOT_CHECKED", "not checked"))
+                 if verdicts.count(v)]
+        lines.append(f"  {letter} {names['ja']}: {len(verdicts)} requirements: {', '.join(parts)}")
+    other = [f for f in report.findings if not f.requirements]
+    if other:
+        lines.append(f"  other Checkov checks (no requirement): {sum(f.failed for f in other)} failed, "
+                     f"{sum(f.result == 'PASSED' for f in other)} passed")
+    failures = report.failures(fail_on)
+    for f in failures[:MAX_LISTED]:
+        lines.append(f"  [{f.severity}] {f.check_id} {f.resource}: {f.title_ja or f.title_en}"
+                     + (f" — {f.details[0]}" if f.details else ""))
+    if len(failures) > MAX_LISTED:
+        lines.append(f"  ... {len(failures) - MAX_LISTED} more failures at or above {fail_on} (see --json)")
+    below = len(report.failures()) - len(failures)
+    if below:
+        lines.append(f"  {below} failures below {fail_on}")
+    custom_not_run = [c for c in report.not_run if c.startswith("GCJP")]
+    if custom_not_run:
+        lines.append(f"  not run (no resource of their type): {', '.join(custom_not_run)}")
+    if report.not_checked:
+        types = sorted({m["type"] for m in report.not_checked})
+        lines.append(f"  not checked (type unknown to the exporter): {', '.join(types)}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    reports = _reports(args)
+    worst = 0
+    for report in reports:
+        print("\n".join(render(report, args.fail_on)))
+        if report.failures(args.fail_on):
+            worst = 1
+    if args.json:
+        data = {"version": JSON_VERSION, "failOn": args.fail_on,
+                "plans": [{**r.to_dict(), "requirements": requirement_summary(r)} for r in reports]}
+        print(f"wrote {write_json(args.json, data)}")
+    return worst

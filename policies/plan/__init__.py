@@ -1,0 +1,1 @@
+"""gcbase plan-level checks (gcbase.check.plancheck.PlanCheck), loaded by gcbase."""

@@ -1,0 +1,1 @@
+"""Checkov resource checks (BaseResourceCheck), loaded through Checkov's external-check loader."""

@@ -1,0 +1,140 @@
+"""The runner: offline, Checkov in-process, waivers, honest about what was not checked, CLI exit codes."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from gcbase.check import run_tfplan
+from gcbase.check.findings import Finding, Waiver
+from gcbase.check.waivers import apply_waivers, load_waivers
+from gcbase.cli import main
+from gcbase.errors import GcbaseError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture(check_id: str, name: str) -> dict:
+    return json.loads((FIXTURES / check_id / name).read_text(encoding="utf-8"))
+
+
+def test_runs_offline(monkeypatch):
+    """No socket is opened while Checkov and our checks run (downloads and platform calls are off)."""
+    calls = []
+
+    def refuse(self, address):
+        calls.append(address)
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    report = run_tfplan(fixture("GCJP_AWS_3", "fail.json"), waivers=())
+    assert calls == []
+    assert {f.check_id for f in report.findings} >= {"GCJP_AWS_3", "CKV_AWS_67"}  # ours and Checkov's both ran
+
+
+def test_builtin_and_custom_findings_carry_metadata():
+    report = run_tfplan(fixture("GCJP_AWS_3", "fail.json"), waivers=())
+    ours = next(f for f in report.findings if f.check_id == "GCJP_AWS_3" and f.resource == "aws_cloudtrail.single_region")
+    assert (ours.result, ours.severity, ours.requirements, ours.source) == ("FAILED", "high", ["E.7.1.1"], "gcbase")
+    assert ours.title_ja.startswith("CloudTrailは全リージョン") and ours.remediation["pulumi"].startswith("aws.cloudtrail.Trail")
+    builtin = next(f for f in report.findings if f.check_id == "CKV_AWS_67" and f.resource == "aws_cloudtrail.single_region")
+    assert (builtin.result, builtin.severity, builtin.source) == ("FAILED", "high", "checkov")
+    assert builtin.requirements == ["E.7.1.1"] and builtin.title_ja
+
+
+def test_not_run_lists_checks_without_resources_of_their_type():
+    report = run_tfplan(fixture("GCJP_AWS_9", "pass.json"), waivers=())
+    assert "GCJP_AWS_9" not in report.not_run
+    assert {"GCJP_AWS_3", "GCJP_AWS_6", "GCJP_AWS_14"} <= set(report.not_run)
+
+
+def test_not_checked_types_are_reported():
+    tfplan = fixture("GCJP_AWS_9", "pass.json")
+    tfplan["gcbase"] = {"not_checked": [{"urn": "urn:pulumi:s::p::aws:foo/bar:Bar::x", "type": "aws:foo/bar:Bar"}],
+                        "addresses": {"urn:pulumi:s::p::aws:ec2/flowLog:FlowLog::all": "aws_flow_log.all"}}
+    report = run_tfplan(tfplan, waivers=())
+    assert report.not_checked == [{"urn": "urn:pulumi:s::p::aws:foo/bar:Bar::x", "type": "aws:foo/bar:Bar"}]
+    ours = next(f for f in report.findings if f.check_id == "GCJP_AWS_9")
+    assert ours.urn == "urn:pulumi:s::p::aws:ec2/flowLog:FlowLog::all"
+
+
+def test_waiver_turns_a_failure_into_skipped_and_unused_waivers_are_reported():
+    waivers = (Waiver("GCJP_AWS_9", "aws_flow_log.rej*", "rejected-only logs accepted for this test fixture"),
+               Waiver("GCJP_AWS_4", "aws_cloudtrail.*", "no trail in this plan, so this waiver is unused"))
+    report = run_tfplan(fixture("GCJP_AWS_9", "fail.json"), only=["GCJP_AWS_9"], waivers=waivers)
+    by = {f.resource: f for f in report.findings}
+    assert by["aws_flow_log.rejects"].result == "SKIPPED" and by["aws_flow_log.rejects"].waiver == waivers[0]
+    assert by["aws_flow_log.accepts"].result == "FAILED" and by["aws_flow_log.accepts"].waiver is None
+    assert report.unused_waivers == [waivers[1]]
+    assert [f.resource for f in report.failures()] == ["aws_flow_log.accepts"]
+
+
+def test_a_waiver_never_touches_a_pass():
+    f = Finding("GCJP_AWS_9", "aws_flow_log.all", "PASSED", "medium", [], "", "")
+    assert apply_waivers([f], (Waiver("GCJP_AWS_9", "*", "would match but the finding passed"),)) != []
+    assert f.result == "PASSED" and f.waiver is None
+
+
+@pytest.mark.parametrize("text,message", [
+    ("- {check: GCJP_AWS_9, resource: '*'}", "needs exactly check, resource and reason"),
+    ("- {check: NOPE_1, resource: '*', reason: a reason that is long enough}", "'NOPE_1' is not a check id"),
+    ("- {check: GCJP_AWS_9, resource: '*', reason: short}", "too short"),
+    ("{a: 1}", "expected a list"),
+])
+def test_bad_waiver_files_are_config_errors(tmp_path, text, message):
+    path = tmp_path / "waivers.yaml"
+    path.write_text(text)
+    with pytest.raises(GcbaseError) as err:
+        load_waivers(path)
+    assert message in str(err.value)
+
+
+def test_the_bundled_waiver_file_loads():
+    for w in load_waivers():
+        assert len(w.reason) >= 20
+
+
+def test_cli_exit_codes(tmp_path, capsys):
+    assert main(["check", "--plan", str(FIXTURES / "GCJP_AWS_28" / "fail.json")]) == 1
+    out = capsys.readouterr().out
+    assert "[critical] GCJP_AWS_28 aws_internet_gateway.juki" in out
+    assert "G ガイドライン・セキュリティ規程:" in out
+    # with the region guardrail present, the worst failure is high (a VPC without an ALL flow log)
+    tfplan = fixture("GCJP_AWS_9", "fail.json")
+    region = fixture("GCJP_AWS_21", "pass.json")
+    for section in ("planned_values", "configuration"):
+        tfplan[section]["root_module"]["resources"] += region[section]["root_module"]["resources"]
+    medium_only = tmp_path / "medium.json"
+    medium_only.write_text(json.dumps(tfplan))
+    capsys.readouterr()
+    assert main(["check", "--plan", str(medium_only), "--fail-on", "critical"]) == 0
+    assert "failures below critical" in capsys.readouterr().out
+    assert main(["check", "--plan", str(medium_only), "--fail-on", "high"]) == 1
+    assert "[high] GCJP2_AWS_1 aws_vpc.a" in capsys.readouterr().out
+    out_json = tmp_path / "findings.json"
+    code = main(["check", "--plan", str(FIXTURES / "GCJP_AWS_9" / "fail.json"), "--fail-on", "low", "--json", str(out_json)])
+    assert code == 1
+    data = json.loads(out_json.read_text())
+    assert data["version"] == 1 and data["failOn"] == "low"
+    plan = data["plans"][0]
+    assert {f["resource"] for f in plan["findings"] if f["check_id"] == "GCJP_AWS_9" and f["result"] == "FAILED"} == {
+        "aws_flow_log.accepts", "aws_flow_log.rejects"}
+    assert plan["requirements"]["E.7.1.1"]["verdict"] == "FAILED"
+
+
+def test_cli_usage_and_input_errors(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["check", "--plan", str(bad)]) == 2
+    assert "not JSON" in capsys.readouterr().err
+    notplan = tmp_path / "notplan.json"
+    notplan.write_text("{}")
+    assert main(["check", "--plan", str(notplan)]) == 2
+    assert main(["check", "--plan", str(tmp_path / "missing.json")]) == 2
+    assert main(["check", "131121-prod", "--plan", str(notplan)]) == 2
+    with pytest.raises(SystemExit) as err:
+        main(["check", "--fail-on", "severe"])
+    assert err.value.code == 2
