@@ -66,6 +66,8 @@ _TYPES: dict[str, tuple[str, str, str]] = {
     "aws:cfg/rule:Rule": ("", "config", "config-rule/{id}"),
 }
 
+_BUCKET_TYPES = {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"}
+
 # Properties that hold a resource's name, by type, for auto-naming and ARNs.
 _NAME_PROPS = ("name", "bucket", "trailName", "roleName", "functionName")
 _GLOBAL_SERVICES = {"iam", "organizations"}
@@ -122,7 +124,7 @@ def synthesize(token: str, name: str, inputs: dict[str, Any], provider: dict, cu
     prefix, service, res_part = _TYPES.get(token, ("", _module(token), "{id}"))
 
     resource_name = next((state[p] for p in _NAME_PROPS if isinstance(state.get(p), str)), None)
-    if token == "aws:s3/bucket:Bucket" or token.startswith("aws:s3/bucketV2"):
+    if token in _BUCKET_TYPES:
         if not isinstance(state.get("bucket"), str):
             state["bucket"] = f"{name}-{_hex(seed, 7)}"
         resource_name = state["bucket"]
@@ -175,7 +177,7 @@ def _computed(token: str, state: dict, rid: str, region: str, account: str, seed
     elif token == "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration":
         state.setdefault("websiteDomain", f"s3-website-{region}.amazonaws.com")
         state.setdefault("websiteEndpoint", f"{state.get('bucket', rid)}.s3-website-{region}.amazonaws.com")
-    elif token.startswith("aws:s3/bucket"):
+    elif token in _BUCKET_TYPES:
         state.setdefault("bucketDomainName", f"{state['bucket']}.s3.amazonaws.com")
         state.setdefault("bucketRegionalDomainName", f"{state['bucket']}.s3.{region}.amazonaws.com")
         state.setdefault("region", region)
