@@ -133,7 +133,8 @@ class Evaluator:
         """(policy of the resource, owning account) for S3 buckets/objects and KMS keys."""
         if resource.startswith("arn:aws:s3:::"):
             bucket = "arn:aws:s3:::" + resource[len("arn:aws:s3:::"):].split("/", 1)[0]
-            return self.model.resource_policies.get(bucket), self.model.resource_accounts.get(bucket, "")
+            # A bucket the model does not know is in another account (a live run sees one account).
+            return self.model.resource_policies.get(bucket), self.model.resource_accounts.get(bucket, "elsewhere")
         return self.model.resource_policies.get(resource), account_of(resource)
 
     # -- evaluation -----------------------------------------------------------------------

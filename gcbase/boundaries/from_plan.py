@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from gcbase.boundaries.model import FULL_AWS_ACCESS, AuthzModel, Doc, Role, ScpLevel, aws_managed
+from gcbase.boundaries.model import FULL_AWS_ACCESS, UNEVALUATED, AuthzModel, Doc, Role, ScpLevel, aws_managed
 from gcbase.model import Plan, Resource
 
 INHERITED_LEVEL = "inherited (Digital Agency OU path)"
@@ -91,7 +91,7 @@ class _Builder:
         doc = self.policies.get(policy_arn) or aws_managed(policy_arn)
         if doc is None:
             self.model.notes.append(f"{role.name}: managed policy {policy_arn} unknown to gcbase; not evaluated")
-            return
+            doc = Doc("identity", policy_arn.rsplit("/", 1)[-1], UNEVALUATED)  # kept by name for drift
         role.policies.append(doc)
 
     def _roles_named(self, name: str, account: str) -> list[Role]:

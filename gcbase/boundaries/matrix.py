@@ -53,7 +53,11 @@ def render(result: BoundaryResult, all_checks: bool = False) -> str:
     s = result.summary()
     head = (f"{result.stack} ({result.source}): {s['cells']} expectations, {s['checks']} checks, "
             f"{s['mismatches']} mismatch(es)")
+    if result.source == "live":
+        head += f", {s['drift']} drift(s) from the plan"
     parts = [head, "", grid(result), "", details(result, all_checks)]
+    if result.drift:
+        parts += ["", *(f"drift: {d}" for d in result.drift)]
     if result.notes:
         parts += ["", *(f"note: {n}" for n in result.notes)]
     return "\n".join(parts) + "\n"

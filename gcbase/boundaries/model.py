@@ -83,6 +83,9 @@ def aws_managed_arns() -> list[str]:
     return sorted(_aws_managed_index())
 
 
+# An attached policy gcbase has no document for: grants nothing here, reported in the notes.
+UNEVALUATED: dict[str, Any] = {"Version": "2012-10-17", "Statement": [], "gcbase": "unevaluated"}
+
 FULL_AWS_ACCESS = Doc("scp", "FullAWSAccess", {
     "Version": "2012-10-17",
     "Statement": [{"Sid": "FullAWSAccess", "Effect": "Allow", "Action": "*", "Resource": "*"}],

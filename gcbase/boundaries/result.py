@@ -62,10 +62,11 @@ class BoundaryResult:
     parties: list[str]
     rows: list[RowResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    drift: list[str] = field(default_factory=list)  # live only: differences from the plan
 
     @property
     def ok(self) -> bool:
-        return not self.mismatches()
+        return not self.mismatches() and not self.drift
 
     def mismatches(self) -> list[tuple[Row, Cell, Check]]:
         return [(r.row, c.cell, x) for r in self.rows for c in r.cells for x in c.checks if not x.ok]
@@ -76,15 +77,16 @@ class BoundaryResult:
     def summary(self) -> dict[str, int]:
         cells = [c for r in self.rows for c in r.cells]
         return {"rows": len(self.rows), "cells": len(cells), "checks": len(self.checks()),
-                "mismatches": len(self.mismatches()), "notApplicable": sum(c.status == "n/a" for c in cells)}
+                "mismatches": len(self.mismatches()), "drift": len(self.drift), "notApplicable": sum(c.status == "n/a" for c in cells)}
 
     def to_dict(self) -> dict[str, Any]:
         return {"stack": self.stack, "source": self.source, "ok": self.ok, "summary": self.summary(),
-                "parties": self.parties, "rows": [r.to_dict() for r in self.rows], "notes": list(self.notes)}
+                "parties": self.parties, "rows": [r.to_dict() for r in self.rows], "drift": list(self.drift),
+                "notes": list(self.notes)}
 
     def restricted_to(self, accounts: set[str]) -> "BoundaryResult":
         """The same matrix keeping only the checks made in the given accounts (a live run sees one)."""
-        out = BoundaryResult(self.stack, self.source, self.parties, notes=list(self.notes))
+        out = BoundaryResult(self.stack, self.source, self.parties, notes=list(self.notes), drift=list(self.drift))
         for r in self.rows:
             rr = RowResult(r.row)
             for c in r.cells:

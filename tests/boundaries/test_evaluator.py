@@ -123,6 +123,7 @@ def test_secure_transport_false_is_denied():
 def test_boundary_caps_identity_policy():
     b = doc("boundary", "b", allow("s3:*"))
     m = model(doc("identity", "admin", allow()), boundary=b)
+    m.resource_accounts["arn:aws:s3:::x"] = A
     assert decide(m, "s3:GetObject", "arn:aws:s3:::x/y").allowed
     d = decide(m, "ec2:RunInstances")
     assert (d.allowed, d.deciding, d.layer) == (False, "boundary b: implicit deny", "boundary")
@@ -225,6 +226,12 @@ def test_trust_policy_account_mfa_and_mfa_age(caller, mfa, age, expected):
     assert d.allowed is expected
     assert d.deciding == ("trust policy of app: People" if expected else
                           "trust policy of app: implicit deny (no statement admits this caller)")
+
+
+def test_unknown_bucket_is_treated_as_another_accounts():
+    """A live run sees one account: a bucket it did not list is not the caller's own."""
+    d = decide(model(doc("identity", "admin", allow())), "s3:GetObject", "arn:aws:s3:::someone-elses/k")
+    assert (d.allowed, d.layer) == (False, "resource") and "cross-account" in d.deciding
 
 
 def test_missing_role_is_reported_not_guessed():
