@@ -47,8 +47,8 @@ class Waiver:
     check: str
     resource: str
     reason: str
-    approver: str
-    expires: str  # ISO date, the last day the waiver applies
+    approver: str = ""  # every waiver read from a file has one; code may build anonymous ones (tests)
+    expires: str = ""  # ISO date, the last day the waiver applies ("" only for waivers built in code)
     stacks: tuple[str, ...] = ()  # empty: every stack
     file: str = ""
     line: Optional[int] = None
@@ -57,12 +57,8 @@ class Waiver:
     def id(self) -> str:
         return f"{self.check}:{self.resource}"
 
-    @property
-    def expiry(self) -> date:
-        return date.fromisoformat(self.expires)
-
     def expired(self, today: date) -> bool:
-        return self.expiry < today
+        return bool(self.expires) and date.fromisoformat(self.expires) < today
 
     def applies_to(self, stack: str) -> bool:
         return not self.stacks or stack in self.stacks
@@ -204,16 +200,21 @@ class Applied:
 def apply_waivers(findings: Iterable[Any], waivers: Iterable[Waiver], today: Optional[date] = None) -> Applied:
     """Waive matching failures in place (findings with check_id, resource, result, waiver)."""
     today = today or date.today()
-    uses = [WaiverUse(w, expired=w.expired(today)) for w in waivers]
+    findings, waivers = list(findings), list(waivers)
     for f in findings:
         if f.result != FAILED:
             continue
-        matching = [u for u in uses if u.waiver.matches(f.check_id, f.resource)]
+        matching = [w for w in waivers if w.matches(f.check_id, f.resource)]
         if not matching:
             continue
-        use = next((u for u in matching if not u.expired), matching[0])  # a current waiver wins
-        use.matched += 1
-        f.waiver = use.waiver
-        if not use.expired:
+        f.waiver = next((w for w in matching if not w.expired(today)), matching[0])  # a current waiver wins
+        if not f.waiver.expired(today):
             f.result = SKIPPED
-    return Applied(uses)
+    return uses_of(findings, waivers, today)
+
+
+def uses_of(findings: Iterable[Any], waivers: Iterable[Waiver], today: Optional[date] = None) -> Applied:
+    """How often each waiver was used by already waived findings, and whether it has expired."""
+    today = today or date.today()
+    carried = [f.waiver for f in findings if f.waiver is not None]
+    return Applied([WaiverUse(w, carried.count(w), w.expired(today)) for w in waivers])

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
+from gcbase.waivers import Waiver  # check, resource pattern, reason, approver, expiry (gcbase/waivers.py)
+
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")  # most severe first
 PASSED, FAILED, SKIPPED = "PASSED", "FAILED", "SKIPPED"
 
@@ -29,13 +31,6 @@ def severity_rank(severity: str) -> int:
 
 def at_or_above(severity: str, threshold: str) -> bool:
     return severity_rank(severity) <= severity_rank(threshold)
-
-
-@dataclass(frozen=True)
-class Waiver:
-    check: str
-    resource: str  # fnmatch pattern over the resource address
-    reason: str
 
 
 @dataclass

@@ -1,19 +1,18 @@
 """gcbase check: run every built-in AWS check and gcbase's own on plans, verdicts per requirement.
 
-Exit codes: 0 no unwaived failure at or above --fail-on, 1 there is one, 2 usage or config errors.
+Exit codes: 0 no unwaived failure at or above --fail-on (and no expired waiver still matching a
+failure, no responsibility-boundary mismatch), 1 there is one, 2 usage or config errors.
+Reports (-o DIR --format html,md,sarif,junit,json,xlsx --lang ja|en), waivers, the boundary
+matrix, progress and the gate: gcbase/report/pipeline.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 from typing import Any
 
 from gcbase.check.findings import SEVERITIES, CheckReport, requirement_verdict
-from gcbase.errors import GcbaseError
 from gcbase.outputs import write_json
-from gcbase.yamlio import read_text
 
 JSON_VERSION = 1
 MAX_LISTED = 20  # failures printed per plan; --json has them all
@@ -31,28 +30,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fail-on", choices=SEVERITIES, default="high",
                    help="exit 1 when an unwaived failure is at or above this severity (default: high)")
     p.add_argument("--json", metavar="FILE", help="write every finding and requirement verdict as JSON")
+    from gcbase.report.pipeline import add_arguments
+
+    add_arguments(p)
     p.set_defaults(func=run)
-
-
-def _reports(args: argparse.Namespace) -> list[CheckReport]:
-    from gcbase.check import run_plan, run_tfplan
-
-    sources = [bool(args.plan), bool(args.preview), bool(args.stack_export), bool(args.program)]
-    if any(sources) and args.stacks:
-        raise GcbaseError.one(args.stacks[0], "", "give stacks or one of --plan/--preview/--stack-export/--program, not both")
-    if args.plan:
-        text = read_text(args.plan, "Terraform plan JSON")
-        try:
-            tfplan = json.loads(text)
-        except ValueError as err:
-            raise GcbaseError.one(args.plan, "", f"not JSON: {err}") from None
-        if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
-            raise GcbaseError.one(args.plan, "", "not a Terraform plan JSON (no planned_values); "
-                                  "use `terraform show -json` or `gcbase synth --tf-plan`")
-        return [run_tfplan(tfplan, stack=Path(args.plan).name, source="tf-plan")]
-    from gcbase.commands.synth import collect_plans
-
-    return [run_plan(plan) for plan in collect_plans(args)]
 
 
 def requirement_summary(report: CheckReport) -> dict[str, dict[str, Any]]:
@@ -108,14 +89,14 @@ def render(report: CheckReport, fail_on: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    reports = _reports(args)
-    worst = 0
+    from gcbase.report.pipeline import check_all, finish
+
+    results = check_all(args)
+    reports = [r.check for r in results]
     for report in reports:
         print("\n".join(render(report, args.fail_on)))
-        if report.failures(args.fail_on):
-            worst = 1
     if args.json:
         data = {"version": JSON_VERSION, "failOn": args.fail_on,
                 "plans": [{**r.to_dict(), "requirements": requirement_summary(r)} for r in reports]}
         print(f"wrote {write_json(args.json, data)}")
-    return worst
+    return finish(results, args)[1]

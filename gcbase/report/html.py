@@ -17,6 +17,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CSS_FILE = Path(__file__).with_name("report.css")
 STATUS_ORDER = ("pass", "waived", "fail")
 BAR_COLOURS = {"pass": "#2e7d32", "waived": "#ef6c00", "fail": "#c62828"}
+MAX_SHOWN = 5  # resources listed per check before the rest fold away
 
 
 def _e(value: object) -> str:
@@ -85,7 +86,7 @@ def _location(f: Finding) -> str:
     if f.location is None:
         return ""
     where = f"{f.location.file}:{f.location.line}" if f.location.line else f.location.file
-    return f"<code>{_e(where)}</code>" + (f"<br><code>{_e(f.location.key)}</code>" if f.location.key else "")
+    return f"<code>{_e(where)}</code>" + (f" <code>{_e(f.location.key)}</code>" if f.location.key else "")
 
 
 def _remediation(f: Finding, t: Texts) -> str:
@@ -102,19 +103,33 @@ def _waiver_text(f: Finding, t: Texts) -> str:
     if w is None:
         return ""
     text = _e(t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason))
-    return f'<span class="warn">{_e(t("waiver.expired"))}</span><br>{text}' if f.expired_waiver else text
+    return f'<span class="warn">{_e(t("waiver.expired"))}</span> {text}' if f.expired_waiver else text
+
+
+def _resource_item(f: Finding, t: Texts) -> str:
+    parts = [f"{_e(f.stack)} <code>{_e(f.resource)}</code>", _location(f), _e(f.message), _waiver_text(f, t)]
+    return "<li>" + "<br>".join(p for p in parts if p) + "</li>"
 
 
 def _findings(report: Report, t: Texts, requirement_titles: dict[str, str]) -> str:
-    rows = []
+    """One row per check and result, worst first, with every resource it concerns."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
     for f in report.failures() + report.waived():
-        reqs = "<br>".join(f"<b>{_e(r)}</b> {_e(requirement_titles.get(r, ''))}" for r in f.requirements)
-        rows.append([_badge(f.status, t), _sev(f.severity, t),
-                     f"<code>{_e(f.check_id)}</code><br>{_e(t.pick(f.title))}", reqs,
-                     f"{_e(f.stack)}<br><code>{_e(f.resource)}</code>", _location(f),
-                     _e(f.message) + ("<br>" if f.message else "") + _remediation(f, t), _waiver_text(f, t)])
+        groups.setdefault((f.check_id, f.status), []).append(f)
+    rows = []
+    for (check_id, status), found in groups.items():
+        first = found[0]
+        reqs = "<br>".join(f"<b>{_e(r)}</b> {_e(requirement_titles.get(r, ''))}" for r in first.requirements)
+        items = [_resource_item(f, t) for f in found]
+        resources = f'<ul class="resources">{"".join(items[:MAX_SHOWN])}</ul>'
+        if len(items) > MAX_SHOWN:
+            resources += (f'<details><summary>{_e(t("md.more", count=len(items) - MAX_SHOWN))}</summary>'
+                          f'<ul class="resources">{"".join(items[MAX_SHOWN:])}</ul></details>')
+        rows.append([_badge(status, t), _sev(first.severity, t),
+                     f"<code>{_e(check_id)}</code><br>{_e(t.pick(first.title))}", reqs,
+                     f'<span class="count">{len(found)}</span>{resources}', _remediation(first, t)])
     head = [t("col.result"), t("col.severity"), t("col.check"), t("col.requirement"), t("col.resource"),
-            t("col.location"), t("col.remediation"), t("col.waiver")]
+            t("col.remediation")]
     return _table(head, rows, t("report.no_findings"))
 
 

@@ -62,8 +62,8 @@ class Locator:
         self.file = str(config_file) if config_file else None
         self.lines: dict[str, int] = {}
         self.systems: list[str] = []
-        if self.file is None:
-            return
+        if self.file is None or not self.file.endswith((".yaml", ".yml")):
+            return  # a plan file (Terraform plan JSON) is pointed at as a whole
         try:
             text = read_text(source or self.file, "stack config file")
             doc = yaml.safe_load(text)

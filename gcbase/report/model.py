@@ -19,6 +19,7 @@ FAIL_ON: tuple[str, ...] = ("critical", "high", "medium", "low")
 STATUSES: tuple[str, ...] = ("pass", "fail", "waived")
 # 判定 of a requirement: 適合 / 不適合 / 例外承認 / 未確認
 VERDICTS: tuple[str, ...] = ("pass", "fail", "waived", "unverified")
+OTHER = "other"  # category of results whose check serves no requirement of the catalogue
 
 
 def severity_rank(severity: str) -> int:
@@ -160,7 +161,7 @@ class Report:
         cats = {r.id: r.category for r in self.requirements}
         counts: dict[str, Counter] = {c: Counter() for c in sorted({r.category for r in self.requirements})}
         for f in self.findings:
-            for category in sorted({cats.get(rid, "?") for rid in f.requirements} or {"?"}):
+            for category in sorted({cats.get(rid, OTHER) for rid in f.requirements} or {OTHER}):
                 counts.setdefault(category, Counter())[f.status] += 1
         return counts
 

@@ -185,8 +185,19 @@ def test_unknown_language_is_one_clear_error():
     assert str(err.value) == "--lang: 'fr' is not a report language; allowed: ja, en"
 
 
-def test_category_without_texts_is_shown_by_its_letter():
-    rep = report(findings=[Finding("X_1", STACK, "r", "t", "fail", "high", TITLE_VIF, requirements=("Z.1",))])
-    rep.requirements = [*REQUIREMENTS]
-    out = html.render(rep, "en")
-    assert ">?<" in out  # a finding under an unknown requirement is still counted, under "?"
+def test_results_of_unmapped_checks_are_counted_under_other():
+    rep = report(findings=[Finding("CKV_AWS_999", STACK, "r", "t", "fail", "low", TITLE_VIF),
+                           Finding("X_1", STACK, "r", "t", "pass", "high", TITLE_VIF, requirements=("Z.1",))])
+    doc = outline(html.render(rep, "en"))
+    assert row(doc, "summary", "Other (Checkov built-in checks mapped to no requirement)").split()[-3:] == ["1", "0", "1"]
+
+
+def test_findings_are_grouped_per_check_with_the_rest_folded():
+    many = [Finding("CKV_AWS_145", STACK, f"aws_s3_bucket.b{i:02}", "aws:s3/bucket:Bucket", "fail", "low", TITLE_VIF)
+            for i in range(8)]
+    doc = outline(html.render(report(findings=many), "en"))
+    (only,) = [r for sid, r in doc.rows if sid == "findings" and "CKV_AWS_145" in r]
+    assert only.startswith("Fail Low CKV_AWS_145 The connection is redundant 8 131121-prod aws_s3_bucket.b00")
+    assert "and 3 more" in only and "aws_s3_bucket.b07" in only
+    details = [a for t, a in doc.tags if t == "details"]
+    assert len(details) == 1

@@ -57,7 +57,9 @@ def test_loads_entries_with_their_lines(tmp_path):
                              "CISO 山田太郎", "2026-03-31", (), str(path), 2)
     assert second.reason == "Flow logs of a decommissioned VPC, removed next quarter."
     assert (second.expires, second.stacks, second.line) == ("2030-01-15", ("131121-prod",), 7)
-    assert second.expiry == date(2030, 1, 15) and second.id == "GCJP_AWS_12:aws_flow_log.x"
+    assert second.id == "GCJP_AWS_12:aws_flow_log.x"
+    assert not second.expired(date(2030, 1, 15)) and second.expired(date(2030, 1, 16))
+    assert not W.Waiver("GCJP_AWS_1", "*", "built in code, no expiry").expired(date(2999, 1, 1))
 
 
 def test_every_problem_is_one_line(tmp_path):

@@ -1,0 +1,144 @@
+"""What `gcbase check` does around the checks: one stack at a time with progress, waivers from
+every file that applies, the responsibility matrix, the report files and the gate.
+
+Gate (exit code of `gcbase check`):
+  0  no unwaived failure at or above --fail-on, no expired waiver still matching a failure,
+     no responsibility-boundary mismatch
+  1  any of those
+  2  usage or input errors (stack config, waiver file, plan file), one line each
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+from gcbase.errors import GcbaseError
+from gcbase.model import Plan
+from gcbase.report.collect import StackResult, build
+from gcbase.report.model import Report
+from gcbase.report.progress import Progress
+from gcbase.waivers import uses_of, waivers_for
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The report and gate options of `gcbase check`."""
+    from gcbase.report import FORMATS
+    from gcbase.report.i18n import DEFAULT_LANG, LANGS
+
+    p.add_argument("-o", "--out-dir", metavar="DIR", help="write the reports into DIR")
+    p.add_argument("--format", default=",".join(FORMATS), metavar="LIST",
+                   help=f"with -o: comma-separated subset of {','.join(FORMATS)} (default: all)")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="report language (default: ja)")
+    p.add_argument("--waivers", action="append", default=[], metavar="FILE",
+                   help="more waiver files, on top of baselines/waivers.yaml and stacks/waivers/<stack>.yaml")
+    p.add_argument("--no-boundaries", action="store_true",
+                   help="skip the responsibility-boundary matrix (faster on large fleets)")
+
+
+def _boundaries(plan: Plan, enabled: bool) -> Any:
+    """The matrix of a gcbase stack (its config gives the parties' accounts); None for other plans."""
+    if not enabled or plan.source != "synth" or not plan.config_file:
+        return None
+    from gcbase.boundaries import evaluate
+
+    return evaluate(plan)
+
+
+def _one(plan: Plan, args: argparse.Namespace, check: Callable[..., Any], today: date) -> StackResult:
+    waivers = waivers_for(plan.stack, args.waivers)
+    report = check(plan, waivers)
+    return StackResult(plan, report, uses_of(report.findings, waivers, today),
+                       _boundaries(plan, not args.no_boundaries))
+
+
+def _tfplan(path: str, args: argparse.Namespace, today: date) -> StackResult:
+    from gcbase.check import run_tfplan
+    from gcbase.yamlio import read_text
+
+    try:
+        tfplan = json.loads(read_text(path, "Terraform plan JSON"))
+    except ValueError as err:
+        raise GcbaseError.one(path, "", f"not JSON: {err}") from None
+    if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
+        raise GcbaseError.one(path, "", "not a Terraform plan JSON (no planned_values); "
+                                        "use `terraform show -json` or `gcbase synth --tf-plan`")
+    plan = Plan(project="", stack=Path(path).name, source="tf-plan", config_file=path)  # findings point at the file
+    waivers = waivers_for(plan.stack, args.waivers)
+    report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers)
+    return StackResult(plan, report, uses_of(report.findings, waivers, today), None)
+
+
+def check_all(args: argparse.Namespace, today: Optional[date] = None,
+              stream: Optional[Any] = None) -> list[StackResult]:
+    """Synthesize (or import) and check every plan the arguments name, with progress."""
+    from gcbase.check import run_plan
+    from gcbase.commands.synth import collect_plans
+    from gcbase.synth import all_stack_files, synth_stack
+
+    today = today or date.today()
+    sources = [args.plan, args.preview, args.stack_export, args.program]
+    if any(sources) and args.stacks:
+        raise GcbaseError.one(args.stacks[0], "", "give stacks or one of --plan/--preview/--stack-export/--program, not both")
+    if args.plan:
+        return [_tfplan(args.plan, args, today)]
+
+    def check(plan: Plan, waivers: tuple) -> Any:
+        return run_plan(plan, waivers=waivers)
+
+    if any(sources):
+        return [_one(plan, args, check, today) for plan in collect_plans(args)]
+    refs = [str(r) for r in (args.stacks or all_stack_files())]
+    results = []
+    with Progress(len(refs), stream or sys.stderr, label="gcbase check") as progress:
+        for ref in refs:
+            progress.start(ref)
+            result = _one(synth_stack(ref), args, check, today)
+            failed = sum(1 for f in result.check.findings if f.result == "FAILED")
+            progress.done(result.plan.stack, f"{len(result.check.findings)} results, {failed} failed")
+            results.append(result)
+    return results
+
+
+def warnings(report: Report) -> list[str]:
+    """One line per waiver problem (unused: a warning; expired and still matching: fails the gate)."""
+    lines = []
+    for use in report.waivers:
+        w = use.waiver
+        where = f"{w.file}:{w.line}" if w.line else w.file
+        if use.state == "unused":
+            lines.append(f"warning: {where}: waiver {w.check} {w.resource} matched no finding (unused)")
+        elif use.state == "expired":
+            lines.append(f"error: {where}: waiver {w.check} {w.resource} expired on {w.expires} and still matches "
+                         f"{use.matched} failure(s); they count as failures")
+    return lines
+
+
+def finish(results: list[StackResult], args: argparse.Namespace, out: Optional[Any] = None) -> tuple[Report, int]:
+    """Build the report, write the requested files, print waiver warnings; return it and the exit code."""
+    from gcbase.check import load_catalogue
+    from gcbase.report import parse_formats, write_reports
+
+    formats = parse_formats(args.format)  # validated even without -o: a typo is an error, not ignored
+    report = build(results, load_catalogue(), fail_on=args.fail_on)
+    out = out or sys.stdout
+    for line in warnings(report):
+        print(line, file=sys.stderr)
+    for row, cell in report.boundary_violations():
+        print(f"error: {row.stack}: boundary {row.id}: {cell.party} expected {cell.expected}, "
+              f"got the opposite ({cell.deciding})", file=sys.stderr)
+    if args.out_dir:
+        for path in write_reports(report, args.out_dir, formats, args.lang):
+            print(f"wrote {path}", file=out)
+    verdict = "PASS" if report.passed else "FAIL"
+    print(f"gate (--fail-on {args.fail_on}): {verdict}: {len(report.gate_failures())} failure(s), "
+          f"{len(report.expired_waivers())} expired waiver(s), {len(report.boundary_violations())} boundary mismatch(es)",
+          file=out)
+    return report, 0 if report.passed else 1
+
+
+__all__: Iterable[str] = ["add_arguments", "check_all", "finish", "warnings"]

@@ -1,0 +1,155 @@
+"""`gcbase check ... -o DIR --format ... --lang ... --fail-on ...`: reports, waivers and the gate."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from openpyxl import load_workbook
+
+from helpers import ROOT
+from gcbase.cli import main
+
+SARIF_SCHEMA = json.loads(Path(__file__).with_name("sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+IGW_PLAN = ROOT / "tests" / "policies" / "fixtures" / "GCJP_AWS_28" / "fail.json"  # IGW in a My Number VPC, no SCP
+WAIVE_ALL = """\
+- check: GCJP_AWS_21
+  resource: "(plan)"
+  reason: The region guardrail is Digital Agency's, inherited and not in this test plan.
+  approver: CISO 山田
+  expires: {expires}
+- check: GCJP_AWS_28
+  resource: "aws_*internet_gateway*"
+  reason: Test fixture with an internet gateway on purpose, to exercise the gate.
+  approver: CISO 山田
+  expires: {expires}
+- check: CKV_AWS_1
+  resource: "*"
+  reason: Matches nothing in this plan, so it is reported as unused.
+  approver: CISO 山田
+  expires: 2099-12-31
+"""
+
+
+def sarif_valid(doc: dict) -> list[str]:
+    return [e.message for e in jsonschema.Draft4Validator(SARIF_SCHEMA).iter_errors(doc)]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["check", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_violations_fail_the_gate_and_every_format_is_written(tmp_path, capsys):
+    code, out, err = run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "critical", "-o", str(tmp_path),
+                         "--format", "sarif,junit,md,json", "--lang", "en")
+    assert code == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["junit.xml", "report.json", "report.md", "report.sarif"]
+    assert "gate (--fail-on critical): FAIL: 4 failure(s), 0 expired waiver(s), 0 boundary mismatch(es)" in out
+    sarif = json.loads((tmp_path / "report.sarif").read_text(encoding="utf-8"))
+    assert sarif_valid(sarif) == []
+    results = sarif["runs"][0]["results"]
+    igw = [r for r in results if r["ruleId"] == "GCJP_AWS_28"]
+    assert len(igw) == 3 and {r["level"] for r in igw} == {"error"}
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {IGW_PLAN.as_posix()}
+    junit = ET.parse(tmp_path / "junit.xml").getroot()
+    assert int(junit.get("failures")) == 10 and int(junit.get("tests")) == 12
+    doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert doc["failOn"] == "critical" and doc["passed"] is False and doc["boundaries"] is None
+    assert "**Fail: 4 failure(s) at or above Critical**" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_the_gate_threshold(capsys):
+    # the worst failures are critical: --fail-on critical fails; nothing is above it, so there is no lower bar that passes
+    assert run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "critical")[0] == 1
+    assert run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "low")[0] == 1
+
+
+def test_current_waivers_pass_the_gate_and_show_as_waived(tmp_path, capsys):
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(WAIVE_ALL.format(expires="2099-03-31"), encoding="utf-8")
+    code, out, err = run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "critical", "--waivers", str(waivers),
+                         "-o", str(tmp_path / "out"), "--format", "json,junit")
+    assert code == 0, out + err
+    assert "gate (--fail-on critical): PASS" in out
+    assert f"warning: {waivers}:11: waiver CKV_AWS_1 * matched no finding (unused)" in err
+    doc = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    waived = sorted(f["resource"] for f in doc["findings"] if f["status"] == "waived")
+    assert waived == ["(plan)", "aws_egress_only_internet_gateway.juki_v6", "aws_internet_gateway.juki",
+                      "aws_internet_gateway_attachment.juki_attach"]
+    assert [(w["checkId"], w["state"], w["matched"]) for w in doc["waivers"]] == [
+        ("GCJP_AWS_21", "active", 1), ("GCJP_AWS_28", "active", 3), ("CKV_AWS_1", "unused", 0)]
+    junit = ET.parse(tmp_path / "out" / "junit.xml").getroot()
+    assert junit.get("skipped") == "4"
+    # a lower bar still fails on the high-severity flow-log findings nobody waived
+    assert run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "high", "--waivers", str(waivers))[0] == 1
+
+
+def test_an_expired_waiver_fails_the_gate(tmp_path, capsys):
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text(WAIVE_ALL.format(expires="2020-03-31"), encoding="utf-8")
+    code, out, err = run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "critical", "--waivers", str(waivers))
+    assert code == 1
+    assert f"error: {waivers}:6: waiver GCJP_AWS_28 aws_*internet_gateway* expired on 2020-03-31 and still matches " \
+           "3 failure(s); they count as failures" in err
+    assert "2 expired waiver(s)" in out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--format", "html,pdf"], "error: --format: pdf is not a report format; allowed: a comma-separated subset of "
+                               "html,md,sarif,junit,json,xlsx"),
+    (["--waivers", "/nonexistent/w.yaml"], "error: /nonexistent/w.yaml: waiver file not found"),
+])
+def test_usage_and_input_errors_exit_2(capsys, argv, message):
+    code, out, err = run(capsys, "--plan", str(IGW_PLAN), *argv)
+    assert code == 2 and message in err.splitlines()
+
+
+def test_bad_waiver_file_exits_2_with_one_line_per_problem(tmp_path, capsys):
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("- check: GCJP_AWS_28\n  resource: '*'\n  reason: too short\n", encoding="utf-8")
+    code, _, err = run(capsys, "--plan", str(IGW_PLAN), "--waivers", str(waivers))
+    assert code == 2
+    assert err.splitlines() == [f"error: {waivers}: [0].approver: required key is missing",
+                                f"error: {waivers}: [0].expires: required key is missing"]
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """One full run on an example stack: synth, every check, the boundary matrix, every format."""
+    out = tmp_path_factory.mktemp("example")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["check", "131121-prod", "-o", str(out), "--lang", "en"])
+    return code, stdout.getvalue(), stderr.getvalue(), out
+
+
+def test_example_stack_report(example):
+    code, out, err, path = example
+    gate = re.search(r"gate \(--fail-on high\): (PASS|FAIL)", out)
+    assert gate and code == (0 if gate.group(1) == "PASS" else 1)
+    assert re.search(r"^\[1/1\] 131121-prod: \d+ results, \d+ failed \(\d+\.\d s\)$", err, re.M)  # plain progress
+    assert sorted(p.name for p in path.iterdir()) == sorted(
+        ["report.html", "report.md", "report.sarif", "junit.xml", "report.json", "checklist.xlsx"])
+    doc = json.loads((path / "report.json").read_text(encoding="utf-8"))
+    assert doc["stacks"][0]["configFile"] == "stacks/Pulumi.131121-prod.yaml"
+    assert doc["stacks"][0]["meta"]["municipalityName"] == "世田谷区"
+    assert doc["boundaries"] and {"governance", "auditor", "asp"} <= set(doc["parties"])
+    assert doc["passed"] is (code == 0)
+    html = (path / "report.html").read_text(encoding="utf-8")
+    for system in ("juki  10.20.0.0/22", "zei  10.20.4.0/22", "senkyo  10.20.8.0/22", "kosodate  10.20.12.0/22"):
+        assert system in html, system
+    sarif = json.loads((path / "report.sarif").read_text(encoding="utf-8"))
+    assert sarif_valid(sarif) == []
+    lines = {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in sarif["runs"][0]["results"]}
+    assert lines and lines <= set(range(1, 34))  # lines of the stack config file
+    wb = load_workbook(path / "checklist.xlsx")
+    assert wb.worksheets[0].max_row - 1 == len(doc["requirements"])
+    assert "PresharedKey" not in html and "[secret]" not in html
