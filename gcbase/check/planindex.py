@@ -155,6 +155,21 @@ class PlanIndex:
         allowed = self.provider(res).get("allowed_account_ids") or []
         return str(allowed[0]) if allowed else None
 
+    def placement(self, res: PlanResource) -> tuple[Optional[str], Optional[str]]:
+        """(account, region) a resource is deployed to, from its provider configuration."""
+        cfg = self.provider(res)
+        allowed = cfg.get("allowed_account_ids") or []
+        return (str(allowed[0]) if allowed else None), cfg.get("region")
+
+    def placements(self) -> dict[tuple[Optional[str], str], list[PlanResource]]:
+        """Every (account, region) the plan deploys to (providers with a known region)."""
+        out: dict[tuple[Optional[str], str], list[PlanResource]] = {}
+        for res in self.resources.values():
+            account, region = self.placement(res)
+            if region:
+                out.setdefault((account, region), []).append(res)
+        return out
+
     def tier(self, res: PlanResource, tag: str) -> Optional[str]:
         """A resource's tier: its own tag, else that of the VPC it is in (via vpc_id or subnet_id)."""
         if tag in res.tags:

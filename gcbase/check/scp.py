@@ -34,3 +34,40 @@ def protecting(docs: list[tuple[PlanResource, dict]], actions: list[str], resour
     """Addresses of the SCPs that deny at least one of the actions."""
     return sorted({res.address for res, doc in docs for a in actions
                    if denies(doc, a, resource, allowed_conditions=EXEMPTION_KEYS)})
+
+
+class ScpProtection:
+    """Mixin for plan checks "every X is protected by an SCP": parameters.actions must all be denied.
+
+    Subclasses set `id`, `supported_resources` and `check_file` (their __file__, for the
+    parameters in the metadata beside them), and may override `arn_of` / `applies`.
+    """
+
+    check_file = ""
+
+    def applies(self, res: PlanResource) -> bool:
+        return True
+
+    def required(self) -> list[tuple[list[str], str]]:
+        """[(actions, resource suffix)]: "" for the resource itself, "/*" for objects under it."""
+        from gcbase.check.catalogue import parameters
+
+        p = parameters(self.check_file)
+        return [(list(p["actions"]), "")] + ([(list(p["object_actions"]), "/*")] if p.get("object_actions") else [])
+
+    def arn_of(self, res: PlanResource) -> str:
+        return "*"
+
+    def scan(self, res: PlanResource, plan: PlanIndex):
+        if not self.applies(res):
+            return None
+        docs = scp_documents(plan)
+        arn = self.arn_of(res)
+        missing: list[str] = []
+        for actions, suffix in self.required():
+            target = arn if arn == "*" or not suffix else f"{arn}/AWSLogs/object"
+            missing += not_denied(docs, actions, target)
+        if missing:
+            return False, f"no SCP denies {', '.join(missing)}" + (f" on {arn}" if arn != "*" else "")
+        used = protecting(docs, [a for actions, _ in self.required() for a in actions], arn)
+        return True, f"protected by {', '.join(used)}"

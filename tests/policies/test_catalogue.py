@@ -24,7 +24,6 @@ def test_every_mapped_builtin_check_exists_in_checkov():
     assert not missing, f"baselines/checkov_builtin.yaml names checks Checkov does not have: {missing}"
 
 
-@pytest.mark.xfail(strict=True, reason="checks being added: the issue asks for at least 30")
 def test_at_least_thirty_custom_checks():
     assert len(load_catalogue().custom()) >= 30
 
