@@ -21,17 +21,18 @@ iamprover's `allowed(...)` formula. What this module adds, kept small (docs/BOUN
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping, Optional
 
 import z3
 from iamprover.engine.context import Context
 from iamprover.engine.encoder import allowed, statement_matches
 from iamprover.engine.patterns import expand_variables, globs_intersect
-from iamprover.model import Policy, Principal, Statement
-from iamprover.parsers.iam import parse_policy_document
+from iamprover.model import Principal
 
-from gcbase.boundaries.conditions import ABSENT, rewrite_statement
+from gcbase.boundaries.conditions import ABSENT
+from gcbase.boundaries.layers import (ALLOW_ALL, LAYER_KIND, Layer, account_of, as_grant, fmt, names_principal,
+                                     policy_of, relabel, to_layer)
 from gcbase.boundaries.model import AuthzModel, Doc, Role
 
 # AWS Organizations API reference: every operation except these "can be called only from the
@@ -62,56 +63,6 @@ class Decision:
 
     def to_dict(self) -> dict:
         return {"decision": "allow" if self.allowed else "deny", "deciding": self.deciding, "layer": self.layer}
-
-
-@dataclass
-class _Layer:
-    kind: str
-    label: str  # for reports: "SCP gc-...", "boundary gcbase-...", "bucket policy ..."
-    statements: list[tuple[str, Statement]] = field(default_factory=list)  # (sid label, rewritten)
-
-
-def account_of(arn: str) -> str:
-    parts = arn.split(":")
-    return parts[4] if len(parts) > 4 else ""
-
-
-def _label(doc: Doc) -> str:
-    return {"scp": f"SCP {doc.name}", "boundary": f"boundary {doc.name}", "bucket": f"bucket policy {doc.name}",
-            "key": f"key policy {doc.name}", "trust": f"trust policy of {doc.name}"}.get(doc.kind, doc.name)
-
-
-def _layer(doc: Doc, pins: Mapping[str, str]) -> _Layer:
-    parsed = parse_policy_document(doc.name, doc.document)
-    raw = doc.document.get("Statement", [])
-    raw = [raw] if isinstance(raw, dict) else raw
-    out = _Layer(doc.kind, _label(doc))
-    for i, (stmt, src) in enumerate(zip(parsed.statements, raw)):
-        sid = src.get("Sid") or f"statement {i + 1}"
-        out.statements.append((sid, rewrite_statement(stmt, pins)))
-    return out
-
-
-def _names_principal(stmt: Statement, arn: str, *, root_counts: bool) -> bool:
-    acct = account_of(arn)
-    names = {p for p in stmt.principals}
-    if "*" in names or arn in names:
-        return True
-    return root_counts and (f"arn:aws:iam::{acct}:root" in names or acct in names)
-
-
-def _as_grant(layer: _Layer, arn: str, *, allow_root: bool) -> Policy:
-    """A resource policy with principals resolved for `arn` (iamprover then matches exactly)."""
-    stmts = []
-    for _, s in layer.statements:
-        applies = _names_principal(s, arn, root_counts=allow_root or s.effect == "Deny")
-        stmts.append(Statement(s.effect, s.actions, s.not_actions, s.resources, s.not_resources,
-                               s.conditions, [arn] if applies else []))
-    return Policy(layer.label, stmts)
-
-
-def _policy(layer: _Layer, *, effect: Optional[str] = None) -> Policy:
-    return Policy(layer.label, [s for _, s in layer.statements if effect is None or s.effect == effect])
 
 
 class Evaluator:
@@ -161,19 +112,19 @@ class Evaluator:
         if target.trust is None:
             return Decision(False, f"trust policy of {target.name}: none", "trust")
         pins = self._pins(req, None, target.account)
-        trust = _layer(Doc("trust", target.name, target.trust.document), pins)
+        trust = to_layer(Doc("trust", target.name, target.trust.document), pins)
         ctx = Context()
         caller = Principal(req.principal, [])
         formula = allowed(caller, z3.StringVal(req.action.lower()), z3.StringVal(req.resource), ctx,
-                          [_as_grant(trust, req.principal, allow_root=True)])
+                          [as_grant(trust, req.principal, allow_root=True)])
         ok = self._solve(formula, ctx, pins)
         matches = self._matches([trust], req, pins, req.principal, allow_root=True)
         deny = next((m for m in matches if m[2].effect == "Deny"), None)
         if deny:
-            return Decision(False, _fmt(deny), "trust")
+            return Decision(False, fmt(deny), "trust")
         if ok:
             first = next(m for m in matches if m[2].effect == "Allow")
-            return Decision(True, _fmt(first), "trust")
+            return Decision(True, fmt(first), "trust")
         return Decision(False, f"trust policy of {target.name}: implicit deny (no statement admits this caller)", "trust")
 
     def _evaluate_role(self, req: Request, role: Role) -> Decision:
@@ -182,21 +133,21 @@ class Evaluator:
         if req.resource in self.model.roles and req.action.lower() == "sts:assumerole":
             rdoc, raccount = self.model.roles[req.resource].trust, self.model.roles[req.resource].account
         pins = self._pins(req, role, raccount)
-        identity = [_layer(d, pins) for d in role.policies]
-        boundary = _layer(role.boundary, pins) if role.boundary else None
-        levels = [_Layer("scp", f"SCP level {lvl.target}",
-                         [st for d in lvl.policies for st in _relabel(_layer(d, pins))])
+        identity = [to_layer(d, pins) for d in role.policies]
+        boundary = to_layer(role.boundary, pins) if role.boundary else None
+        levels = [Layer("scp", f"SCP level {lvl.target}",
+                         [st for d in lvl.policies for st in relabel(to_layer(d, pins))])
                   for lvl in self.model.scp_levels.get(role.account, [])]
-        resource = _layer(rdoc, pins) if rdoc else None
+        resource = to_layer(rdoc, pins) if rdoc else None
         is_kms = req.resource.startswith("arn:aws:kms:")
         cross = raccount != role.account
 
         ctx = Context()
         act, res = z3.StringVal(req.action.lower()), z3.StringVal(req.resource)
-        id_policies = [_policy(lyr) for lyr in identity]
-        deny_only = [_policy(lyr, effect="Deny") for lyr in identity]
-        bpol = _policy(boundary) if boundary else None
-        scps = [_policy(lvl) for lvl in levels]
+        id_policies = [policy_of(lyr) for lyr in identity]
+        deny_only = [policy_of(lyr, effect="Deny") for lyr in identity]
+        bpol = policy_of(boundary) if boundary else None
+        scps = [policy_of(lvl) for lvl in levels]
         full = Principal(role.arn, id_policies, permission_boundary=bpol)
         denies = Principal(role.arn, deny_only, permission_boundary=bpol)
         identity_path = allowed(full, act, res, ctx, [], scps)
@@ -205,20 +156,20 @@ class Evaluator:
                 formula = z3.BoolVal(False)
             else:
                 formula = z3.And(identity_path, allowed(Principal(role.arn, deny_only), act, res, ctx,
-                                                        [_as_grant(resource, role.arn, allow_root=True)]))
+                                                        [as_grant(resource, role.arn, allow_root=True)]))
         elif is_kms:
             if resource is None:
                 formula = z3.BoolVal(False)
             else:
-                direct = _as_grant(resource, role.arn, allow_root=False)
-                delegating = _as_grant(resource, role.arn, allow_root=True)
+                direct = as_grant(resource, role.arn, allow_root=False)
+                delegating = as_grant(resource, role.arn, allow_root=True)
                 formula = z3.Or(allowed(denies, act, res, ctx, [direct], scps),
                                 z3.And(identity_path, allowed(denies, act, res, ctx, [delegating], [])))
         else:
-            rps = [_as_grant(resource, role.arn, allow_root=False)] if resource else []
+            rps = [as_grant(resource, role.arn, allow_root=False)] if resource else []
             formula = allowed(full, act, res, ctx, rps, scps)
         if bpol is not None:  # a resource policy naming the role ARN is still capped by the boundary
-            formula = z3.And(formula, allowed(Principal(role.arn, [_ALLOW_ALL], permission_boundary=bpol),
+            formula = z3.And(formula, allowed(Principal(role.arn, [ALLOW_ALL], permission_boundary=bpol),
                                               act, res, ctx))
         ok = self._solve(formula, ctx, pins)
         return self._explain(ok, req, role, pins, identity, boundary, levels, resource, is_kms, cross)
@@ -232,15 +183,15 @@ class Evaluator:
             raise ValueError("aws:SourceIp conditions need a pinned source address; none is modelled")
         return solver.check() == z3.sat
 
-    def _matches(self, layers: list[_Layer], req: Request, pins: Mapping[str, str], arn: str,
-                 allow_root: bool) -> list[tuple[_Layer, str, Statement]]:
+    def _matches(self, layers: list[Layer], req: Request, pins: Mapping[str, str], arn: str,
+                 allow_root: bool) -> list[tuple[Layer, str, Statement]]:
         """(layer, sid, statement) of every statement that applies to the request."""
         out = []
         act, res = z3.StringVal(req.action.lower()), z3.StringVal(req.resource)
         for lyr in layers:
             resource_side = lyr.kind in ("bucket", "key", "trust")
             for sid, stmt in lyr.statements:
-                if resource_side and not _names_principal(stmt, arn, root_counts=allow_root or stmt.effect == "Deny"):
+                if resource_side and not names_principal(stmt, arn, root_counts=allow_root or stmt.effect == "Deny"):
                     continue
                 if stmt.actions and not stmt.not_actions and not any(
                         globs_intersect(expand_variables(a).lower(), req.action.lower()) for a in stmt.actions):
@@ -257,16 +208,16 @@ class Evaluator:
         deny = next((x for x in m if x[2].effect == "Deny"), None)
         if ok:
             if deny:
-                raise AssertionError(f"solver allowed {req} but {_fmt(deny)} denies it")
+                raise AssertionError(f"solver allowed {req} but {fmt(deny)} denies it")
             allows = [x for x in m if x[2].effect == "Allow"]
             grant = next((x for x in allows if x[0].kind == "identity"), None)
             if grant is None or (is_kms and not cross) or (resource and cross):
                 grant = next((x for x in allows if x[0] is resource), grant)
             if grant is None:
                 return Decision(True, "allowed", "identity")
-            return Decision(True, _fmt(grant), "resource" if grant[0] is resource else "identity")
+            return Decision(True, fmt(grant), "resource" if grant[0] is resource else "identity")
         if deny:
-            return Decision(False, _fmt(deny), _LAYER.get(deny[0].kind, "identity"))
+            return Decision(False, fmt(deny), LAYER_KIND.get(deny[0].kind, "identity"))
         labels = {x[0].label for x in m if x[2].effect == "Allow"}
         for lvl in levels:
             if lvl.label not in labels:
@@ -279,20 +230,3 @@ class Evaluator:
         if boundary is not None and boundary.label not in labels:
             return Decision(False, f"{boundary.label}: implicit deny", "boundary")
         return Decision(False, f"{role.name}: implicit deny (no identity policy allows it)", "identity")
-
-
-_LAYER = {"scp": "scp", "bucket": "resource", "key": "resource", "trust": "trust", "boundary": "boundary"}
-
-
-def _fmt(match: tuple[_Layer, str, Statement]) -> str:
-    """How a report names a statement: "SCP gc-protect-log-archive: ProtectLogArchiveObjects"."""
-    layer, sid, _ = match
-    return f"SCP {sid}" if layer.kind == "scp" else f"{layer.label}: {sid}"
-
-
-_ALLOW_ALL = Policy("allow-all", [Statement("Allow", actions=["*"], resources=["*"])])
-
-
-def _relabel(layer: _Layer) -> list[tuple[str, Statement]]:
-    """Statements of one SCP inside its level, with the SCP's own name kept for reports."""
-    return [(f"{layer.label[4:]}: {sid}", st) for sid, st in layer.statements]

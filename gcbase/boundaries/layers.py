@@ -1,0 +1,79 @@
+"""Policy documents as iamprover statements, per layer, with the names reports use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+from iamprover.model import Policy, Statement
+from iamprover.parsers.iam import parse_policy_document
+
+from gcbase.boundaries.conditions import rewrite_statement
+from gcbase.boundaries.model import Doc
+
+
+@dataclass
+class Layer:
+    kind: str
+    label: str  # for reports: "SCP gc-...", "boundary gcbase-...", "bucket policy ..."
+    statements: list[tuple[str, Statement]] = field(default_factory=list)  # (sid label, rewritten)
+
+
+def account_of(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 4 else ""
+
+
+def label_of(doc: Doc) -> str:
+    return {"scp": f"SCP {doc.name}", "boundary": f"boundary {doc.name}", "bucket": f"bucket policy {doc.name}",
+            "key": f"key policy {doc.name}", "trust": f"trust policy of {doc.name}"}.get(doc.kind, doc.name)
+
+
+def to_layer(doc: Doc, pins: Mapping[str, str]) -> Layer:
+    parsed = parse_policy_document(doc.name, doc.document)
+    raw = doc.document.get("Statement", [])
+    raw = [raw] if isinstance(raw, dict) else raw
+    out = Layer(doc.kind, label_of(doc))
+    for i, (stmt, src) in enumerate(zip(parsed.statements, raw)):
+        sid = src.get("Sid") or f"statement {i + 1}"
+        out.statements.append((sid, rewrite_statement(stmt, pins)))
+    return out
+
+
+def names_principal(stmt: Statement, arn: str, *, root_counts: bool) -> bool:
+    acct = account_of(arn)
+    names = {p for p in stmt.principals}
+    if "*" in names or arn in names:
+        return True
+    return root_counts and (f"arn:aws:iam::{acct}:root" in names or acct in names)
+
+
+def as_grant(layer: Layer, arn: str, *, allow_root: bool) -> Policy:
+    """A resource policy with principals resolved for `arn` (iamprover then matches exactly)."""
+    stmts = []
+    for _, s in layer.statements:
+        applies = names_principal(s, arn, root_counts=allow_root or s.effect == "Deny")
+        stmts.append(Statement(s.effect, s.actions, s.not_actions, s.resources, s.not_resources,
+                               s.conditions, [arn] if applies else []))
+    return Policy(layer.label, stmts)
+
+
+def policy_of(layer: Layer, *, effect: Optional[str] = None) -> Policy:
+    return Policy(layer.label, [s for _, s in layer.statements if effect is None or s.effect == effect])
+
+
+LAYER_KIND = {"scp": "scp", "bucket": "resource", "key": "resource", "trust": "trust", "boundary": "boundary"}
+
+
+def fmt(match: tuple[Layer, str, Statement]) -> str:
+    """How a report names a statement: "SCP gc-protect-log-archive: ProtectLogArchiveObjects"."""
+    layer, sid, _ = match
+    return f"SCP {sid}" if layer.kind == "scp" else f"{layer.label}: {sid}"
+
+
+ALLOW_ALL = Policy("allow-all", [Statement("Allow", actions=["*"], resources=["*"])])
+
+
+def relabel(layer: Layer) -> list[tuple[str, Statement]]:
+    """Statements of one SCP inside its level, with the SCP's own name kept for reports."""
+    return [(f"{layer.label[4:]}: {sid}", st) for sid, st in layer.statements]
