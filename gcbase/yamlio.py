@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +13,13 @@ import yaml
 from gcbase.errors import GcbaseError
 
 MAX_BYTES = 2 * 1024 * 1024  # a stack config or waiver file is never this large
+# Parsed documents by (file, text): components read the same baselines file once per role or
+# per account, and pure-Python YAML parsing was a fifth of a synth (docs/PERFORMANCE.md, Fleet).
+# Keyed by the text read now, so an edited file is parsed again; callers get their own copy.
+_PARSED: "OrderedDict[tuple[str, str], Any]" = OrderedDict()
+_PARSED_MAX = 128
+_PARSED_LOCK = threading.Lock()
+_MISSING = object()
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -75,4 +85,17 @@ def read_text(path: Path | str, what: str = "file") -> str:
 
 
 def load_yaml(path: Path | str, what: str = "YAML file") -> Any:
-    return parse_yaml(read_text(path, what), str(path))
+    text = read_text(path, what)
+    key = (str(path), text)
+    with _PARSED_LOCK:
+        cached = _PARSED.get(key, _MISSING)
+        if cached is not _MISSING:
+            _PARSED.move_to_end(key)
+    if cached is not _MISSING:
+        return copy.deepcopy(cached)
+    data = parse_yaml(text, str(path))
+    with _PARSED_LOCK:
+        _PARSED[key] = copy.deepcopy(data)
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return data
