@@ -10,7 +10,6 @@ bucket policies and KMS keys with their policies and aliases.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +119,3 @@ def _deploy_account(t: MotoTenancy, account: str) -> None:
         alias = aliases.get(r.outputs.get("id"))
         if alias:
             kms.create_alias(AliasName=alias, TargetKeyId=key["KeyMetadata"]["KeyId"])
-
-
-def policy_json(doc: dict) -> str:
-    return json.dumps(doc)
