@@ -197,3 +197,12 @@ def test_moto_enforces_identity_policies_for_party_sessions(tenancy):
     assert enforced() == {"auditor terminates an instance": True, "auditor creates a role": True,
                           "asp creates an IAM user": True, "operator overwrites a log": True,
                           "auditor lists buckets": False}
+
+
+def test_cli_live_refuses_an_account_outside_the_stack(tenancy, capsys):
+    """The default credentials here are the management account's: not a tenancy account, exit 2."""
+    from gcbase.cli import main
+
+    assert main(["boundaries", str(tenancy.config), "--live", "--region", REGION]) == 2
+    err = capsys.readouterr().err
+    assert f"account {tenancy.management} is not one of the stack's accounts" in err
