@@ -18,10 +18,14 @@ SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")  # most seve
 PASSED, FAILED, SKIPPED = "PASSED", "FAILED", "SKIPPED"
 
 
-def check_sort_key(check_id: str) -> tuple[str, int]:
-    """GCJP_AWS_2 before GCJP_AWS_10; CKV ids after ours."""
+_PREFIX_ORDER = ("GCJP_AWS", "GCJP2_AWS", "CKV_AWS", "CKV2_AWS")
+
+
+def check_sort_key(check_id: str) -> tuple[int, str, int]:
+    """GCJP_AWS_2 before GCJP_AWS_10, ours (resource, then graph) before Checkov's."""
     head, _, num = check_id.rpartition("_")
-    return (head, int(num)) if num.isdigit() else (check_id, 0)
+    rank = _PREFIX_ORDER.index(head) if head in _PREFIX_ORDER else len(_PREFIX_ORDER)
+    return (rank, head, int(num)) if num.isdigit() else (rank, check_id, 0)
 
 
 def severity_rank(severity: str) -> int:

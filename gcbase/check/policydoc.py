@@ -59,9 +59,10 @@ def denies(doc: Optional[dict], action: str, resource: str = "*",
            allowed_conditions: Iterable[str] = ()) -> Optional[dict]:
     """The Deny statement that blocks `action` on `resource` for everyone, if any.
 
-    A statement only counts when its conditions are all in allowed_conditions (condition keys,
-    e.g. the exemption of the governance role `aws:PrincipalArn`): a deny that only applies
-    when some other condition holds does not protect.
+    A statement only counts when its only conditions are exemptions: negated operators
+    (ArnNotLike, StringNotEquals, ...) on a key in allowed_conditions, e.g. the governance role's
+    `aws:PrincipalArn`. A deny that applies only when some condition holds (StringLike
+    aws:PrincipalArn = root, a region, ...) does not protect against everyone else.
     """
     allowed = {c.lower() for c in allowed_conditions}
     for st in statements(doc):
@@ -71,8 +72,9 @@ def denies(doc: Optional[dict], action: str, resource: str = "*",
             continue
         if resource == "*" and "*" not in as_list(st.get("Resource")) and "NotResource" not in st:
             continue
-        keys = {k.lower() for op in (st.get("Condition") or {}).values() if isinstance(op, dict) for k in op}
-        if keys <= allowed:
+        conditions = [(op, k.lower()) for op, block in (st.get("Condition") or {}).items()
+                      if isinstance(block, dict) for k in block]
+        if all("Not" in op and key in allowed for op, key in conditions):
             return st
     return None
 

@@ -1,0 +1,38 @@
+"""Every weakening mutation of the example stacks is caught by at least one check (kill rate 100%)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.mutation.harness import Harness, kill_rate
+from tests.mutation.mutations import MUTATIONS
+
+
+def test_at_least_sixty_distinct_mutations():
+    ids = [m.id for m in MUTATIONS]
+    assert len(ids) >= 60
+    assert len(ids) == len(set(ids))
+    assert all(m.description for m in MUTATIONS)
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    harness = Harness()
+    result = harness.run(MUTATIONS)
+    return harness, result
+
+
+def test_example_stacks_pass_before_mutation(outcomes):
+    harness, _ = outcomes
+    assert harness.baseline and all(not failed for failed in harness.baseline.values()), harness.baseline
+
+
+def test_every_mutant_is_killed(outcomes, capsys):
+    _, result = outcomes
+    errors = [f"{o.mutation.id}: {o.error}" for o in result if o.error]
+    survivors = [o.mutation.id for o in result if not o.error and not o.killed]
+    with capsys.disabled():
+        print(f"\nmutation kill rate: {sum(o.killed for o in result)}/{len(result)} = {kill_rate(result):.1%}")
+    assert not errors, errors
+    assert not survivors, survivors
+    assert kill_rate(result) == 1.0
