@@ -10,7 +10,7 @@ from gcbase.model import Plan
 from tests.mutation.edits import add, drop, edit_doc, find, one, remove_statement, scp, set_input, statement, unset
 from tests.mutation.harness import Mutation, MutationError
 
-STG, PROD = "131121-stg", "131121-prod"
+STG, PROD, KAMIYAMA = "131121-stg", "131121-prod", "363421-prod"
 MUTATIONS: list[Mutation] = []
 
 TRAIL = "aws:cloudtrail/trail:Trail"
@@ -439,6 +439,36 @@ def _(p):
     """A second My Number VPC (zei) gets an internet gateway."""
     vpc = one(p, VPC, "zei-vpc")
     add(p, vpc, "aws:ec2/internetGateway:InternetGateway", "mutant-zei-igw", {"vpcId": vpc.id}, {"vpcId": vpc}, "igw-")
+
+
+@mutation("vpn-backup-on-mynumber-table", KAMIYAMA)
+def _(p):
+    """The VPN backup's attachment uses the My Number table instead of the town hall's."""
+    rt = _rt(p, "mynumber")
+    set_input(one(p, TGW_ASSOC, "vpn-assoc-onprem"), "transitGatewayRouteTableId", rt.id, rt)
+
+
+@mutation("one-line-left-with-vpn-backup", KAMIYAMA)
+def _(p):
+    """One Direct Connect line plus the VPN: still not two lines."""
+    drop(p, one(p, VIF, "hub-vif2"))
+
+
+@mutation("second-mynumber-system-nat", KAMIYAMA)
+def _(p):
+    """A NAT gateway appears in the second My Number system (国保) of a shared-use tenancy."""
+    subnet = one(p, SUBNET, "kokuho-private-0")
+    add(p, subnet, "aws:ec2/natGateway:NatGateway", "mutant-kokuho-nat", {"subnetId": subnet.id, "connectivityType": "private"},
+        {"subnetId": subnet}, "nat-")
+
+
+@mutation("second-system-backup-not-copied", KAMIYAMA)
+def _(p):
+    """国保's backups are no longer copied to Osaka."""
+    plan = one(p, PLAN, "kokuho-backup-plan")
+    if not plan.inputs["rules"][0].pop("copyActions", None):
+        raise MutationError("the backup rule has no copy action")
+    plan.property_dependencies["rules"] = plan.property_dependencies["rules"][:1]
 
 
 # --- people and roles (責任分界) -------------------------------------------------------------
