@@ -106,8 +106,8 @@ def _waiver_text(f: Finding, t: Texts) -> str:
     return f'<span class="warn">{_e(t("waiver.expired"))}</span> {text}' if f.expired_waiver else text
 
 
-def _resource_item(f: Finding, t: Texts) -> str:
-    parts = [f"{_e(f.stack)} <code>{_e(f.resource)}</code>", _location(f), _e(f.message), _waiver_text(f, t)]
+def _resource_item(f: Finding) -> str:
+    parts = [f"{_e(f.stack)} <code>{_e(f.resource)}</code>", _location(f), _e(f.message)]
     return "<li>" + "<br>".join(p for p in parts if p) + "</li>"
 
 
@@ -120,16 +120,17 @@ def _findings(report: Report, t: Texts, requirement_titles: dict[str, str]) -> s
     for (check_id, status), found in groups.items():
         first = found[0]
         reqs = "<br>".join(f"<b>{_e(r)}</b> {_e(requirement_titles.get(r, ''))}" for r in first.requirements)
-        items = [_resource_item(f, t) for f in found]
+        items = [_resource_item(f) for f in found]
         resources = f'<ul class="resources">{"".join(items[:MAX_SHOWN])}</ul>'
         if len(items) > MAX_SHOWN:
             resources += (f'<details><summary>{_e(t("md.more", count=len(items) - MAX_SHOWN))}</summary>'
                           f'<ul class="resources">{"".join(items[MAX_SHOWN:])}</ul></details>')
+        waivers = "<br>".join(dict.fromkeys(_waiver_text(f, t) for f in found if f.waiver is not None))
         rows.append([_badge(status, t), _sev(first.severity, t),
                      f"<code>{_e(check_id)}</code><br>{_e(t.pick(first.title))}", reqs,
-                     f'<span class="count">{len(found)}</span>{resources}', _remediation(first, t)])
+                     f'<span class="count">{len(found)}</span>{resources}', _remediation(first, t), waivers])
     head = [t("col.result"), t("col.severity"), t("col.check"), t("col.requirement"), t("col.resource"),
-            t("col.remediation")]
+            t("col.remediation"), t("col.waiver")]
     return _table(head, rows, t("report.no_findings"))
 
 
@@ -210,7 +211,7 @@ def _verdict(report: Report, t: Texts) -> str:
     threshold = t(f"severity.{report.fail_on}")
     gate = report.gate_failures()
     cls, text = ("pass", t("verdict.pass", threshold=threshold)) if report.passed \
-        else ("fail", t("verdict.fail", threshold=threshold, count=len(gate) + len(report.boundary_violations())))
+        else ("fail", t("verdict.fail", threshold=threshold, count=len(gate), mismatches=len(report.boundary_violations())))
     extra = f'<p class="warn">{_e(t("verdict.expired", count=len(report.expired_waivers())))}</p>' \
         if report.expired_waivers() else ""
     return f'<div class="verdict {cls}" id="verdict" data-result="{cls}">{_e(text)}</div>{extra}'

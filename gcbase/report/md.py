@@ -44,8 +44,8 @@ def _finding_row(f: Finding, t: Texts) -> str:
 def render(report: Report, lang: str = "ja") -> str:
     t = Texts(lang)
     threshold = t(f"severity.{report.fail_on}")
-    gate = len(report.gate_failures()) + len(report.boundary_violations())
-    verdict = t("verdict.pass", threshold=threshold) if report.passed else t("verdict.fail", threshold=threshold, count=gate)
+    verdict = t("verdict.pass", threshold=threshold) if report.passed else t(
+        "verdict.fail", threshold=threshold, count=len(report.gate_failures()), mismatches=len(report.boundary_violations()))
     icon = "✅" if report.passed else "❌"
     out = [f"## {icon} {_cell(t('report.title'))}", "", f"**{_cell(verdict)}**", ""]
     stacks = ", ".join(s.stack for s in report.stacks)

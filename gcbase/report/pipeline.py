@@ -22,6 +22,7 @@ from gcbase.model import Plan
 from gcbase.report.collect import StackResult, build
 from gcbase.report.model import Report
 from gcbase.report.progress import Progress
+from gcbase.validate import STACK_FILE
 from gcbase.waivers import uses_of, waivers_for
 
 
@@ -96,7 +97,8 @@ def check_all(args: argparse.Namespace, today: Optional[date] = None,
     results = []
     with Progress(len(refs), stream or sys.stderr, label="gcbase check") as progress:
         for ref in refs:
-            progress.start(ref)
+            named = STACK_FILE.match(Path(ref).name)
+            progress.start(named.group("stack") if named else ref)
             result = _one(synth_stack(ref), args, check, today)
             failed = sum(1 for f in result.check.findings if f.result == "FAILED")
             progress.done(result.plan.stack, f"{len(result.check.findings)} results, {failed} failed")

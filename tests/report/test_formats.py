@@ -173,7 +173,7 @@ def test_markdown_summary():
     text = md.render(report(), "en")
     lines = text.splitlines()
     assert lines[0] == "## ❌ Government Cloud security baseline report"
-    assert "**Fail: 3 failure(s) at or above High**" in lines
+    assert "**Fail: 2 failure(s) at or above High, 1 responsibility-boundary mismatch(es)**" in lines
     assert "| A Availability | 1 | 0 | 0 | 0 |" in lines
     assert "| Fail (waiver expired) | Low | `GCJP_AWS_20` No internet path in the My Number tier | GL.3T.1 | " \
            "131121-prod `aws_internet_gateway.t_juki_igw` | `stacks/Pulumi.131121-prod.yaml:27` |" in lines

@@ -127,7 +127,7 @@ def test_summary_counts_per_category(ja):
 
 def test_verdict_counts_gate_failures_expired_waivers_and_boundary_violations(ja):
     assert 'data-result="fail"' in ja
-    assert "不合格: 基準「高」以上の不適合が 3 件あります" in ja  # critical + expired waiver + boundary
+    assert "不合格: 基準「高」以上の不適合 2 件、責任分界の不一致 1 件" in ja  # critical + expired waiver; one boundary
     assert "期限切れの例外承認が 1 件あり" in ja
     rep = report(fail_on="low")
     rep.boundaries = []
@@ -172,7 +172,7 @@ def test_english(tmp_path):
     text = written[0].read_text(encoding="utf-8")
     assert '<html lang="en">' in text
     for label in ("Government Cloud security baseline report", "Findings", "Responsibility matrix",
-                  "Fail: 3 failure(s) at or above High", "Expired (counts as a failure)", "Remote backup copy",
+                  "Fail: 2 failure(s) at or above High, 1 responsibility-boundary mismatch(es)", "Expired (counts as a failure)", "Remote backup copy",
                   "Three-tier separation", "My Number tier", "Not verified"):
         assert label in text, label
     for label in ("指摘事項", "不適合", "マイナンバー利用事務系", "バックアップの外部保管"):
