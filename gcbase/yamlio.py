@@ -13,6 +13,9 @@ import yaml
 from gcbase.errors import GcbaseError
 
 MAX_BYTES = 2 * 1024 * 1024  # a stack config or waiver file is never this large
+# Aliases may repeat a node, never multiply a document: "billion laughs" (a few lines of nested
+# aliases expanding to 9**9 values) would exhaust memory in whatever walks the values next.
+MAX_EXPANDED_NODES = 100_000
 # Parsed documents by (file, text): components read the same baselines file once per role or
 # per account, and pure-Python YAML parsing was a fifth of a synth (docs/PERFORMANCE.md, Fleet).
 # Keyed by the text read now, so an edited file is parsed again; callers get their own copy.
@@ -51,9 +54,52 @@ def _mark(err: yaml.YAMLError) -> str:
     return f"line {mark.line + 1} column {mark.column + 1}: " if mark is not None else ""
 
 
+def _check_aliases(root: yaml.Node) -> None:
+    """Refuse a recursive alias, or aliases that expand the document far beyond its own size."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        kids = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else \
+            list(node.value) if isinstance(node, yaml.SequenceNode) else []
+        if children_done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(k)] for k in kids)
+            if sizes[id(node)] > MAX_EXPANDED_NODES and sizes[id(node)] > 10 * len(sizes):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"aliases expand the document beyond {MAX_EXPANDED_NODES} values; write the values out",
+                    node.start_mark)
+            continue
+        if id(node) in open_nodes:
+            raise yaml.constructor.ConstructorError(None, None, "recursive alias (a value contains itself)", node.start_mark)
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        for kid in kids:
+            if id(kid) in open_nodes:
+                raise yaml.constructor.ConstructorError(None, None, "recursive alias (a value contains itself)",
+                                                        kid.start_mark)
+            if id(kid) not in sizes:
+                stack.append((kid, False))
+
+
+def _load(text: str) -> Any:
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_aliases(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, file: str) -> Any:
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        return _load(text)  # _StrictLoader is a SafeLoader: no arbitrary tags
     except yaml.YAMLError as err:
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise GcbaseError.one(file, "", f"malformed YAML: {_mark(err)}{problem}") from None
