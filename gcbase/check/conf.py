@@ -58,6 +58,17 @@ def tags(conf: dict) -> dict[str, str]:
     return out
 
 
+def as_int(v: Any) -> int | None:
+    """An integer attribute, or None when it is unknown (a reference, unset, not a number)."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        return int(v)
+    return None
+
+
 def is_true(v: Any) -> bool:
     return v is True or (isinstance(v, str) and v.lower() == "true")
 

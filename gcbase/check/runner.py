@@ -122,6 +122,8 @@ def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]]) -> list[Any]
         try:
             rf = ck["RunnerFilter"](framework=["terraform_plan"], checks=only or None, show_progress_bar=False)
             report = ck["Runner"]().run(root_folder=None, files=[str(path)], runner_filter=rf)
+        except Exception as err:  # a check crashed on this plan: say so in one line, not a traceback
+            raise GcbaseError.one("plan", "", f"Checkov stopped on this plan: {type(err).__name__}: {err}") from None
         finally:
             ck["plan_parser"].parse = original
     reports = report if isinstance(report, list) else [report]
@@ -165,7 +167,11 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
         for check in plan_checks():
             if only and check.id not in only:
                 continue
-            for out in check.run(index):
+            try:
+                outcomes = check.run(index)
+            except Exception as err:  # a bug in a check must not pass silently, nor crash with a traceback
+                raise GcbaseError.one(check.id, "", f"check failed on this plan: {type(err).__name__}: {err}") from None
+            for out in outcomes:
                 findings.append(_finding(check.id, out.resource, out.result, "", [out.detail], urns))
     unused = apply_waivers(findings, default_waivers() if waivers is None else waivers)
     seen = {f.check_id for f in findings}

@@ -23,7 +23,7 @@ class ArchiveLifecycleKeepsLogs(PlanCheck):
             return None
         minimum = int(c.profile_minimum(c.params(__file__)["profile_key"]))
         early = [f"{path} {days}" for path in ("rule.expiration.days", "rule.noncurrent_version_expiration.noncurrent_days")
-                 for days in res.all(path) if int(days) < minimum]
+                 for days in res.all(path) if (c.as_int(days) or minimum) < minimum]
         if early:
             return False, f"expires log objects before {minimum} days: {', '.join(early)}"
         return True, f"no expiry before {minimum} days"

@@ -40,16 +40,11 @@ class ScpRegionAllowlist(BaseResourceCheck):
             if extra:
                 self.details.append(f"allows regions outside {sorted(allowed)}: {', '.join(extra)}")
                 return CheckResult.FAILED
-            exempted = [a for a in c.params(__file__)["regional_actions"] if action_covered_by_not_action(st, a)]
+            exempted = [a for a in c.params(__file__)["regional_actions"] if not action_covered(st, a)]
             if exempted:
                 self.details.append(f"exempts regional data services from the region deny: {', '.join(exempted)}")
                 return CheckResult.FAILED
         return CheckResult.PASSED
-
-
-def action_covered_by_not_action(statement, action):
-    """True when the deny does not apply to the action (NotAction lists it, or Action omits it)."""
-    return not action_covered(statement, action)
 
 
 check = ScpRegionAllowlist()

@@ -21,8 +21,8 @@ class BackupRetention(BaseResourceCheck):
             lifecycles += [("copy ", c.block(copy, "lifecycle")) for copy in c.values(rule, "copy_action")
                            if isinstance(copy, dict)]
             for what, lc in lifecycles:
-                days = c.value(lc, "delete_after")
-                if days not in (None, 0) and int(days) < minimum:  # absent or 0: kept until deleted by hand
+                days = c.as_int(c.value(lc, "delete_after"))
+                if days and days < minimum:  # absent or 0: kept until deleted by hand
                     short.append(f"rule {name}: {what}recovery points deleted after {days} days")
         if short:
             self.details.append("; ".join(short) + f" (profile: at least {minimum})")

@@ -14,7 +14,7 @@ class LogGroupRetention(BaseResourceCheck):
     def scan_resource_conf(self, conf):
         self.evaluated_keys = ["retention_in_days"]
         minimum = int(c.profile_minimum(c.params(__file__)["profile_key"]))
-        days = int(c.value(conf, "retention_in_days", 0) or 0)
+        days = c.as_int(c.value(conf, "retention_in_days", 0)) or 0
         if days == 0 or days >= minimum:  # 0: never expire
             return CheckResult.PASSED
         self.details.append(f"retention_in_days is {days}, below the profile's {minimum}")

@@ -18,9 +18,9 @@ class ObjectLockRetention(BaseResourceCheck):
         minimum = int(c.profile_minimum(c.params(__file__)["profile_key"]))
         retention = c.block(conf, "rule", "default_retention")
         mode = c.value(retention, "mode")
-        days = c.value(retention, "days")
-        years = c.value(retention, "years")
-        kept = int(days) if days else int(years or 0) * DAYS_PER_YEAR
+        days = c.as_int(c.value(retention, "days"))
+        years = c.as_int(c.value(retention, "years"))
+        kept = days if days else (years or 0) * DAYS_PER_YEAR
         problems = []
         if c.value(conf, "object_lock_enabled", "Enabled") != "Enabled":
             problems.append("object_lock_enabled is not Enabled")

@@ -159,3 +159,17 @@ def test_fast_plan_parse_gives_checkovs_own_verdicts(tmp_path):
            for r in (*report.passed_checks, *report.failed_checks, *report.skipped_checks)}
     assert len(own) > 300
     assert fast == own
+
+
+def test_a_crashing_check_is_named_not_silent(monkeypatch):
+    from gcbase.check.plancheck import plan_checks
+
+    check = next(c for c in plan_checks() if c.id == "GCJP_AWS_34")
+
+    def boom(plan):
+        raise KeyError("connection_id")
+
+    monkeypatch.setattr(check, "run", boom)
+    with pytest.raises(GcbaseError) as err:
+        run_tfplan(fixture("GCJP_AWS_34", "pass.json"), waivers=())
+    assert str(err.value) == "GCJP_AWS_34: check failed on this plan: KeyError: 'connection_id'"
