@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+_INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs")  # line breaks, controls, bidi overrides, zero-width
+
+
+def printable(text: str) -> str:
+    """text with every character that could break or disguise a line escaped (\\n, \\x1b, \\u202e)."""
+    if text.isprintable():
+        return text
+    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in _INVISIBLE else ch
+                   for ch in text)
 
 
 @dataclass(frozen=True)
@@ -12,7 +23,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.message}" if self.key else f"{self.file}: {self.message}"
+        """One line, whatever a hostile file put into its keys or values."""
+        file, key, message = printable(str(self.file)), printable(str(self.key)), printable(str(self.message))
+        return f"{file}: {key}: {message}" if key else f"{file}: {message}"
 
 
 class GcbaseError(Exception):
