@@ -15,8 +15,6 @@ STACKS = ["131121-prod", "131121-stg", "363421-prod"]
 SHARED, JUKI, ZEI = "210000000001", "210000000101", "210000000102"
 # Reported to the identity module's owner: PowerUserAccess + the key policy's root delegation let an
 # ASP schedule deletion of its own system's data key. Strict: this test fails once it is fixed.
-KNOWN_FINDINGS = {("schedule-data-key-deletion", "asp")}
-
 
 _RESULTS: dict = {}
 
@@ -86,16 +84,25 @@ def test_other_systems_data_key_is_out_of_reach(prod):
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_matrix_holds_except_reported_findings(stack):
+def test_matrix_holds_on_every_example_stack(stack):
     result = result_of(stack)
-    assert {(row.id, c.party) for row, c, _ in result.mismatches()} <= KNOWN_FINDINGS
+    assert [(row.id, c.party) for row, c, _ in result.mismatches()] == []
+    assert result.ok
     assert result.summary()["checks"] >= 100
 
 
-@pytest.mark.xfail(strict=True, reason="finding reported to identity: an ASP may schedule deletion of its data key")
-@pytest.mark.parametrize("stack", STACKS)
-def test_matrix_holds_on_every_example_stack(stack):
-    assert result_of(stack).ok
+def test_asp_cannot_destroy_its_data_key_without_the_boundary_deny():
+    """The boundary's data-key deny is what stops PowerUserAccess scheduling key deletion."""
+    import json
+
+    plan = plan_of("131121-stg")
+    for res in plan.of_type("aws:iam/policy:Policy"):
+        if res.name.endswith("-boundary"):
+            doc = json.loads(res.inputs["policy"])
+            doc["Statement"] = [s for s in doc["Statement"] if s.get("Sid") != "NeverDestroyOrReassignDataKeys"]
+            res.inputs["policy"] = json.dumps(doc)
+    result = evaluate(plan, settings_of("131121-stg"))
+    assert ("schedule-data-key-deletion", "asp") in {(row.id, c.party) for row, c, _ in result.mismatches()}
 
 
 def test_removing_the_boundary_is_caught():
