@@ -94,9 +94,7 @@ def _merge_waivers(results: Iterable[StackResult]) -> list[WaiverUse]:
 def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
           now: Optional[datetime] = None) -> Report:
     """The Report of one `gcbase check` run over one or more stacks."""
-    requirements = [Requirement(r.id, r.category, {"ja": r.ja, "en": r.en},
-                                str((catalogue.sources.get(r.source) or {}).get("ja") or r.source)
-                                if isinstance(catalogue.sources.get(r.source), dict) else r.source)
+    requirements = [Requirement(r.id, r.category, {"ja": r.ja, "en": r.en}, dict(catalogue.sources.get(r.source) or {}))
                     for r in catalogue.requirements.values()]
     not_run = set.intersection(*(set(r.check.not_run) for r in results)) if results else set()
     checks_not_run = []
@@ -122,4 +120,5 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
         boundaries=[row for r in evaluated for row in _boundary_rows(r.plan.stack, r.boundaries)] if evaluated else None,
         parties=parties,
         notes=sorted({n for r in evaluated for n in r.boundaries.notes}),
+        categories={k: dict(v) for k, v in catalogue.categories.items()},
     )

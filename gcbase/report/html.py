@@ -51,7 +51,7 @@ def _chart(report: Report, t: Texts) -> str:
     parts = []
     for i, cat in enumerate(cats):
         y = 10 + i * row_h
-        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{_e(t.get(f"category.{cat}", cat))}</text>')
+        parts.append(f'<text x="0" y="{y + 15}" font-size="12">{_e(report.category_title(cat, t))}</text>')
         x = label_w
         for status in STATUS_ORDER:
             n = counts[cat][status]
@@ -74,7 +74,7 @@ def _summary(report: Report, t: Texts) -> str:
     rows = []
     for cat in sorted(set(verdicts) | set(results)):
         v, r = verdicts.get(cat), results.get(cat)
-        rows.append([_e(t.get(f"category.{cat}", cat))]
+        rows.append([_e(report.category_title(cat, t))]
                     + [str((v or {}).get(s, 0)) for s in ("pass", "fail", "waived", "unverified")]
                     + [str((r or {}).get(s, 0)) for s in STATUS_ORDER])
     head = [t("col.category")] + [f'{t("col.requirement")}: {t("status." + s)}' for s in ("pass", "fail", "waived", "unverified")] \
@@ -143,7 +143,9 @@ def _requirements(report: Report, t: Texts) -> str:
         evidence = ", ".join(f'{t("status." + s)} {sum(1 for f in found if f.status == s)}'
                              for s in STATUS_ORDER if any(f.status == s for f in found))
         checks = sorted({f.check_id for f in found})
-        rows.append([f"<b>{_e(r.id)}</b>", _e(t.get(f"category.{r.category}", r.category)), _e(t.pick(r.title)), _badge(verdict, t),
+        source = f'<br><span class="note">{_e(t.pick(r.source))}</span>' if r.source else ""
+        rows.append([f"<b>{_e(r.id)}</b>", _e(report.category_title(r.category, t)), _e(t.pick(r.title)) + source,
+                     _badge(verdict, t),
                      _e(evidence) + (f'<br><code>{_e(", ".join(checks))}</code>' if checks else "")])
     head = [t("col.requirement_id"), t("col.category"), t("col.requirement"), t("col.result"), t("col.evidence")]
     return _table(head, rows, t("report.no_findings"))

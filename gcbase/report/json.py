@@ -43,6 +43,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "passed": report.passed,
         "gateFailures": len(report.gate_failures()),
         "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta} for s in report.stacks],
+        "categories": report.categories,
         "summary": {cat: dict(c) for cat, c in report.category_counts().items()},
         "requirements": [{"id": r.id, "category": r.category, "title": r.title, "source": r.source,
                           "verdict": report.verdict(r.id, by_req.get(r.id, [])),

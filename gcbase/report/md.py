@@ -55,7 +55,7 @@ def render(report: Report, lang: str = "ja") -> str:
     out.append(_row([t("col.category")] + [t("status." + s) for s in statuses]))
     out.append(_row(["---"] * (len(statuses) + 1)))
     for cat, counts in sorted(report.requirement_verdict_counts().items()):
-        out.append(_row([_cell(t.get(f"category.{cat}", cat))] + [str(counts.get(s, 0)) for s in statuses]))
+        out.append(_row([_cell(report.category_title(cat, t))] + [str(counts.get(s, 0)) for s in statuses]))
     out.append("")
 
     shown = report.failures() + report.waived()

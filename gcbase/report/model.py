@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from gcbase.model import Plan
+from gcbase.report.i18n import Texts
 from gcbase.waivers import Waiver, WaiverUse
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -64,7 +65,7 @@ class Requirement:
     id: str
     category: str  # A-F (非機能要件の標準) or G (guidelines: 三層の対策, regions, guardrails)
     title: dict[str, str]
-    source: str = ""
+    source: dict[str, str] = field(default_factory=dict)  # the document it comes from, {ja, en}
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,15 @@ class Report:
     boundaries: Optional[list[BoundaryRow]] = None  # None: not evaluated in this run
     parties: list[str] = field(default_factory=list)  # matrix columns, in order
     notes: list[str] = field(default_factory=list)  # what the evaluators could not model (e.g. unknown managed policies)
+    categories: dict[str, dict[str, str]] = field(default_factory=dict)  # letter -> {ja, en}, from the catalogue
 
     # -- derived -----------------------------------------------------------------------------
+    def category_title(self, category: str, t: Texts) -> str:
+        """'E セキュリティ' from the catalogue; 'other' and unknown letters from the report texts."""
+        if category in self.categories:
+            return f"{category} {t.pick(self.categories[category])}"
+        return t.get(f"category.{category}", category)
+
     def failures(self) -> list[Finding]:
         return sorted((f for f in self.findings if f.status == "fail"),
                       key=lambda f: (severity_rank(f.severity), f.check_id, f.stack, f.resource))

@@ -70,7 +70,7 @@ def _checklist(ws: Worksheet, report: Report, t: Texts) -> None:
     for row, req in enumerate(report.requirements, start=2):
         found = by_req.get(req.id, [])
         verdict = report.verdict(req.id, found)
-        for col, value in enumerate((req.id, t.get(f"category.{req.category}", req.category), t.pick(req.title),
+        for col, value in enumerate((req.id, report.category_title(req.category, t), t.pick(req.title),
                                      t("status." + verdict), _evidence(found, t), _waivers(found, t)), start=1):
             _text(ws, row, col, value)
         ws.cell(row=row, column=4).fill = PatternFill("solid", fgColor=FILLS[verdict])

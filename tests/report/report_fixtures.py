@@ -51,12 +51,17 @@ def plan():
     return captured
 
 
+NFR = {"ja": "非機能要件の標準", "en": "Non-functional requirements standard"}
+GUIDELINE = {"ja": "セキュリティポリシーガイドライン", "en": "Security policy guideline"}
+CATEGORIES = {"A": {"ja": "可用性", "en": "Availability"}, "E": {"ja": "セキュリティ", "en": "Security"},
+              "G": {"ja": "ガイドライン（三層の対策・リージョン・ガードレール）",
+                    "en": "Guidelines (three-tier separation, regions, guardrails)"}}
 REQUIREMENTS = [
-    Requirement("A.3.2.1", "A", {"ja": "バックアップの外部保管", "en": "Remote backup copy"}, "非機能要件の標準"),
-    Requirement("E.7.1.1", "E", {"ja": "ログの取得と保管", "en": "Log collection and retention"}, "非機能要件の標準"),
-    Requirement("E.5.1.1", "E", {"ja": "通信の暗号化", "en": "Encryption in transit"}, "非機能要件の標準"),
-    Requirement("GL.3T.1", "G", {"ja": "三層の対策", "en": "Three-tier separation"}, "セキュリティポリシーガイドライン"),
-    Requirement("GL.RG.1", "G", {"ja": "国内リージョンの限定", "en": "Japanese regions only"}, "ガバメントクラウド"),
+    Requirement("A.3.2.1", "A", {"ja": "バックアップの外部保管", "en": "Remote backup copy"}, NFR),
+    Requirement("E.7.1.1", "E", {"ja": "ログの取得と保管", "en": "Log collection and retention"}, NFR),
+    Requirement("E.5.1.1", "E", {"ja": "通信の暗号化", "en": "Encryption in transit"}, NFR),
+    Requirement("GL.3T.1", "G", {"ja": "三層の対策", "en": "Three-tier separation"}, GUIDELINE),
+    Requirement("GL.RG.1", "G", {"ja": "国内リージョンの限定", "en": "Japanese regions only"}, GUIDELINE),
 ]
 TITLE_VIF = {"ja": "専用線が冗長化されている", "en": "The connection is redundant"}
 TITLE_FLOW = {"ja": "全VPCでフローログを取得", "en": "Flow logs on every VPC"}
@@ -121,6 +126,7 @@ def report(fail_on: str = "high", findings: list[Finding] | None = None) -> Repo
                                                      "key policy juki-data: AllowAll"),)),
         ],
         parties=["auditor", "asp", "network-operator"],
+        categories=CATEGORIES,
     )
 
 

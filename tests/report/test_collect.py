@@ -22,6 +22,7 @@ def finding(check, resource, result, urn="", severity="high", details=()):
 
 def catalogue():
     return NS(
+        categories={"A": {"ja": "可用性", "en": "Availability"}, "E": {"ja": "セキュリティ", "en": "Security"}},
         sources={"nfr": {"ja": "非機能要件の標準", "en": "NFR standard"}},
         requirements={"E.7.1.1": NS(id="E.7.1.1", category="E", ja="ログ", en="Logs", source="nfr"),
                       "A.1.5.1": NS(id="A.1.5.1", category="A", ja="稼働率", en="Availability", source="nfr")},
@@ -64,8 +65,9 @@ def test_build_maps_statuses_locations_and_waivers():
     plan_wide = next(f for f in rep.findings if f.check_id == "GCJP_AWS_31")
     assert (plan_wide.location.key, plan_wide.location.line) == ("", 1)
     assert plan_wide.resource_type == ""
-    assert [(r.id, r.category, r.source) for r in rep.requirements] == [("E.7.1.1", "E", "非機能要件の標準"),
-                                                                        ("A.1.5.1", "A", "非機能要件の標準")]
+    nfr = {"ja": "非機能要件の標準", "en": "NFR standard"}
+    assert [(r.id, r.category, r.source) for r in rep.requirements] == [("E.7.1.1", "E", nfr), ("A.1.5.1", "A", nfr)]
+    assert rep.categories == {"A": {"ja": "可用性", "en": "Availability"}, "E": {"ja": "セキュリティ", "en": "Security"}}
     assert rep.checks_not_run == [("GCJP_AWS_40", {"ja": "バックアップ", "en": "Backup"}),
                                   ("GCJP_AWS_41", {"ja": "DR", "en": "DR"})]
     assert rep.types_not_checked == ["aws:foo/bar:Baz"]

@@ -155,6 +155,7 @@ def test_json_keeps_every_finding_and_both_languages():
     assert doc["notes"] == ["role x: managed policy arn:aws:iam::aws:policy/Foo unknown to gcbase; not evaluated"]
     assert doc["typesNotChecked"] == ["gcbase:guardrails:InheritedPolicy"]
     assert doc["summary"]["G"] == {"fail": 3}
+    assert doc["categories"]["E"] == {"ja": "セキュリティ", "en": "Security"}
 
 
 def test_markdown_is_short_and_escapes_cells():
