@@ -192,10 +192,6 @@ class Applied:
     def unused(self) -> list[Waiver]:
         return [u.waiver for u in self.uses if u.state == "unused"]
 
-    @property
-    def expired(self) -> list[Waiver]:
-        return [u.waiver for u in self.uses if u.state == "expired"]
-
 
 def apply_waivers(findings: Iterable[Any], waivers: Iterable[Waiver], today: Optional[date] = None) -> Applied:
     """Waive matching failures in place (findings with check_id, resource, result, waiver)."""

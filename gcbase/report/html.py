@@ -10,7 +10,8 @@ from html import escape
 from pathlib import Path
 
 from gcbase.report.i18n import Texts
-from gcbase.report.model import SEVERITIES, BoundaryCell, Finding, Report
+from gcbase.check.findings import SEVERITIES
+from gcbase.report.model import BoundaryCell, Finding, Report
 from gcbase.report.topology import topology_svg
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

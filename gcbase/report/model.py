@@ -11,21 +11,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from gcbase.check.findings import severity_rank  # critical 0 ... low 3, anything else below low
 from gcbase.model import Plan
 from gcbase.report.i18n import Texts
 from gcbase.waivers import Waiver, WaiverUse
 
-SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
-FAIL_ON: tuple[str, ...] = ("critical", "high", "medium", "low")
-STATUSES: tuple[str, ...] = ("pass", "fail", "waived")
 # 判定 of a requirement: 適合 / 不適合 / 例外承認 / 未確認
 VERDICTS: tuple[str, ...] = ("pass", "fail", "waived", "unverified")
 OTHER = "other"  # category of results whose check serves no requirement of the catalogue
-
-
-def severity_rank(severity: str) -> int:
-    """0 for critical ... 4 for info; unknown severities rank as info."""
-    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES) - 1
 
 
 @dataclass(frozen=True)
@@ -127,7 +120,7 @@ class Report:
 
     def gate_failures(self) -> list[Finding]:
         """Failures at or above --fail-on; a fail under an expired waiver counts whatever its severity."""
-        limit = FAIL_ON.index(self.fail_on)
+        limit = severity_rank(self.fail_on)
         return [f for f in self.failures() if severity_rank(f.severity) <= limit or f.expired_waiver]
 
     def boundary_violations(self) -> list[tuple[BoundaryRow, BoundaryCell]]:

@@ -15,7 +15,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Optional
 
 from gcbase.errors import GcbaseError
 from gcbase.model import Plan
@@ -143,4 +143,4 @@ def finish(results: list[StackResult], args: argparse.Namespace, out: Optional[A
     return report, 0 if report.passed else 1
 
 
-__all__: Iterable[str] = ["add_arguments", "check_all", "finish", "warnings"]
+__all__ = ["add_arguments", "check_all", "finish", "warnings"]
