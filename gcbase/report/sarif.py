@@ -12,6 +12,7 @@ import json
 from pathlib import PurePath
 
 from gcbase.report.i18n import Texts
+from gcbase.report.locations import Locator
 from gcbase.report.model import Finding, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,7 +36,6 @@ def _rule(f: Finding, t: Texts, titles: dict[str, str]) -> dict:
                                        "\n".join(f"- {r}" for r in reqs)) if x) or title
     return {
         "id": f.check_id,
-        "name": f.check_id.replace("-", "_"),
         "shortDescription": {"text": title},
         "fullDescription": {"text": title + (" — " + "; ".join(reqs) if reqs else "")},
         "help": {"text": help_text, "markdown": markdown},
@@ -49,7 +49,7 @@ def _rule(f: Finding, t: Texts, titles: dict[str, str]) -> dict:
     }
 
 
-def _location(f: Finding, report: Report) -> dict:
+def _location(f: Finding) -> dict:
     loc = f.location
     physical = {"artifactLocation": {"uri": _uri(loc.file) if loc else FALLBACK_URI, "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": (loc.line or 1) if loc else 1}}
@@ -85,6 +85,29 @@ def _result(f: Finding, rule_index: int, t: Texts) -> dict:
     return result
 
 
+def _boundaries(report: Report, t: Texts, rules: dict[str, dict], results: list[dict]) -> None:
+    """Each responsibility-boundary mismatch as an error at the stack config's accounts."""
+    configs = {s.stack: Locator(s.config_file) for s in report.stacks}
+    for row, cell in report.boundary_violations():
+        rule_id = f"boundary/{row.id}"
+        if rule_id not in rules:
+            title = t.pick(row.title)
+            rules[rule_id] = {"id": rule_id, "shortDescription": {"text": title},
+                              "fullDescription": {"text": f"{title} ({row.action})"},
+                              "defaultConfiguration": {"level": "error"},
+                              "properties": {"tags": ["security", "boundaries"], "security-severity": "8.0"}}
+        loc = configs[row.stack].at("gcbase:accounts") if row.stack in configs else None
+        results.append({
+            "ruleId": rule_id, "ruleIndex": list(rules).index(rule_id), "kind": "fail", "level": "error",
+            "message": {"text": f"{t.pick(row.title)} — {row.stack}: {t.get('party.' + cell.party, cell.party)}: "
+                                f"{t('boundaries.mismatch.' + cell.expected)} ({cell.deciding}) — {t.pick(cell.reason)}"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": _uri(loc.file) if loc else FALLBACK_URI, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": (loc.line or 1) if loc else 1}}}],
+            "partialFingerprints": {"gcbase/v1": hashlib.sha256(f"{rule_id}|{row.stack}|{cell.party}".encode()).hexdigest()},
+        })
+
+
 def to_sarif(report: Report, lang: str = "ja") -> dict:
     t = Texts(lang)
     titles = {r.id: t.pick(r.title) for r in report.requirements}
@@ -96,8 +119,9 @@ def to_sarif(report: Report, lang: str = "ja") -> dict:
     results = []
     for f in shown:
         res = _result(f, index[f.check_id], t)
-        res["locations"] = [_location(f, report)]
+        res["locations"] = [_location(f)]
         results.append(res)
+    _boundaries(report, t, rules, results)
     notes = [{"level": "warning", "message": {"text": t("waiver.unused") + f": {s.waiver.check} {s.waiver.resource}"},
               "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(s.waiver.file)},
                                                   "region": {"startLine": s.waiver.line or 1}}}]}

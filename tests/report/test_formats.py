@@ -45,7 +45,7 @@ def test_sarif_rules_and_results(sarif):
     driver = run["tool"]["driver"]
     assert driver["name"] == "gcbase"
     rules = driver["rules"]
-    assert [r["id"] for r in rules] == ["CKV_AWS_130", "GCJP_AWS_1", "GCJP_AWS_12", "GCJP_AWS_20"]
+    assert [r["id"] for r in rules] == ["CKV_AWS_130", "GCJP_AWS_1", "GCJP_AWS_12", "GCJP_AWS_20", "boundary/decrypt-other"]
     region_rule = rules[1]
     assert region_rule["shortDescription"]["text"] == "SCP restricts regions"
     assert region_rule["properties"]["security-severity"] == "9.5"
@@ -54,9 +54,10 @@ def test_sarif_rules_and_results(sarif):
     igw_rule = rules[3]
     assert "```python\n# no aws.ec2.InternetGateway in a mynumber VPC\n```" in igw_rule["help"]["markdown"]
     results = run["results"]
-    # failures and waived findings only, worst first; passes are not alerts
+    # failures and waived findings only, worst first, then boundary mismatches; passes are not alerts
     assert [(r["ruleId"], r["level"]) for r in results] == [
-        ("GCJP_AWS_1", "error"), ("CKV_AWS_130", "warning"), ("GCJP_AWS_20", "note"), ("GCJP_AWS_12", "warning")]
+        ("GCJP_AWS_1", "error"), ("CKV_AWS_130", "warning"), ("GCJP_AWS_20", "note"), ("GCJP_AWS_12", "warning"),
+        ("boundary/decrypt-other", "error")]
     for r in results:
         assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
         assert len(r["partialFingerprints"]["gcbase/v1"]) == 64
@@ -85,6 +86,16 @@ def test_sarif_suppressions_for_waivers(sarif):
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert [n["level"] for n in notes] == ["warning", "note"]
     assert "Unused" in notes[0]["message"]["text"] and "CKV_AWS_999" in notes[0]["message"]["text"]
+
+
+def test_sarif_reports_boundary_mismatches_at_the_accounts(sarif):
+    run = sarif["runs"][0]
+    (result,) = [r for r in run["results"] if r["ruleId"].startswith("boundary/")]
+    assert result["ruleId"] == "boundary/decrypt-other" and result["level"] == "error"
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "boundary/decrypt-other"
+    assert result["message"]["text"] == ("Decrypt with another system's key — 131121-prod: Application provider (ASP): "
+                                         "Should be denied but is allowed (key policy juki-data: AllowAll) — other ASP")
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 9  # gcbase:accounts
 
 
 def test_sarif_without_a_config_file_points_at_the_project():
