@@ -116,6 +116,11 @@ def _entry(file: str, i: int, item: Any, line: Optional[int], problems: list[Pro
             problems.append(Problem(file, f"{key}.{name}", "required key is missing"))
     if len(problems) > before:
         return None
+    for name in REQUIRED[:4]:  # a mapping or list here is a mistake, never a pattern or a reason
+        if not isinstance(item[name], str):
+            problems.append(Problem(file, f"{key}.{name}", f"expected text, found {type(item[name]).__name__}"))
+    if len(problems) > before:
+        return None
     check, resource = str(item["check"]), str(item["resource"])
     reason, approver = " ".join(str(item["reason"]).split()), " ".join(str(item["approver"]).split())
     if not CHECK_ID.match(check):
