@@ -38,14 +38,23 @@ def read_project(program_dir: Path) -> tuple[str, Path, Path]:
     runtime_name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if runtime_name != "python":
         raise GcbaseError.one(str(project_file), "runtime", f"{runtime_name!r} is not supported; gcbase runs Python programs (runtime: python)")
-    main = program_dir / str(doc.get("main") or ".")
-    main_file = main / "__main__.py" if main.is_dir() or not main.suffix else main
-    if not main_file.is_file():
-        raise GcbaseError.one(str(project_file), "main", f"program entry {main_file} not found")
+    for key in ("main", "stackConfigDir"):
+        value = doc.get(key)
+        if value is not None and (not isinstance(value, str) or "\x00" in value):
+            raise GcbaseError.one(str(project_file), key, "expected a relative path inside the project directory")
     root = program_dir.resolve()
-    if root not in main_file.resolve().parents:
-        raise GcbaseError.one(str(project_file), "main", "points outside the project directory; not allowed")
-    config_dir = program_dir / str(doc.get("stackConfigDir") or ".")
+    try:
+        main = program_dir / (doc.get("main") or ".")
+        main_file = main / "__main__.py" if main.is_dir() or not main.suffix else main
+        if not main_file.is_file():
+            raise GcbaseError.one(str(project_file), "main", f"program entry {main_file} not found")
+        if root not in main_file.resolve().parents:
+            raise GcbaseError.one(str(project_file), "main", "points outside the project directory; not allowed")
+        config_dir = program_dir / (doc.get("stackConfigDir") or ".")
+        if config_dir.resolve() != root and root not in config_dir.resolve().parents:
+            raise GcbaseError.one(str(project_file), "stackConfigDir", "points outside the project directory; not allowed")
+    except OSError as err:  # a name too long, a loop of links
+        raise GcbaseError.one(str(project_file), "main", f"not a usable path: {err.strerror}") from None
     return doc["name"], main_file, config_dir
 
 
