@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from gcbase.baselines import ROOT
 from gcbase.errors import GcbaseError
@@ -43,10 +44,32 @@ def synth_stack(ref: str | Path) -> Plan:
     path = stack_file(ref)
     settings = load_settings(path)  # one clear line per problem before anything runs
     plan = synth_program(ROOT, config_file=path, stack=settings.stack, source="synth")
-    plan.meta.update({
-        "municipality": settings.municipality.code,
-        "municipalityName": settings.municipality.name,
-        "prefecture": settings.municipality.prefecture,
-        "environment": settings.environment,
-    })
+    plan.meta.update(_meta(settings))
     return plan
+
+
+def synth_values(stack: str, config: dict[str, Any], file: str = "") -> Plan:
+    """synth_stack for a config given as values ({"gcbase:<key>": value}, such as the fleet
+    generator's) instead of a file; `file` names it in error messages (default Pulumi.<stack>.yaml)."""
+    import pulumi
+
+    from gcbase.synth import mocks
+    from gcbase.synth.program import read_project
+    from gcbase.validate import NAMESPACE, settings_from_values
+
+    file = file or f"Pulumi.{stack}.yaml"
+    ours = {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith(f"{NAMESPACE}:")}
+    settings = settings_from_values(ours, file, stack)
+    project, main_file, _ = read_project(ROOT)
+    try:
+        plan = mocks.run_file(main_file, project=project, stack=stack, config=config, source="synth")
+    except pulumi.RunError as err:
+        raise GcbaseError.one(file, "", str(err).replace("\n", "; ")) from None
+    plan.meta.update(_meta(settings))
+    return plan
+
+
+def _meta(settings: Any) -> dict[str, str]:
+    m = settings.municipality
+    return {"municipality": m.code, "municipalityName": m.name, "prefecture": m.prefecture,
+            "environment": settings.environment}

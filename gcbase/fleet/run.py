@@ -1,0 +1,190 @@
+"""Run a fleet: many stacks over a pool of worker processes, one result file per stack.
+
+Layout of the output directory:
+  DIR/fleet.json              the run's manifest: the stacks selected (in order), options
+  DIR/results/<stack>.json    one result per stack (gcbase.fleet.worker), written atomically
+
+The parent hands jobs (config values or file paths) to the workers and writes each result as
+it arrives, so an interrupted run keeps everything finished; `resume=True` skips stacks whose
+result file is already there. A stack that cannot be checked gets a result with its errors.
+A worker process that dies (a crash in native code, the OOM killer) takes the stacks it had
+with it: those are retried one by one in a fresh process, and the one that kills it again is
+recorded as an error, so the rest of the fleet still finishes.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional, TextIO
+
+from gcbase.fleet import worker
+from gcbase.fleet.jobs import Job
+from gcbase.outputs import write_json
+from gcbase.report.progress import Progress
+
+MANIFEST = "fleet.json"
+RESULTS = "results"
+RUN_SCHEMA = "gcbase-fleet-run/1"
+IN_FLIGHT_PER_WORKER = 2  # queued jobs per worker: enough to keep it busy, few to lose in a crash
+
+
+@dataclass
+class FleetRun:
+    out_dir: Path
+    total: int = 0  # stacks selected
+    skipped: int = 0  # finished by an earlier run (resume)
+    done: int = 0  # checked by this run
+    errors: dict[str, list[str]] = field(default_factory=dict)  # stack -> its errors (this run's stacks)
+    seconds: float = 0.0
+    workers: int = 1
+    peak_rss_mb: dict[int, float] = field(default_factory=dict)  # worker pid -> peak RSS
+
+
+class _Progress(Progress):
+    """The shared progress display, fed with results that finish out of order in the workers."""
+
+    def finished(self, name: str, summary: str, seconds: float) -> None:
+        self._started = time.monotonic() - seconds
+        self.done(name, summary)
+
+
+def read_result(path: Path) -> Optional[dict[str, Any]]:
+    """A stack's result file, or None when it is missing or not a complete result."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("schema") != worker.SCHEMA or "status" not in data:
+        return None
+    return data
+
+
+def summary_line(result: dict[str, Any]) -> str:
+    if result["status"] != "ok":
+        return f"error: {(result.get('errors') or ['?'])[0]}"
+    failed = sum(1 for f in result["findings"] if f[2] == "FAILED")
+    line = f"{result['resources']} resources, {len(result['findings'])} results, {failed} failed"
+    b = result.get("boundaries")
+    if b is not None:
+        line += f", {b['summary']['mismatches']} boundary mismatch(es)"
+    return line
+
+
+def _seconds(result: dict[str, Any]) -> float:
+    return sum((result.get("run") or {}).get("seconds", {}).values())
+
+
+def _crashed(job: Job, exitcode: str) -> dict[str, Any]:
+    return {"schema": worker.SCHEMA, "stack": job.stack, "status": "error", "source":
+            {"file": job.file, "generated": job.config is not None}, "meta": worker.fallback_meta(job),
+            "errors": [f"the worker process died while checking this stack ({exitcode}); "
+                       "it was retried alone and died again"], "run": {"seconds": {}}}
+
+
+def _context() -> Any:
+    # spawn: a worker starts from a clean interpreter (no threads of the parent's progress bar,
+    # no half-initialized Pulumi runtime) and imports everything once in init().
+    return multiprocessing.get_context("spawn")
+
+
+def _pool(workers: int, boundaries: bool, max_tasks: Optional[int]) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=worker.init,
+                               initargs=(boundaries,), max_tasks_per_child=max_tasks)
+
+
+def _run_pool(todo: list[Job], workers: int, boundaries: bool, max_tasks: Optional[int],
+              store: Callable[[Job, dict[str, Any]], None], plan_dir: Optional[str]) -> None:
+    queue = list(todo)
+    suspects: list[Job] = []
+    while queue:
+        executor = _pool(workers, boundaries, max_tasks)
+        inflight: dict[Future, Job] = {}
+        try:
+            while queue or inflight:
+                while queue and len(inflight) < workers * IN_FLIGHT_PER_WORKER:
+                    job = queue.pop(0)
+                    inflight[executor.submit(worker.run_job, job, boundaries, plan_dir)] = job
+                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in finished:
+                    job = inflight.pop(fut)
+                    try:
+                        store(job, fut.result())
+                    except BrokenProcessPool:
+                        suspects.append(job)
+                        broken = True
+                if broken:
+                    suspects.extend(inflight.values())
+                    inflight.clear()
+                    break
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        for job in suspects:  # alone in a fresh process: only the stack that kills it fails
+            store(job, _isolated(job, boundaries, plan_dir))
+        suspects.clear()
+
+
+def _isolated(job: Job, boundaries: bool, plan_dir: Optional[str]) -> dict[str, Any]:
+    executor = _pool(1, boundaries, None)
+    try:
+        return executor.submit(worker.run_job, job, boundaries, plan_dir).result()
+    except BrokenProcessPool as err:
+        return _crashed(job, str(err) or "BrokenProcessPool")
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_manifest(out: Path, jobs: list[Job], boundaries: bool) -> None:
+    write_json(out / MANIFEST, {"schema": RUN_SCHEMA, "boundaries": boundaries,
+                                "stacks": [{"stack": j.stack, "result": f"{RESULTS}/{j.result_name}"} for j in jobs]})
+
+
+def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = None, resume: bool = False,
+              boundaries: bool = True, stream: Optional[TextIO] = None, terminal: Optional[bool] = None,
+              max_tasks_per_child: Optional[int] = None, plan_dir: Optional[Path | str] = None) -> FleetRun:
+    """Check every job, writing DIR/results/<stack>.json as each finishes; see the module docstring.
+    plan_dir: also keep each stack's Terraform plan JSON there (<stack>.tfplan.json)."""
+    started = time.perf_counter()
+    out = Path(out_dir)
+    (out / RESULTS).mkdir(parents=True, exist_ok=True)
+    _write_manifest(out, jobs, boundaries)
+    run = FleetRun(out, total=len(jobs))
+    plans = str(plan_dir) if plan_dir else None
+    if plans:
+        Path(plans).mkdir(parents=True, exist_ok=True)
+    todo = []
+    for job in jobs:
+        previous = read_result(out / RESULTS / job.result_name) if resume else None
+        if previous is not None and previous.get("stack") == job.stack:
+            run.skipped += 1
+        else:
+            todo.append(job)
+    run.workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+
+    with _Progress(len(todo), stream or sys.stderr, terminal=terminal, label="gcbase fleet") as progress:
+        def store(job: Job, result: dict[str, Any]) -> None:
+            write_json(out / RESULTS / job.result_name, result)
+            run.done += 1
+            if result["status"] != "ok":
+                run.errors[job.stack] = list(result.get("errors") or [])
+            pid, rss = (result.get("run") or {}).get("pid"), (result.get("run") or {}).get("peakRssMb")
+            if pid is not None and rss is not None:
+                run.peak_rss_mb[pid] = max(rss, run.peak_rss_mb.get(pid, 0.0))
+            progress.finished(job.stack, summary_line(result), _seconds(result))
+
+        if run.workers == 1:
+            worker.init(boundaries)
+            for job in todo:
+                store(job, worker.run_job(job, boundaries, plans))
+        elif todo:
+            _run_pool(todo, run.workers, boundaries, max_tasks_per_child, store, plans)
+    run.seconds = time.perf_counter() - started
+    return run

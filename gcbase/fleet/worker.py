@@ -1,0 +1,176 @@
+"""What one fleet worker does: import Pulumi, Checkov and Z3 once, then synth + check +
+boundaries for stack after stack, returning one result per stack (never raising for a stack).
+
+Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<stack>.json:
+  stack, status ("ok" | "error"), errors (one line each), source {file, generated},
+  meta {municipality, municipalityName, prefecture, environment}, resources,
+  checks {id: {severity, requirements, categories, title {ja, en}}},
+  findings [[check id, resource, result, waiver id or null], ...] sorted,
+  notRun, typesNotChecked, boundaries {summary, mismatches} (null when not evaluated),
+  run {seconds {validate, synth, export, check, boundaries}, pid, peakRssMb} (volatile: a merged
+  report leaves it out).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from gcbase.errors import GcbaseError
+from gcbase.fleet.jobs import Job
+from gcbase.outputs import write_text
+
+SCHEMA = "gcbase-fleet-result/1"
+META_KEYS = ("municipality", "municipalityName", "prefecture", "environment")
+OTHER = "-"  # category of a check that serves no catalogued requirement
+_STATE: dict[str, Any] = {}
+
+
+def init(boundaries: bool = True) -> None:
+    """Process initializer: the imports and registrations every stack needs, once."""
+    os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
+    import pulumi_aws  # noqa: F401 - the SDK's import is the largest part of a first synth
+
+    from gcbase.check import load_catalogue
+    from gcbase.check.runner import _checkov
+    from gcbase.fleet import speedups
+
+    load_catalogue()
+    _checkov()  # import Checkov, register our checks (what the first run_tfplan would do)
+    speedups.install()
+    if boundaries:
+        import gcbase.boundaries.evaluator  # noqa: F401 - z3, iamprover
+    _STATE["boundaries"] = boundaries
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size so far (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _settings(job: Job) -> Any:
+    from gcbase.validate import NAMESPACE, load_settings, settings_from_values
+
+    if job.config is None:
+        return load_settings(job.file)
+    ours = {k.split(":", 1)[1]: v for k, v in job.config.items() if k.startswith(f"{NAMESPACE}:")}
+    return settings_from_values(ours, f"Pulumi.{job.stack}.yaml", job.stack)
+
+
+def fallback_meta(job: Job) -> dict[str, str]:
+    """What a report row needs of a stack whose config could not be read: from its name."""
+    from gcbase import baselines
+
+    code, _, environment = job.stack.partition("-")
+    muni = baselines.municipalities().get(code) or {}
+    meta = {"municipality": code, "municipalityName": muni.get("name", ""),
+            "prefecture": muni.get("prefecture", ""), "environment": environment}
+    return {k: v for k, v in meta.items() if v}
+
+
+def _synth(job: Job) -> Any:
+    from gcbase.synth import synth_stack, synth_values
+
+    return synth_stack(job.file) if job.config is None else synth_values(job.stack, job.config)
+
+
+def _check_meta(catalogue: Any, check_id: str, finding: Any) -> dict[str, Any]:
+    cats = sorted({catalogue.requirements[r].category for r in finding.requirements if r in catalogue.requirements})
+    return {"severity": finding.severity, "requirements": list(finding.requirements), "categories": cats or [OTHER],
+            "title": {"ja": finding.title_ja or finding.title_en, "en": finding.title_en or finding.title_ja}}
+
+
+def _waiver_id(finding: Any) -> Optional[str]:
+    w = getattr(finding, "waiver", None)
+    return None if w is None else str(getattr(w, "id", None) or f"{w.check}:{w.resource}")
+
+
+def _boundaries(result: Any) -> dict[str, Any]:
+    mismatches = [{"row": row.id, "party": cell.party, "expect": cell.expect, "account": x.account,
+                   "principal": x.request.principal, "action": x.request.action, "resource": x.request.resource,
+                   "deciding": x.decision.deciding}
+                  for row, cell, x in result.mismatches()]
+    return {"summary": result.summary(), "mismatches": sorted(mismatches, key=lambda m: tuple(m.values()))}
+
+
+def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
+                plan_dir: Optional[str] = None) -> dict[str, Any]:
+    """The stack's result content; raises GcbaseError (or anything) when it cannot be checked.
+    With plan_dir, the exported Terraform plan JSON is kept there as <stack>.tfplan.json."""
+    from gcbase.check import load_catalogue, run_tfplan
+    from gcbase.fleet import speedups
+    from gcbase.tfplan import export, unchecked
+    from gcbase.waivers import waivers_for
+
+    settings = _settings(job)  # every problem of a broken config, before anything runs
+    timer("validate")
+    plan = _synth(job)
+    timer("synth")
+    tfplan = export(plan)
+    if plan_dir:
+        name = job.result_name[: -len(".json")] + ".tfplan.json"
+        write_text(Path(plan_dir) / name, json.dumps(tfplan, ensure_ascii=False))
+    timer("export")
+    try:
+        report = run_tfplan(tfplan, stack=plan.stack, source=plan.source, meta=dict(plan.meta),
+                            waivers=waivers_for(plan.stack))
+    finally:
+        speedups.after_plan()
+    timer("check")
+    catalogue = load_catalogue()
+    checks: dict[str, Any] = {}
+    for f in report.findings:
+        checks.setdefault(f.check_id, _check_meta(catalogue, f.check_id, f))
+    out: dict[str, Any] = {
+        "meta": {k: plan.meta[k] for k in META_KEYS if k in plan.meta},
+        "resources": sum(1 for r in plan.resources if r.custom and not r.is_provider),
+        "checks": dict(sorted(checks.items())),
+        "findings": sorted([f.check_id, f.resource, f.result, _waiver_id(f)] for f in report.findings),
+        "notRun": sorted(report.not_run),
+        "typesNotChecked": sorted({m["type"] for m in unchecked(plan)}),
+        "boundaries": None,
+    }
+    if boundaries:
+        from gcbase.boundaries import evaluate
+
+        out["boundaries"] = _boundaries(evaluate(plan, settings))
+        timer("boundaries")
+    return out
+
+
+def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str] = None) -> dict[str, Any]:
+    """One stack's result; a stack that cannot be checked gives status "error" and its problems."""
+    if boundaries is None:
+        boundaries = _STATE.get("boundaries", True)
+    seconds: dict[str, float] = {}
+    last = [time.perf_counter()]
+
+    def timer(phase: str) -> None:
+        now = time.perf_counter()
+        seconds[phase] = round(now - last[0], 3)
+        last[0] = now
+
+    result: dict[str, Any] = {"schema": SCHEMA, "stack": job.stack, "status": "ok", "errors": [],
+                              "source": {"file": job.file, "generated": job.config is not None}}
+    try:
+        result.update(check_stack(job, boundaries, timer, plan_dir))
+    except GcbaseError as err:
+        result.update(status="error", errors=[one_line(p) for p in err.problems])
+    except Exception as err:  # noqa: BLE001 - one stack must not stop the fleet; say what broke
+        result.update(status="error", errors=[one_line(f"{type(err).__name__}: {err}")])
+    if result["status"] == "error":
+        result["meta"] = fallback_meta(job)
+    gc.collect()
+    result["run"] = {"seconds": seconds, "pid": os.getpid(), "peakRssMb": peak_rss_mb()}
+    return result
