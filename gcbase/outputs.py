@@ -11,6 +11,12 @@ from typing import Any
 from gcbase.errors import GcbaseError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes(path: Path | str, data: bytes) -> Path:
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
@@ -23,6 +29,7 @@ def write_bytes(path: Path | str, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fd = None
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
         os.replace(tmp, path)
         tmp = None
     except OSError as err:
