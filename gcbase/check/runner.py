@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
 import logging
@@ -28,7 +29,7 @@ from gcbase.check.findings import FAILED, PASSED, SKIPPED, CheckReport, Finding,
 from gcbase.check.plancheck import PLAN_ADDRESS, plan_checks
 from gcbase.check.planindex import PlanIndex
 from gcbase.check.waivers import apply_waivers, default_waivers
-from gcbase.errors import GcbaseError
+from gcbase.errors import GcbaseError, Problem
 
 OFFLINE_ENV = {
     "BC_SKIP_MAPPING": "TRUE",  # no download of the platform's check id / guideline mapping
@@ -36,6 +37,7 @@ OFFLINE_ENV = {
     "ENABLE_SECRETS_SCAN_ALL_FILES": "false",
 }
 _LOCK = threading.Lock()  # Checkov's registries are process-global
+_QUIET = "quiet"  # a check's check_fail_level that is neither error nor warning: Checkov logs no traceback
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +64,30 @@ def _checkov() -> dict[str, Any]:
     if missing:
         raise GcbaseError.one(str(POLICIES), "", f"checks failed to load into Checkov: {', '.join(missing)}")
     plan_checks()  # import and validate now, not halfway through the first plan
-    return {"Runner": Runner, "RunnerFilter": RunnerFilter, "plan_parser": plan_parser, "registered": registered}
+    errors: list[tuple[Any, str, str]] = []
+    resource_registry.run_check = _guarded(errors)
+    return {"Runner": Runner, "RunnerFilter": RunnerFilter, "plan_parser": plan_parser, "registered": registered,
+            "errors": errors}
+
+
+def _guarded(errors: list[tuple[Any, str, str]]) -> Any:
+    """Checkov turns a check that raises into UNKNOWN and drops it from the report, so a broken
+    check would look like one that found nothing. Record (check, resource address, error) instead."""
+    from checkov.common.models.enums import CheckResult
+
+    def run_check(check: Any, entity_configuration: Any, entity_name: str, entity_type: str, scanned_file: str,
+                  skip_info: Any) -> Any:
+        check.check_fail_level = _QUIET  # the error is reported by gcbase, in one line, not as a logged traceback
+        try:
+            return check.run(scanned_file=scanned_file, entity_configuration=entity_configuration,
+                             entity_name=entity_name, entity_type=entity_type, skip_info=skip_info)
+        except Exception as err:  # noqa: BLE001 - any error of a check is reported, never dropped
+            address = entity_configuration.get("__address__") if isinstance(entity_configuration, dict) else None
+            errors.append((check, str(address or entity_name), f"{type(err).__name__}: {err}"))
+            return {"result": CheckResult.UNKNOWN, "suppress_comment": "", "evaluated_keys": [],
+                    "results_configuration": entity_configuration, "check": check, "entity": entity_configuration}
+
+    return run_check
 
 
 def _register_graph_check(graph: Any, path: Path, runner_filter_cls: Any) -> None:
@@ -112,8 +137,9 @@ def _fast_parse(filename: str, out_parsing_errors: dict[str, str]):
     return template, [(i + 1, line) for i, line in enumerate(text.splitlines(keepends=True))]
 
 
-def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]]) -> list[Any]:
+def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]], file: str = "plan") -> list[Any]:
     ck = _checkov()
+    ck["errors"].clear()
     with tempfile.TemporaryDirectory(prefix="gcbase-check-") as tmp:
         path = Path(tmp) / "tfplan.json"
         path.write_text(json.dumps(tfplan, ensure_ascii=False), encoding="utf-8")
@@ -123,12 +149,17 @@ def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]]) -> list[Any]
             rf = ck["RunnerFilter"](framework=["terraform_plan"], checks=only or None, show_progress_bar=False)
             report = ck["Runner"]().run(root_folder=None, files=[str(path)], runner_filter=rf)
         except Exception as err:  # a check crashed on this plan: say so in one line, not a traceback
-            raise GcbaseError.one("plan", "", f"Checkov stopped on this plan: {type(err).__name__}: {err}") from None
+            raise GcbaseError.one(file, "", f"Checkov stopped on this plan: {type(err).__name__}: {err}") from None
         finally:
             ck["plan_parser"].parse = original
     reports = report if isinstance(report, list) else [report]
     if any(r.parsing_errors for r in reports):
-        raise GcbaseError.one("plan", "", "Checkov could not parse the Terraform plan JSON")
+        raise GcbaseError.one(file, "", "Checkov could not parse the Terraform plan JSON")
+    broken = [(c, addr, msg) for c, addr, msg in ck["errors"] if c.id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP"))]
+    if broken:  # never report a check that did not run on a resource as passed (nor drop it)
+        raise GcbaseError([Problem(inspect.getsourcefile(type(c)) or c.id, c.id,
+                                   f"the check raised on {addr} ({msg}); it was not evaluated: fix or remove the check")
+                           for c, addr, msg in broken])
     return [rec for r in reports for rec in (*r.passed_checks, *r.failed_checks, *r.skipped_checks)]
 
 
@@ -144,20 +175,20 @@ def _finding(check_id: str, resource: str, result: str, title_en: str, details: 
 
 def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-plan",
                waivers: Optional[tuple[Waiver, ...]] = None, only: Optional[list[str]] = None,
-               meta: Optional[dict[str, Any]] = None) -> CheckReport:
+               meta: Optional[dict[str, Any]] = None, file: str = "plan") -> CheckReport:
     """Every built-in AWS check and every gcbase check on one Terraform plan JSON.
 
     `only` restricts the run to some check ids (fixture tests); waivers default to
-    baselines/waivers.yaml (pass () for none).
+    baselines/waivers.yaml (pass () for none); `file` names the plan in errors.
     """
     if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
-        raise GcbaseError.one("plan", "", "not a Terraform plan JSON (no planned_values)")
+        raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
     catalogue = load_catalogue()
     gc = tfplan.get("gcbase") or {}
     urns = {addr: urn for urn, addr in (gc.get("addresses") or {}).items()}
     findings: list[Finding] = []
     with _LOCK:
-        for rec in _run_checkov(tfplan, only):
+        for rec in _run_checkov(tfplan, only, file):
             result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
                          else rec.check_result.get("result"))
             if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")):

@@ -11,7 +11,6 @@ Gate (exit code of `gcbase check`):
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -59,18 +58,12 @@ def _one(plan: Plan, args: argparse.Namespace, check: Callable[..., Any], today:
 
 def _tfplan(path: str, args: argparse.Namespace, today: date) -> StackResult:
     from gcbase.check import run_tfplan
-    from gcbase.yamlio import read_text
+    from gcbase.check.planfile import load_plan_file
 
-    try:
-        tfplan = json.loads(read_text(path, "Terraform plan JSON"))
-    except ValueError as err:
-        raise GcbaseError.one(path, "", f"not JSON: {err}") from None
-    if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
-        raise GcbaseError.one(path, "", "not a Terraform plan JSON (no planned_values); "
-                                        "use `terraform show -json` or `gcbase synth --tf-plan`")
+    tfplan = load_plan_file(path)  # the shape Checkov reads, every problem one line naming the key
     plan = Plan(project="", stack=Path(path).name, source="tf-plan", config_file=path)  # findings point at the file
     waivers = waivers_for(plan.stack, args.waivers)
-    report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers)
+    report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers, file=path)
     return StackResult(plan, report, uses_of(report.findings, waivers, today), None)
 
 
