@@ -65,12 +65,20 @@ class _Reader:
         except UnicodeDecodeError as err:
             raise self.fail("", f"not UTF-8 text (byte {err.start}); expected {what}") from None
         try:
-            return json.loads(text, parse_constant=self._no_constant)
+            return json.loads(text, parse_constant=self._no_constant, object_pairs_hook=self._unique)
         except json.JSONDecodeError as err:
             where = f"line {err.lineno} column {err.colno}: {err.msg}"
             raise self.fail("", f"not JSON ({where}); expected {what}") from None
         except RecursionError:
             raise self.fail("", "JSON nested too deeply") from None
+
+    def _unique(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:  # the CLI never writes one; which value would count is anyone's guess
+                raise self.fail(key, "duplicate key; JSON objects name each key once")
+            out[key] = value
+        return out
 
     def _no_constant(self, name: str) -> Any:
         raise self.fail("", f"not JSON: {name} is not a JSON value")
