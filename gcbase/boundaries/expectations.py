@@ -67,13 +67,34 @@ class Catalogue:
         return sum(len(r.cells) for r in self.rows)
 
 
+# Placeholders _values() fills; any other ${name} would silently skip every request of its cell.
+PLACEHOLDERS = ("account", "shared", "identity", "governance", "region", "dr_region", "prefix", "party", "log_bucket",
+                "trail", "system", "vendor", "data_key", "other_system", "other_account", "other_data_key", "party_role")
+REQUIRED_CALLERS = ("personRole", "outsiderAccount", "dataKeyAlias")
+
+
 def _str_map(value, where: str, problems: list[Problem], path: str) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
         problems.append(Problem(path, where, "expected a mapping"))
         return {}
-    return {str(k): str(v) for k, v in value.items()}
+    for k, v in value.items():  # IAM compares strings: an unquoted true would become "True"
+        if not isinstance(v, str):
+            problems.append(Problem(path, f"{where}.{k}", f"expected text (quote it), found {type(v).__name__}"))
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+
+def _text(raw: dict, key: str, where: str, problems: list[Problem], path: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value:
+        found = "missing" if value in (None, "") else f"found {type(value).__name__}"
+        problems.append(Problem(path, f"{where}.{key}", f"required text ({found})"))
+        return ""
+    for name in _PLACEHOLDER.findall(value):
+        if name not in PLACEHOLDERS:
+            problems.append(Problem(path, f"{where}.{key}", f"unknown placeholder ${{{name}}}; known: {', '.join(PLACEHOLDERS)}"))
+    return value
 
 
 def load(path: Path = EXPECTATIONS) -> Catalogue:
@@ -82,43 +103,60 @@ def load(path: Path = EXPECTATIONS) -> Catalogue:
     parties = load_yaml(PARTIES)["parties"]
     problems: list[Problem] = []
     p = str(path)
+    if not isinstance(data, dict):
+        raise GcbaseError.one(p, "", "expected a mapping with callers, defaultContext and rows")
+    raw_rows = data.get("rows")
+    if not isinstance(raw_rows, list):
+        problems.append(Problem(p, "rows", "expected a list of rows"))
+        raw_rows = []
     rows: list[Row] = []
     seen: set[str] = set()
-    for i, raw in enumerate(data.get("rows") or []):
+    for i, raw in enumerate(raw_rows):
         where = f"rows[{i}]"
+        if not isinstance(raw, dict):
+            problems.append(Problem(p, where, "expected a mapping with id, title, action, resource and cells"))
+            continue
         rid = raw.get("id", "")
-        if not rid or rid in seen:
-            problems.append(Problem(p, where, f"id {rid!r} missing or repeated"))
-        seen.add(rid)
-        for key in ("action", "resource"):
-            if not isinstance(raw.get(key), str) or not raw.get(key):
-                problems.append(Problem(p, f"{where}.{key}", "required (one concrete action or resource)"))
+        if not isinstance(rid, str) or not rid or rid in seen:
+            problems.append(Problem(p, where, "id missing, not text or repeated"))
+        seen.add(str(rid))
+        action, resource = _text(raw, "action", where, problems, p), _text(raw, "resource", where, problems, p)
         scope, caller = raw.get("in", "all"), raw.get("as", "role")
         if scope not in SCOPES:
-            problems.append(Problem(p, f"{where}.in", f"{scope!r}; expected one of {', '.join(SCOPES)}"))
+            problems.append(Problem(p, f"{where}.in", f"{str(scope)[:40]!r}; expected one of {', '.join(SCOPES)}"))
         if caller not in CALLERS:
-            problems.append(Problem(p, f"{where}.as", f"{caller!r}; expected one of {', '.join(CALLERS)}"))
-        title = raw.get("title") or {}
-        if not title.get("ja") or not title.get("en"):
-            problems.append(Problem(p, f"{where}.title", "needs ja and en"))
+            problems.append(Problem(p, f"{where}.as", f"{str(caller)[:40]!r}; expected one of {', '.join(CALLERS)}"))
+        title = raw.get("title")
+        if not isinstance(title, dict) or not all(isinstance(title.get(k), str) and title.get(k) for k in ("ja", "en")):
+            problems.append(Problem(p, f"{where}.title", "needs ja and en text"))
+            title = {}
+        raw_cells = raw.get("cells")
+        if not isinstance(raw_cells, dict):
+            problems.append(Problem(p, f"{where}.cells", "expected a mapping of party: {expect, ja, en}"))
+            raw_cells = {}
         cells = []
-        for party, c in (raw.get("cells") or {}).items():
+        for party, c in raw_cells.items():
             cw = f"{where}.cells.{party}"
             if party not in parties:
                 problems.append(Problem(p, cw, f"unknown party; parties are {', '.join(parties)}"))
             if not isinstance(c, dict) or c.get("expect") not in ("allow", "deny"):
                 problems.append(Problem(p, cw, "expect must be allow or deny"))
                 continue
-            if not c.get("ja") or not c.get("en"):
+            if not all(isinstance(c.get(k), str) and c.get(k) for k in ("ja", "en")):
                 problems.append(Problem(p, cw, "every expectation gives its reason in ja and en"))
-            cells.append(Cell(party, c["expect"], str(c.get("ja", "")), str(c.get("en", ""))))
+            cells.append(Cell(str(party), c["expect"], str(c.get("ja", "")), str(c.get("en", ""))))
         if not cells:
             problems.append(Problem(p, where, "no cells"))
-        rows.append(Row(rid, str(title.get("ja", "")), str(title.get("en", "")), str(raw.get("action", "")),
-                        str(raw.get("resource", "")), scope, caller,
-                        tuple(_str_map(raw.get("context"), f"{where}.context", problems, p).items()), tuple(cells)))
+        context = _str_map(raw.get("context"), f"{where}.context", problems, p)
+        for key in context:
+            _text(context, key, f"{where}.context", problems, p)
+        rows.append(Row(str(rid), str(title.get("ja", "")), str(title.get("en", "")), action, resource, str(scope),
+                        str(caller), tuple(context.items()), tuple(cells)))
     cat = Catalogue(rows, _str_map(data.get("callers"), "callers", problems, p),
                     _str_map(data.get("defaultContext"), "defaultContext", problems, p), parties)
+    for key in REQUIRED_CALLERS:
+        if not cat.callers.get(key):
+            problems.append(Problem(p, f"callers.{key}", "required text"))
     if cat.cell_count() < MIN_CELLS:
         problems.append(Problem(p, "rows", f"{cat.cell_count()} expectations; at least {MIN_CELLS} are required"))
     if not {c.expect for r in rows for c in r.cells} >= {"allow", "deny"}:
