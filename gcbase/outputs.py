@@ -17,6 +17,33 @@ def _umask() -> int:
     return mask
 
 
+def prepare_dir(path: Path | str) -> Path:
+    """Create an output directory (-o DIR) before any work is done, or say in one line why not."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise GcbaseError.one(str(p), "", "exists and is not a directory; expected an output directory") from None
+    except OSError as err:
+        raise GcbaseError.one(str(p), "", f"cannot create the output directory: {err.strerror or err}") from None
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise GcbaseError.one(str(p), "", "output directory is not writable")
+    return p
+
+
+def check_destination(path: Path | str) -> Path:
+    """Fail before the work, not after it: an output file's directory must exist and be writable."""
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise GcbaseError.one(str(p), "", "is a directory; expected an output file name")
+    if not parent.is_dir():
+        raise GcbaseError.one(str(p), "", f"output directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise GcbaseError.one(str(p), "", f"output directory {parent} is not writable")
+    return p
+
+
 def write_bytes(path: Path | str, data: bytes) -> Path:
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")

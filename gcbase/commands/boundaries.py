@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from gcbase.errors import GcbaseError
-from gcbase.outputs import write_json
+from gcbase.outputs import check_destination, write_json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.profile or args.region or args.org_profile) and not args.live:
         raise GcbaseError.one("boundaries", "", "--profile, --org-profile and --region go with --live")
+    if args.json:  # checked before the work, not after it
+        check_destination(args.json)
     settings = load_settings(stack_file(args.stack))
     plan = synth_stack(args.stack)
     if args.live:

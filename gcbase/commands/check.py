@@ -89,8 +89,13 @@ def render(report: CheckReport, fail_on: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from gcbase.outputs import check_destination, prepare_dir
     from gcbase.report.pipeline import check_all, finish
 
+    if args.out_dir:  # where the results go is checked before the work, not after it
+        prepare_dir(args.out_dir)
+    if args.json:
+        check_destination(args.json)
     results = check_all(args)
     reports = [r.check for r in results]
     for report in reports:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gcbase.errors import GcbaseError
 from gcbase.model import Plan
-from gcbase.outputs import write_json
+from gcbase.outputs import check_destination, prepare_dir, write_json
 from gcbase.synth import all_stack_files, synth_stack
 
 
@@ -53,8 +53,7 @@ def write_plan_files(plan: Plan, args: argparse.Namespace, single: bool) -> list
     if args.tf_plan:
         written.append(write_json(args.tf_plan, export(plan)))
     if args.out_dir:
-        out = Path(args.out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        out = prepare_dir(args.out_dir)
         written.append(write_json(out / f"{plan.stack}.plan.json", plan.to_dict()))
         written.append(write_json(out / f"{plan.stack}.tfplan.json", export(plan)))
     return written
@@ -74,6 +73,11 @@ def summary(plan: Plan) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    for dest in (args.json, args.tf_plan):  # where the results go is checked before the work, not after it
+        if dest:
+            check_destination(dest)
+    if args.out_dir:
+        prepare_dir(args.out_dir)
     plans = collect_plans(args)
     for plan in plans:
         for path in write_plan_files(plan, args, single=len(plans) == 1):
