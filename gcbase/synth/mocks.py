@@ -177,15 +177,17 @@ def run(
         # collector's passes over them cost a third of a synth. Collection is paused during the run
         # and everything it made is then handed to the oldest generation (freeze + unfreeze), where
         # the next full collection sees it, instead of one young collection scanning all of it now.
+        # A caller that runs with the collector off manages it itself (fleet workers: they freeze
+        # their imports once and collect each stack's garbage after it), and the run leaves it so.
         collecting = gc.isenabled()
         gc.disable()
         try:
             _sync_await(run_in_stack(program))
         finally:
             presource._get_stack_trace = stack_trace
-            gc.freeze()
-            gc.unfreeze()
             if collecting:
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()
             psettings.ROOT.set(None)
         # Registration order depends on thread scheduling: sort so equal programs give equal plans.
