@@ -97,7 +97,7 @@ def _context() -> Any:
 
 def _pool(workers: int, boundaries: bool, max_tasks: Optional[int]) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=worker.init,
-                               initargs=(boundaries,), max_tasks_per_child=max_tasks)
+                               initargs=(boundaries, True), max_tasks_per_child=max_tasks)
 
 
 def _run_pool(todo: list[Job], workers: int, boundaries: bool, max_tasks: Optional[int],

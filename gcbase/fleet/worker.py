@@ -32,8 +32,11 @@ OTHER = "-"  # category of a check that serves no catalogued requirement
 _STATE: dict[str, Any] = {}
 
 
-def init(boundaries: bool = True) -> None:
-    """Process initializer: the imports and registrations every stack needs, once."""
+def init(boundaries: bool = True, own_process: bool = False) -> None:
+    """Process initializer: the imports and registrations every stack needs, once.
+
+    own_process: this process is a pool worker (not the caller's), so run_job may freeze what
+    survives each stack out of the cyclic collector's reach (see run_job)."""
     os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
     import pulumi_aws  # noqa: F401 - the SDK's import is the largest part of a first synth
 
@@ -46,7 +49,7 @@ def init(boundaries: bool = True) -> None:
     speedups.install()
     if boundaries:
         import gcbase.boundaries.evaluator  # noqa: F401 - z3, iamprover
-    _STATE["boundaries"] = boundaries
+    _STATE.update(boundaries=boundaries, own_process=own_process)
 
 
 def peak_rss_mb() -> float:
@@ -163,14 +166,28 @@ def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str]
 
     result: dict[str, Any] = {"schema": SCHEMA, "stack": job.stack, "status": "ok", "errors": [],
                               "source": {"file": job.file, "generated": job.config is not None}}
+    # The cyclic collector is off during a stack and collects its garbage once at the end. After
+    # its first stack a pool worker freezes what survived (the modules that stack imported, Checkov's
+    # registries, policy_sentry's data), so later collections do not walk those ~500k objects again
+    # (docs/PERFORMANCE.md). Only once: what a stack leaves referenced (Checkov keeps the last
+    # graph) becomes garbage with the next one and must stay collectable.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         result.update(check_stack(job, boundaries, timer, plan_dir))
     except GcbaseError as err:
         result.update(status="error", errors=[one_line(p) for p in err.problems])
     except Exception as err:  # noqa: BLE001 - one stack must not stop the fleet; say what broke
         result.update(status="error", errors=[one_line(f"{type(err).__name__}: {err}")])
+    finally:
+        gc.collect()
+        if _STATE.get("own_process") and not _STATE.get("frozen"):
+            gc.freeze()
+            _STATE["frozen"] = True
+        if collecting:
+            gc.enable()
+        timer("collect")
     if result["status"] == "error":
         result["meta"] = fallback_meta(job)
-    gc.collect()
     result["run"] = {"seconds": seconds, "pid": os.getpid(), "peakRssMb": peak_rss_mb()}
     return result

@@ -109,7 +109,7 @@ def test_each_stack_gets_a_complete_result(one_run):
     waived = [f for f in r["findings"] if f[2] == "SKIPPED"]
     assert waived and all(f[3] for f in waived)  # a waived result names its waiver
     assert r["boundaries"] is None  # not asked for
-    assert set(r["run"]["seconds"]) == {"validate", "synth", "export", "check"}
+    assert set(r["run"]["seconds"]) == {"validate", "synth", "export", "check", "collect"}
     assert r["run"]["peakRssMb"] > 50
 
 
