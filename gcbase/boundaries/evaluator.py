@@ -55,19 +55,32 @@ class Request:
         return {k.lower(): str(v) for k, v in self.context}
 
 
+SOLVER_TIMEOUT_MS = 30_000  # per formula; a stack's policies take milliseconds
+
+
+class Undecided(Exception):
+    """Z3 gave no answer (timeout, resource limit): the request is neither allowed nor denied."""
+
+
 @dataclass
 class Decision:
     allowed: bool
     deciding: str  # "SCP gc-protect-log-archive: ProtectLogArchiveObjects"
-    layer: str  # scp | resource | trust | boundary | identity | service | missing
+    layer: str  # scp | resource | trust | boundary | identity | service | missing | undecided
+
+    @property
+    def decided(self) -> bool:
+        return self.layer != "undecided"
 
     def to_dict(self) -> dict:
-        return {"decision": "allow" if self.allowed else "deny", "deciding": self.deciding, "layer": self.layer}
+        decision = ("allow" if self.allowed else "deny") if self.decided else "undecided"
+        return {"decision": decision, "deciding": self.deciding, "layer": self.layer}
 
 
 class Evaluator:
-    def __init__(self, model: AuthzModel):
+    def __init__(self, model: AuthzModel, timeout_ms: int = SOLVER_TIMEOUT_MS):
         self.model = model
+        self.timeout_ms = timeout_ms
 
     # -- request set-up -------------------------------------------------------------------
     def _pins(self, req: Request, role: Optional[Role], resource_account: str) -> dict[str, str]:
@@ -90,6 +103,13 @@ class Evaluator:
 
     # -- evaluation -----------------------------------------------------------------------
     def evaluate(self, req: Request) -> Decision:
+        """The decision, or an undecided one (never a deny) when the solver gives no answer."""
+        try:
+            return self._evaluate(req)
+        except Undecided as why:
+            return Decision(False, f"undecided: the solver gave no answer ({why}); not proven either way", "undecided")
+
+    def _evaluate(self, req: Request) -> Decision:
         action = req.action.lower()
         if action.startswith("organizations:") and action not in ORG_MEMBER_CALLABLE \
                 and account_of(req.principal) != self.model.management_account:
@@ -176,12 +196,16 @@ class Evaluator:
 
     def _solve(self, formula: z3.BoolRef, ctx: Context, pins: Mapping[str, str]) -> bool:
         solver = z3.Solver()
+        solver.set("timeout", self.timeout_ms)
         solver.add(formula)
         for key, var in ctx.string_vars.items():
             solver.add(var == z3.StringVal(pins.get(key, ABSENT)))
         if ctx.ip_var is not None:
             raise ValueError("aws:SourceIp conditions need a pinned source address; none is modelled")
-        return solver.check() == z3.sat
+        answer = solver.check()
+        if answer == z3.unknown:  # not "unsat": reading it as a deny would pass every deny expectation
+            raise Undecided(solver.reason_unknown() or "unknown")
+        return answer == z3.sat
 
     def _matches(self, layers: list[Layer], req: Request, pins: Mapping[str, str], arn: str,
                  allow_root: bool) -> list[tuple[Layer, str, Statement]]:

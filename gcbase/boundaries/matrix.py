@@ -5,7 +5,7 @@ from __future__ import annotations
 from gcbase.boundaries.result import BoundaryResult, CellResult
 
 _MARK = {("allow", "ok"): "allow", ("deny", "ok"): "deny", ("allow", "MISMATCH"): "ALLOW?!",
-         ("deny", "MISMATCH"): "DENY?!"}
+         ("deny", "MISMATCH"): "DENY?!", ("allow", "UNDECIDED"): "??", ("deny", "UNDECIDED"): "??"}
 
 
 def _short(cell: CellResult) -> str:
@@ -40,7 +40,7 @@ def details(result: BoundaryResult, all_checks: bool = False) -> str:
             shown = c.checks if (all_checks or c.status != "ok") else c.checks[:1]
             for i, x in enumerate(shown):
                 where = x.account + (f"/{x.system}" if x.system else "")
-                got = "allow" if x.decision.allowed else "deny"
+                got = ("allow" if x.decision.allowed else "deny") if x.decision.decided else "no answer"
                 prefix = head if i == 0 else " " * len(head)
                 flag = "" if x.ok else "  <-- got " + got
                 out.append(f"{prefix} {where:<20} {x.decision.deciding}{flag}")
@@ -53,6 +53,8 @@ def render(result: BoundaryResult, all_checks: bool = False) -> str:
     s = result.summary()
     head = (f"{result.stack} ({result.source}): {s['cells']} expectations, {s['checks']} checks, "
             f"{s['mismatches']} mismatch(es)")
+    if s["undecided"]:
+        head += f" ({s['undecided']} undecided: the solver gave no answer)"
     if result.source == "live":
         head += f", {s['drift']} drift(s) from the plan"
     parts = [head, "", grid(result), "", details(result, all_checks)]

@@ -21,6 +21,10 @@ class Check:
     decision: Decision
     ok: bool
 
+    @property
+    def undecided(self) -> bool:
+        return not self.decision.decided
+
     def to_dict(self) -> dict[str, Any]:
         return {"account": self.account, "system": self.system, "principal": self.request.principal,
                 "action": self.request.action, "resource": self.request.resource,
@@ -36,7 +40,9 @@ class CellResult:
     def status(self) -> str:
         if not self.checks:
             return "n/a"
-        return "ok" if all(c.ok for c in self.checks) else "MISMATCH"
+        if any(not c.ok and not c.undecided for c in self.checks):
+            return "MISMATCH"
+        return "UNDECIDED" if any(c.undecided for c in self.checks) else "ok"
 
     def to_dict(self) -> dict[str, Any]:
         c = self.cell
@@ -69,7 +75,12 @@ class BoundaryResult:
         return not self.mismatches() and not self.drift
 
     def mismatches(self) -> list[tuple[Row, Cell, Check]]:
+        """Every check that is not ok, the undecided ones included (fail closed wherever they are counted)."""
         return [(r.row, c.cell, x) for r in self.rows for c in r.cells for x in c.checks if not x.ok]
+
+    def undecided(self) -> list[tuple[Row, Cell, Check]]:
+        """The mismatches the solver could not decide (timeout): not proven either way, never ok."""
+        return [(r.row, c.cell, x) for r in self.rows for c in r.cells for x in c.checks if x.undecided]
 
     def checks(self) -> list[Check]:
         return [x for r in self.rows for c in r.cells for x in c.checks]
@@ -77,7 +88,7 @@ class BoundaryResult:
     def summary(self) -> dict[str, int]:
         cells = [c for r in self.rows for c in r.cells]
         return {"rows": len(self.rows), "cells": len(cells), "checks": len(self.checks()),
-                "mismatches": len(self.mismatches()), "drift": len(self.drift), "notApplicable": sum(c.status == "n/a" for c in cells)}
+                "mismatches": len(self.mismatches()), "undecided": len(self.undecided()), "drift": len(self.drift), "notApplicable": sum(c.status == "n/a" for c in cells)}
 
     def to_dict(self) -> dict[str, Any]:
         return {"stack": self.stack, "source": self.source, "ok": self.ok, "summary": self.summary(),
@@ -109,7 +120,7 @@ def evaluate_model(model: AuthzModel, settings: Settings, catalogue: Optional[Ca
                 if accounts is not None and target.account not in accounts:
                     continue
                 decision = ev.evaluate(req)
-                ok = decision.allowed == (cell.expect == "allow")
+                ok = decision.decided and decision.allowed == (cell.expect == "allow")
                 cr.checks.append(Check(target.account, target.system.id if target.system else None, req, decision, ok))
             rr.cells.append(cr)
         result.rows.append(rr)
