@@ -170,7 +170,7 @@ def waiver_files(stack: str = "", extra: Iterable[Path | str] = ()) -> list[Path
     """The shared file, the stack's own file when it exists, then any given on the command line."""
     files = [SHARED_FILE] if SHARED_FILE.is_file() else []
     own = STACK_DIR / f"{stack}.yaml"
-    if stack and own.is_file():
+    if stack and Path(stack).name == stack and own.is_file():  # a stack name never leads out of stacks/waivers/
         files.append(own)
     return files + [Path(p) for p in extra]
 

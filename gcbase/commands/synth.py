@@ -54,6 +54,8 @@ def write_plan_files(plan: Plan, args: argparse.Namespace, single: bool) -> list
         written.append(write_json(args.tf_plan, export(plan)))
     if args.out_dir:
         out = prepare_dir(args.out_dir)
+        if Path(plan.stack).name != plan.stack or plan.stack in (".", ".."):  # names come from inputs: stay in DIR
+            raise GcbaseError.one(plan.stack, "", "not a stack name that can name a file in the output directory")
         written.append(write_json(out / f"{plan.stack}.plan.json", plan.to_dict()))
         written.append(write_json(out / f"{plan.stack}.tfplan.json", export(plan)))
     return written

@@ -15,6 +15,7 @@ line naming the file and the key path.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Optional
 
@@ -30,6 +31,7 @@ _SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 _SIG_ASSET = "c44067f5952c0a294b673a41bacd8c17"
 _SIG_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7"
 # Preview ops whose step removes a resource (no newState): nothing to check.
+NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")  # Pulumi stack and project names (the CLI refuses others)
 _GONE_OPS = {"delete", "delete-replaced", "discard", "discard-replaced", "read-discard",
              "remove-pending-replace"}
 
@@ -164,6 +166,9 @@ class _Reader:
         if anchor is None:
             raise self.fail(key, "no resources; nothing to import (has the stack been deployed or previewed?)")
         stack, project = anchor.urn[len("urn:pulumi:"):].split("::", 2)[:2]
+        if not NAME.match(stack) or not NAME.match(project) or stack in (".", ".."):  # names output files
+            raise self.fail(f"{anchor.urn} urn", "the stack or project name is not a Pulumi name "
+                                                 "(letters, digits, '-', '_', '.')")
         plan = Plan(project=project, stack=stack, source=source,
                     resources=[r for r in resources if r.type != STACK_TYPE],
                     outputs=root.outputs if root else {})
