@@ -6,6 +6,7 @@ importer all produce a Plan; the Terraform plan exporter and the checks consume 
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator, Optional
 
@@ -15,6 +16,21 @@ SECRET_MASK = "[secret]"
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def provider_config(raw: dict[str, Any]) -> dict[str, Any]:
+    """Provider config travels and is stored as strings (objects as JSON); give it back its structure."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, str) and value[:1] in "[{":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        elif value in ("true", "false"):
+            value = value == "true"
+        out[key] = value
+    return out
 
 
 @dataclass

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from gcbase.errors import GcbaseError
-from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, Plan, Resource
+from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, Plan, Resource, provider_config
 
 MAX_BYTES = 512 * 1024 * 1024  # stack exports of large stacks run to tens of MB
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -151,7 +151,7 @@ class _Reader:
             if key in outputs:  # declared secret by the program: never shown, whatever the file says
                 outputs[key] = SECRET_MASK
         if rtype.startswith("pulumi:providers:"):
-            inputs, outputs = _provider_config(inputs), _provider_config(outputs)
+            inputs, outputs = provider_config(inputs), provider_config(outputs)
         rid = state.get("id") or None
         if rid == UNKNOWN:
             self.unknowns.append(label + "id")
@@ -243,20 +243,6 @@ def from_stack_export(path: Path | str) -> Plan:
         plan.meta["pendingOperations"] = len(pending)
     return plan
 
-
-def _provider_config(values: dict[str, Any]) -> dict[str, Any]:
-    """Provider config is stored as strings (objects as JSON); give it back its structure."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, str) and value[:1] in "[{":
-            try:
-                value = json.loads(value)
-            except ValueError:
-                pass
-        elif value in ("true", "false"):
-            value = value == "true"
-        out[key] = value
-    return out
 
 
 def _join(where: str, key: str) -> str:

@@ -26,7 +26,7 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
-from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, Plan, Resource
+from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, Plan, Resource, provider_config
 from gcbase.synth import ids
 
 
@@ -49,20 +49,6 @@ def _unwrap(value: Any, mask_secrets: bool = True) -> Any:
         return int(value)
     return value
 
-
-def _provider_inputs(raw: dict[str, Any]) -> dict[str, Any]:
-    """Provider config travels as strings (objects as JSON); give it back its structure."""
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if isinstance(value, str) and value[:1] in "[{":
-            try:
-                value = json.loads(value)
-            except ValueError:
-                pass
-        elif value in ("true", "false"):
-            value = value == "true"
-        out[key] = value
-    return out
 
 
 def _struct(msg) -> dict[str, Any]:
@@ -119,7 +105,7 @@ class CaptureMonitor(pmocks.MockMonitor):
         )
         with self._lock:
             if request.type.startswith("pulumi:providers:"):
-                res.inputs = res.outputs = _provider_inputs(raw_inputs)
+                res.inputs = res.outputs = provider_config(raw_inputs)
                 self.provider_inputs[f"{resp.urn}::{resp.id}"] = res.inputs
             self.captured[resp.urn] = res
         return resp
