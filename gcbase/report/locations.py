@@ -10,7 +10,7 @@ import yaml
 
 from gcbase.model import Resource
 from gcbase.report.model import Location
-from gcbase.yamlio import load_yaml, read_text
+from gcbase.yamlio import load_yaml, parse_yaml, read_text
 
 RULES_FILE = Path(__file__).with_name("locations.yaml")
 
@@ -66,7 +66,7 @@ class Locator:
             return  # a plan file (Terraform plan JSON) is pointed at as a whole
         try:
             text = read_text(source or self.file, "stack config file")
-            doc = yaml.safe_load(text)
+            doc = parse_yaml(text, self.file)  # the same limits as every other YAML read
         except Exception:  # noqa: BLE001 - a report still points at the file when it cannot be re-read
             return
         self.lines = key_lines(text)
