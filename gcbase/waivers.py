@@ -123,6 +123,8 @@ def _entry(file: str, i: int, item: Any, line: Optional[int], problems: list[Pro
         return None
     check, resource = str(item["check"]), str(item["resource"])
     reason, approver = " ".join(str(item["reason"]).split()), " ".join(str(item["approver"]).split())
+    if not resource.isprintable():  # it is printed in warnings: a line break would forge another line
+        problems.append(Problem(file, f"{key}.resource", "control characters or line breaks are not allowed in a pattern"))
     if not CHECK_ID.match(check):
         problems.append(Problem(file, f"{key}.check", f"{check!r} is not a check id; expected CKV_AWS_n, CKV2_AWS_n, GCJP_AWS_n or GCJP2_AWS_n"))
     if len(reason) < MIN_REASON:
