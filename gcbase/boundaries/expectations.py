@@ -91,7 +91,7 @@ def _text(raw: dict, key: str, where: str, problems: list[Problem], path: str) -
         found = "missing" if value in (None, "") else f"found {type(value).__name__}"
         problems.append(Problem(path, f"{where}.{key}", f"required text ({found})"))
         return ""
-    for name in _PLACEHOLDER.findall(value):
+    for name in re.findall(r"\$\{([^}]*)\}", value):  # any ${...}, not only the well-formed ones
         if name not in PLACEHOLDERS:
             problems.append(Problem(path, f"{where}.{key}", f"unknown placeholder ${{{name}}}; known: {', '.join(PLACEHOLDERS)}"))
     return value
