@@ -265,10 +265,11 @@ def test_cli_validate_exit_codes(tmp_path, capsys):
     config["gcbase:regions"]["primary"] = "us-east-1"
     bad = write(tmp_path, config)
     assert main(["validate", str(bad)]) == 2
-    out = capsys.readouterr().out
-    assert out.strip() == f"error: {bad}: gcbase:regions.primary: 'us-east-1' is outside Japan; allowed: ap-northeast-1, ap-northeast-3"
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == f"error: {bad}: gcbase:regions.primary: 'us-east-1' is outside Japan; allowed: ap-northeast-1, ap-northeast-3"
 
 
 def test_cli_unknown_stack_name(capsys):
     assert main(["validate", "999999-prod"]) == 2
-    assert "no stack config stacks/Pulumi.999999-prod.yaml; known stacks: 131121-prod, 131121-stg, 363421-prod" in capsys.readouterr().out
+    assert "no stack config stacks/Pulumi.999999-prod.yaml; known stacks: 131121-prod, 131121-stg, 363421-prod" in capsys.readouterr().err

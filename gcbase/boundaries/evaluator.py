@@ -28,7 +28,7 @@ import z3
 from iamprover.engine.context import Context
 from iamprover.engine.encoder import allowed, statement_matches
 from iamprover.engine.patterns import expand_variables, globs_intersect
-from iamprover.model import Principal
+from iamprover.model import Principal, Statement
 
 from gcbase.boundaries.conditions import ABSENT
 from gcbase.boundaries.layers import (ALLOW_ALL, LAYER_KIND, Layer, account_of, as_grant, fmt, names_principal,

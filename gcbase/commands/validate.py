@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from gcbase.errors import GcbaseError
 from gcbase.synth import all_stack_files, stack_file
@@ -25,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         except GcbaseError as err:
             failed += 1
             for problem in err.problems:
-                print(f"error: {problem}")
+                print(f"error: {problem}", file=sys.stderr)
             continue
         print(f"ok: {path} — {s.municipality.name} ({s.municipality.code}) {s.environment}, "
               f"{s.usage.mode} use, {s.network.connection}, {len(s.systems)} system(s), {len(s.account_ids)} account(s)")
