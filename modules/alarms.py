@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Optional
 
 import pulumi
@@ -20,6 +21,7 @@ from gcbase.yamlio import load_yaml
 ALARM_CATALOG = "logging/alarms.yaml"
 
 
+@lru_cache(maxsize=None)
 def alarm_catalog(relpath: str = ALARM_CATALOG) -> dict[str, Any]:
     """The alarm catalogue: {namespace, metricFilters: [...], eventRules: [...]}."""
     return load_yaml(BASELINES / relpath, "alarm catalogue")

@@ -29,6 +29,12 @@ MAX_SESSION_SECONDS = 43200
 
 
 @lru_cache(maxsize=None)
+def _log_archive_bucket_pattern() -> str:
+    """The guardrails catalogue owns the log archive bucket pattern; read it once."""
+    return load_yaml(BASELINES / GUARDRAILS_CATALOGUE)["logArchiveBucketPattern"]
+
+
+@lru_cache(maxsize=None)
 def parties() -> dict[str, Any]:
     """baselines/iam/parties.yaml, validated: party -> spec, plus the shared settings."""
     data = load_yaml(BASELINES / PARTIES_FILE)
@@ -107,7 +113,7 @@ class PartyRoles(pulumi.ComponentResource):
             "system_id": system["id"] if system else "",
             "vendor": system["vendor"] if system else "",
             "mfa_max_age_seconds": str(parties()["breakGlassMfaMaxAgeSeconds"]),
-            "log_archive_bucket_pattern": load_yaml(BASELINES / GUARDRAILS_CATALOGUE)["logArchiveBucketPattern"],
+            "log_archive_bucket_pattern": _log_archive_bucket_pattern(),
         }
 
     def _create_role(self, party: str, spec: dict, system: Optional[dict]) -> aws.iam.Role:
