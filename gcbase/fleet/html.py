@@ -2,7 +2,8 @@
 (the prefecture filter), nothing loaded from anywhere, titles in Japanese and English.
 
 Without script every row and the fleet-wide findings table show; the filter hides the other
-prefectures' rows and swaps in that prefecture's findings table.
+prefectures' rows and swaps in that prefecture's findings table. report.html#pref=<name> opens
+with one prefecture selected (a link a prefecture can send to its municipalities).
 """
 
 from __future__ import annotations
@@ -28,18 +29,25 @@ td.good { background: #e8f5e9; } td.mid { background: #fff8e1; } td.bad { backgr
 td.na { color: #9e9e9e; text-align: center; }
 td.rate small { color: #c62828; margin-left: 4px; }
 tr.error td { background: #fbe9e7; }
-#matrix table { font-size: 12px; }
+#fleet-matrix table { font-size: 12px; }
+#fleet-matrix th { white-space: normal; min-width: 64px; } #fleet-matrix th .en { display: block; margin-left: 0; }
+main { max-width: none; }
 """
 SCRIPT = """
-document.getElementById('pref').addEventListener('change', function (e) {
-  var p = e.target.value;
-  document.querySelectorAll('#matrix tbody tr').forEach(function (tr) {
+function filterPrefecture(p) {
+  document.querySelectorAll('#fleet-matrix tbody tr').forEach(function (tr) {
     tr.hidden = p !== '' && tr.getAttribute('data-pref') !== p;
   });
-  document.querySelectorAll('#findings [data-pref]').forEach(function (t) {
+  document.querySelectorAll('#fleet-findings [data-pref]').forEach(function (t) {
     t.hidden = t.getAttribute('data-pref') !== p;
   });
-});
+}
+var select = document.getElementById('pref');
+select.addEventListener('change', function (e) { filterPrefecture(e.target.value); });
+if (location.hash.indexOf('#pref=') === 0) {  // a link to one prefecture's view: report.html#pref=北海道
+  select.value = decodeURIComponent(location.hash.slice(6));
+  filterPrefecture(select.value);
+}
 """
 
 
@@ -65,6 +73,11 @@ def both(key: str, **values: Any) -> str:
 def _pair(texts: dict[str, str]) -> str:
     ja, en = texts.get("ja", ""), texts.get("en", "")
     return _e(ja) + (f'<span class="en">{_e(en)}</span>' if en and en != ja else "")
+
+
+def _severity(severity: str) -> str:
+    t = _texts().get(f"severity.{severity}")
+    return _e(f'{t["ja"]} {t["en"]}' if t else severity)
 
 
 def _table(head: list[str], rows: list[str], attrs: str = "") -> str:
@@ -106,8 +119,7 @@ def _matrix(report: dict[str, Any], cats: list[str]) -> str:
         if r["status"] != "ok":
             cells = f'<td colspan="{len(cats) + 2}">{both("error")}: {_e("; ".join(r["errors"]))}</td>'
         else:
-            sev = " ".join(f'<span class="sev {s}">{_e(_texts()["severity." + s]["ja"])} {n}</span>'
-                           for s, n in r["failedBySeverity"].items())
+            sev = " ".join(f'<span class="sev {s}">{_severity(s)} {n}</span>' for s, n in r["failedBySeverity"].items())
             cells = "".join(_rate_cell(r["categories"].get(c)) for c in cats) + _rate_cell(r["boundaries"]) + f"<td>{sev}</td>"
         rows.append(f'<tr data-pref="{_e(r["prefecture"])}"{cls}><td><code>{_e(r["stack"])}</code></td>'
                     f"<td>{who}</td><td>{_e(r['prefecture'])}</td>{cells}</tr>")
@@ -120,7 +132,7 @@ def _matrix(report: dict[str, Any], cats: list[str]) -> str:
 def _findings_table(findings: list[dict[str, Any]], pref: str, hidden: bool) -> str:
     rows = []
     for f in findings:
-        sev = f'<span class="sev {_e(f["severity"])}">{_e(f["severity"])}</span>'
+        sev = f'<span class="sev {_e(f["severity"])}">{_severity(f["severity"])}</span>'
         examples = ", ".join(f"<code>{_e(s)}</code>" for s in f["stacks"])
         rows.append(f"<tr><td>{sev}</td><td><code>{_e(f['checkId'])}</code><br>{_pair(f['title'])}</td>"
                     f"<td>{_e(', '.join(f['requirements']))}</td><td>{f['stackCount']}</td>"
@@ -154,11 +166,11 @@ def render(report: dict[str, Any]) -> str:
 <p>{both("stacks", selected=s["selected"], checked=s["checked"], errors=s["errors"], missing=len(s["missing"]))}</p></header>
 <main>
 <div class="filter"><label>{both("filter")} <select id="pref"><option value="">{_e(_texts()["all"]["ja"])} / {_e(_texts()["all"]["en"])}</option>{options}</select></label></div>
-<section id="totals"><h2>{both("totals")}</h2>{_totals(report)}<p class="note">{both("legend")}</p></section>
-<section id="errors"><h2>{both("errors")}</h2>{_table([both("col.stack"), both("col.municipality"), both("col.error")], errors)}</section>
-{f'<section id="missing"><h2>{both("missing")}</h2>{_table([both("col.stack")], missing)}</section>' if missing else ""}
-<section id="findings"><h2>{both("findings")}</h2>{findings}</section>
-<section id="matrix"><h2>{both("matrix")}</h2>{_matrix(report, cats)}</section>
+<section id="fleet-totals"><h2>{both("totals")}</h2>{_totals(report)}<p class="note">{both("legend")}</p></section>
+<section id="fleet-errors"><h2>{both("errors")}</h2>{_table([both("col.stack"), both("col.municipality"), both("col.error")], errors)}</section>
+{f'<section id="fleet-missing"><h2>{both("missing")}</h2>{_table([both("col.stack")], missing)}</section>' if missing else ""}
+<section id="fleet-findings"><h2>{both("findings")}</h2>{findings}</section>
+<section id="fleet-matrix"><h2>{both("matrix")}</h2>{_matrix(report, cats)}</section>
 </main>
 <script>{SCRIPT}</script>
 </body>

@@ -14,10 +14,11 @@ run gives exactly the report of the unsharded run.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Optional
 
 from gcbase.errors import GcbaseError
 from gcbase.fleet.run import MANIFEST, RESULTS, read_result
@@ -34,11 +35,10 @@ def _rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
-def load_results(dirs: Iterable[Path | str]) -> tuple[list[str], dict[str, dict[str, Any]]]:
-    """(stacks the runs selected, results by stack) from result directories; missing ones are absent."""
-    selected: list[str] = []
-    results: dict[str, dict[str, Any]] = {}
-    origin: dict[str, str] = {}
+def manifests(dirs: Iterable[Path | str]) -> tuple[list[str], dict[str, list[Path]]]:
+    """(stacks the runs selected, sorted; where each stack's result file may be) from result dirs."""
+    selected: set[str] = set()
+    where: dict[str, list[Path]] = {}
     for d in dirs:
         d = Path(d)
         manifest_file = d / MANIFEST
@@ -52,17 +52,33 @@ def load_results(dirs: Iterable[Path | str]) -> tuple[list[str], dict[str, dict[
             raise GcbaseError.one(str(manifest_file), "stacks", "missing; not a gcbase fleet manifest")
         for entry in manifest["stacks"]:
             stack = str(entry["stack"])
-            if stack not in selected:
-                selected.append(stack)
-            result = read_result(d / str(entry["result"]))
+            selected.add(stack)
+            where.setdefault(stack, []).append(d / str(entry["result"]))
+    return sorted(selected), where
+
+
+def _digest(result: dict[str, Any]) -> str:
+    stable = {k: v for k, v in result.items() if k not in VOLATILE}
+    return hashlib.sha256(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def iter_results(where: dict[str, list[Path]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each stack's result in stack order, one at a time (a fleet's results need not fit in memory).
+    The same stack in two directories must have the same result (shards of one run)."""
+    for stack in sorted(where):
+        chosen: Optional[dict[str, Any]] = None
+        origin: Optional[Path] = None
+        for path in where[stack]:
+            result = read_result(path)
             if result is None or result.get("stack") != stack:
                 continue
-            stable = {k: v for k, v in result.items() if k not in VOLATILE}
-            seen = results.get(stack)
-            if seen is not None and {k: v for k, v in seen.items() if k not in VOLATILE} != stable:
-                raise GcbaseError.one(str(d), stack, f"has a different result in {origin[stack]}; merge shards of one run")
-            results[stack], origin[stack] = result, str(d)
-    return sorted(selected), results
+            if chosen is None:
+                chosen, origin = result, path
+            elif _digest(result) != _digest(chosen):
+                raise GcbaseError.one(str(path.parent.parent), stack,
+                                      f"has a different result in {origin.parent.parent}; merge shards of one run")
+        if chosen is not None:
+            yield stack, chosen
 
 
 def _categories(catalogue_categories: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -120,25 +136,27 @@ def _worst_key(row: dict[str, Any]) -> tuple:
             *(-sev.get(s, 0) for s in SEVERITIES[2:]), row["stack"])
 
 
-def _findings(results: dict[str, dict[str, Any]], prefecture: str = "") -> list[dict[str, Any]]:
-    agg: dict[str, dict[str, Any]] = {}
-    for stack in sorted(results):
-        r = results[stack]
-        if r["status"] != "ok" or (prefecture and (r.get("meta") or {}).get("prefecture") != prefecture):
-            continue
-        for check_id, resource, outcome, _waiver in r["findings"]:
+class _Failures:
+    """Failing checks over the stacks added (in stack order), worst first."""
+
+    def __init__(self) -> None:
+        self.by_check: dict[str, dict[str, Any]] = {}
+
+    def add(self, stack: str, result: dict[str, Any]) -> None:
+        for check_id, _resource, outcome, _waiver in result["findings"]:
             if outcome != "FAILED":
                 continue
-            meta = r["checks"][check_id]
-            a = agg.setdefault(check_id, {"checkId": check_id, "severity": meta["severity"], "title": meta["title"],
-                                          "requirements": meta["requirements"], "stacks": [], "resources": 0})
+            meta = result["checks"][check_id]
+            a = self.by_check.setdefault(check_id, {"checkId": check_id, "severity": meta["severity"],
+                                                    "title": meta["title"], "requirements": meta["requirements"],
+                                                    "stacks": [], "resources": 0})
             a["resources"] += 1
             if not a["stacks"] or a["stacks"][-1] != stack:
                 a["stacks"].append(stack)
-    out = []
-    for a in agg.values():
-        out.append({**a, "stackCount": len(a["stacks"]), "stacks": a["stacks"][:EXAMPLES]})
-    return sorted(out, key=lambda a: (_rank(a["severity"]), -a["stackCount"], -a["resources"], a["checkId"]))
+
+    def worst_first(self) -> list[dict[str, Any]]:
+        out = [{**a, "stackCount": len(a["stacks"]), "stacks": a["stacks"][:EXAMPLES]} for a in self.by_check.values()]
+        return sorted(out, key=lambda a: (_rank(a["severity"]), -a["stackCount"], -a["resources"], a["checkId"]))
 
 
 def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -149,17 +167,31 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {cat: _rate(c) for cat, c in sorted(total.items(), key=_category_order)}
 
 
-def build(selected: list[str], results: dict[str, dict[str, Any]], categories: dict[str, Any]) -> dict[str, Any]:
-    """The fleet report from results (see the module docstring)."""
-    rows = sorted((_row(s, results[s]) for s in selected if s in results), key=_worst_key)
-    prefectures = sorted({r["prefecture"] for r in rows if r["prefecture"]},
-                         key=lambda p: min(r["municipality"] for r in rows if r["prefecture"] == p))
+def build(selected: list[str], results: Iterable[tuple[str, dict[str, Any]]],
+          categories: dict[str, Any]) -> dict[str, Any]:
+    """The fleet report from (stack, result) pairs in stack order (see the module docstring)."""
+    rows: list[dict[str, Any]] = []
+    fleet = _Failures()
+    by_prefecture: dict[str, _Failures] = defaultdict(_Failures)
+    for stack, result in results:
+        row = _row(stack, result)
+        rows.append(row)
+        if result["status"] == "ok":
+            fleet.add(stack, result)
+            by_prefecture[row["prefecture"]].add(stack, result)
+    present = {r["stack"] for r in rows}
+    rows.sort(key=_worst_key)
+    first_code: dict[str, str] = {}
+    for r in rows:
+        if r["prefecture"]:
+            first_code[r["prefecture"]] = min(first_code.get(r["prefecture"], r["municipality"]), r["municipality"])
+    prefectures = sorted(first_code, key=first_code.__getitem__)  # in 全国地方公共団体コード order
     boundary_rows = [r["boundaries"] for r in rows if r["boundaries"] is not None]
     return {
         "schema": SCHEMA,
         "stacks": {"selected": len(selected), "checked": sum(r["status"] == "ok" for r in rows),
                    "errors": sum(r["status"] != "ok" for r in rows),
-                   "missing": [s for s in selected if s not in results]},
+                   "missing": [s for s in selected if s not in present]},
         "categories": _categories(categories),
         "prefectures": prefectures,
         "totals": _totals(rows),
@@ -167,8 +199,8 @@ def build(selected: list[str], results: dict[str, dict[str, Any]], categories: d
             "checks": sum(b["checks"] for b in boundary_rows), "mismatches": sum(b["mismatches"] for b in boundary_rows),
             "stacksWithMismatches": sum(1 for b in boundary_rows if b["mismatches"])},
         "rows": rows,
-        "findings": _findings(results),
-        "findingsByPrefecture": {p: _findings(results, p) for p in prefectures},
+        "findings": fleet.worst_first(),
+        "findingsByPrefecture": {p: by_prefecture[p].worst_first() for p in prefectures},
     }
 
 
@@ -176,5 +208,5 @@ def merge(dirs: Iterable[Path | str]) -> dict[str, Any]:
     """The fleet report of one or more result directories."""
     from gcbase.check import load_catalogue
 
-    selected, results = load_results(dirs)
-    return build(selected, results, load_catalogue().categories)
+    selected, where = manifests(dirs)
+    return build(selected, iter_results(where), load_catalogue().categories)

@@ -22,12 +22,13 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Optional, TextIO
 
 from gcbase.fleet import worker
 from gcbase.fleet.jobs import Job
-from gcbase.outputs import write_json
+from gcbase.outputs import write_json, write_text
 from gcbase.report.progress import Progress
 
 MANIFEST = "fleet.json"
@@ -82,45 +83,57 @@ def _seconds(result: dict[str, Any]) -> float:
     return sum((result.get("run") or {}).get("seconds", {}).values())
 
 
-def _crashed(job: Job, exitcode: str) -> dict[str, Any]:
-    return {"schema": worker.SCHEMA, "stack": job.stack, "status": "error", "source":
-            {"file": job.file, "generated": job.config is not None}, "meta": worker.fallback_meta(job),
-            "errors": [f"the worker process died while checking this stack ({exitcode}); "
-                       "it was retried alone and died again"], "run": {"seconds": {}}}
-
-
 def _context() -> Any:
     # spawn: a worker starts from a clean interpreter (no threads of the parent's progress bar,
     # no half-initialized Pulumi runtime) and imports everything once in init().
     return multiprocessing.get_context("spawn")
 
 
-def _pool(workers: int, boundaries: bool, max_tasks: Optional[int]) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=worker.init,
-                               initargs=(boundaries, True), max_tasks_per_child=max_tasks)
+@dataclass(frozen=True)
+class PoolSpec:
+    """How worker processes start and what they run for a job (tests swap in small ones)."""
+
+    task: Callable[[Job], dict[str, Any]]  # picklable: a module-level function or a partial of one
+    initializer: Optional[Callable[..., None]] = None
+    initargs: tuple = ()
+    max_tasks_per_child: Optional[int] = None
+
+    def executor(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=self.initializer,
+                                   initargs=self.initargs, max_tasks_per_child=self.max_tasks_per_child)
 
 
-def _run_pool(todo: list[Job], workers: int, boundaries: bool, max_tasks: Optional[int],
-              store: Callable[[Job, dict[str, Any]], None], plan_dir: Optional[str]) -> None:
+def _failed(job: Job, error: str) -> dict[str, Any]:
+    return {"schema": worker.SCHEMA, "stack": job.stack, "status": "error", "errors": [worker.one_line(error)],
+            "source": {"file": job.file, "generated": job.config is not None}, "meta": worker.fallback_meta(job),
+            "run": {"seconds": {}}}
+
+
+def run_pool(todo: list[Job], workers: int, spec: PoolSpec, store: Callable[[Job, dict[str, Any]], None]) -> None:
+    """Every job through a pool of `workers` processes; store(job, result) as results arrive."""
     queue = list(todo)
     suspects: list[Job] = []
     while queue:
-        executor = _pool(workers, boundaries, max_tasks)
+        executor = spec.executor(workers)
         inflight: dict[Future, Job] = {}
         try:
             while queue or inflight:
                 while queue and len(inflight) < workers * IN_FLIGHT_PER_WORKER:
                     job = queue.pop(0)
-                    inflight[executor.submit(worker.run_job, job, boundaries, plan_dir)] = job
+                    inflight[executor.submit(spec.task, job)] = job
                 finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 broken = False
                 for fut in finished:
                     job = inflight.pop(fut)
                     try:
-                        store(job, fut.result())
+                        result = fut.result()
                     except BrokenProcessPool:
                         suspects.append(job)
                         broken = True
+                        continue
+                    except Exception as err:  # noqa: BLE001 - e.g. a result that cannot travel back
+                        result = _failed(job, f"{type(err).__name__}: {err}")
+                    store(job, result)
                 if broken:
                     suspects.extend(inflight.values())
                     inflight.clear()
@@ -128,16 +141,19 @@ def _run_pool(todo: list[Job], workers: int, boundaries: bool, max_tasks: Option
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         for job in suspects:  # alone in a fresh process: only the stack that kills it fails
-            store(job, _isolated(job, boundaries, plan_dir))
+            store(job, _isolated(job, spec))
         suspects.clear()
 
 
-def _isolated(job: Job, boundaries: bool, plan_dir: Optional[str]) -> dict[str, Any]:
-    executor = _pool(1, boundaries, None)
+def _isolated(job: Job, spec: PoolSpec) -> dict[str, Any]:
+    executor = spec.executor(1)
     try:
-        return executor.submit(worker.run_job, job, boundaries, plan_dir).result()
-    except BrokenProcessPool as err:
-        return _crashed(job, str(err) or "BrokenProcessPool")
+        return executor.submit(spec.task, job).result()
+    except BrokenProcessPool:
+        return _failed(job, "the worker process died while checking this stack; it was retried alone "
+                            "and died again (a crash in native code, or killed for memory)")
+    except Exception as err:  # noqa: BLE001
+        return _failed(job, f"{type(err).__name__}: {err}")
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
@@ -171,7 +187,7 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
 
     with _Progress(len(todo), stream or sys.stderr, terminal=terminal, label="gcbase fleet") as progress:
         def store(job: Job, result: dict[str, Any]) -> None:
-            write_json(out / RESULTS / job.result_name, result)
+            write_text(out / RESULTS / job.result_name, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
             run.done += 1
             if result["status"] != "ok":
                 run.errors[job.stack] = list(result.get("errors") or [])
@@ -185,6 +201,8 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
             for job in todo:
                 store(job, worker.run_job(job, boundaries, plans))
         elif todo:
-            _run_pool(todo, run.workers, boundaries, max_tasks_per_child, store, plans)
+            spec = PoolSpec(partial(worker.run_job, boundaries=boundaries, plan_dir=plans), worker.init,
+                            (boundaries, True), max_tasks_per_child)
+            run_pool(todo, run.workers, spec, store)
     run.seconds = time.perf_counter() - started
     return run

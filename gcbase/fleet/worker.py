@@ -7,8 +7,8 @@ Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<sta
   checks {id: {severity, requirements, categories, title {ja, en}}},
   findings [[check id, resource, result, waiver id or null], ...] sorted,
   notRun, typesNotChecked, boundaries {summary, mismatches} (null when not evaluated),
-  run {seconds {validate, synth, export, check, boundaries}, pid, peakRssMb} (volatile: a merged
-  report leaves it out).
+  run {seconds {validate, synth, export, check, summarize, boundaries, collect}, pid, peakRssMb}
+  (volatile: a merged report leaves it out).
 """
 
 from __future__ import annotations
@@ -144,6 +144,7 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
         "typesNotChecked": sorted({m["type"] for m in unchecked(plan)}),
         "boundaries": None,
     }
+    timer("summarize")
     if boundaries:
         from gcbase.boundaries import evaluate
 

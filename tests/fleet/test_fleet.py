@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -109,7 +110,7 @@ def test_each_stack_gets_a_complete_result(one_run):
     waived = [f for f in r["findings"] if f[2] == "SKIPPED"]
     assert waived and all(f[3] for f in waived)  # a waived result names its waiver
     assert r["boundaries"] is None  # not asked for
-    assert set(r["run"]["seconds"]) == {"validate", "synth", "export", "check", "collect"}
+    assert set(r["run"]["seconds"]) == {"validate", "synth", "export", "check", "summarize", "collect"}
     assert r["run"]["peakRssMb"] > 50
 
 
@@ -267,3 +268,49 @@ def test_worker_processes_give_the_same_results(one_run, tmp_path):
     assert 1 <= len(run.peak_rss_mb) <= 2
     for code in CODES:
         assert stable(result(out, f"{code}-prod")) == stable(result(one_run, f"{code}-prod"))
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_fleet_html_in_a_browser_filters_by_prefecture_and_loads_nothing(one_run, tmp_path):
+    """Headless chromium runs the inline filter (opened as report.html#pref=青森県) under the CSP."""
+    from urllib.parse import quote
+
+    from gcbase.commands.fleet import write_report
+
+    page = write_report(merge([one_run]), tmp_path / "report")[1]
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+             "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=1",
+             f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom"]
+    proc = subprocess.run([CHROMIUM, *flags, page.as_uri() + "#pref=" + quote("青森県")], capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert [line for line in proc.stderr.splitlines() if ":CONSOLE" in line] == []  # no error, nothing blocked
+    p = _Collect()
+    p.feed(proc.stdout)
+    rows = {a["data-pref"]: [] for t, a in p.tags if t == "tr" and "data-pref" in a}
+    for t, a in p.tags:
+        if t == "tr" and "data-pref" in a:
+            rows[a["data-pref"]].append("hidden" in a)
+    assert rows == {"北海道": [True, True], "青森県": [False]}  # only 八戸市's row shows
+    shown = [a["data-pref"] for t, a in p.tags if t in ("table", "p") and "data-pref" in a and "hidden" not in a]
+    assert shown == ["青森県"]  # and that prefecture's findings instead of the fleet-wide ones
+
+
+def test_a_stack_that_kills_its_worker_is_an_error_and_the_rest_finish():
+    """Stacks in flight when a worker dies are retried alone; only the one that kills again fails."""
+    import crashing_task
+    from gcbase.fleet.run import PoolSpec, run_pool
+
+    jobs = [Job(f"{c}-prod", config={}) for c in ("011002", "012033", "022039", "032018", "042064")]
+    stored: dict[str, dict] = {}
+    run_pool(jobs, 2, PoolSpec(crashing_task.task), lambda job, res: stored.__setitem__(job.stack, res))
+    assert sorted(stored) == sorted(j.stack for j in jobs)
+    crashed = stored.pop(crashing_task.CRASH)
+    assert crashed["status"] == "error"
+    assert crashed["errors"] == ["the worker process died while checking this stack; it was retried alone and died "
+                                 "again (a crash in native code, or killed for memory)"]
+    assert crashed["meta"]["municipalityName"] == "小樽市"
+    assert {r["status"] for r in stored.values()} == {"ok"}
