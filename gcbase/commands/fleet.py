@@ -27,7 +27,8 @@ REPORT_JSON, REPORT_HTML = "report.json", "report.html"
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fleet", help="check many stacks in parallel (or `fleet merge DIR... -o OUT`)",
-                       description=__doc__.split("\n\n")[0])
+                       description="\n\n".join(__doc__.split("\n\n")[:3]),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("stacks", nargs="*", metavar="STACK",
                    help="stack names or config files; `merge DIR...` combines result directories")
     p.add_argument("--all-municipalities", action="store_true",
@@ -97,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.stacks[:1] == ["merge"]:
         return merge_command(args, args.stacks[1:])
+    if args.environment != "prod" and not args.all_municipalities:
+        raise GcbaseError.one("--environment", "", "goes with --all-municipalities (stack files name their environment)")
     if args.workers is not None and args.workers < 1:
         raise GcbaseError.one("--workers", "", "must be at least 1")
     jobs = select(args.stacks, args.all_municipalities, args.environment, args.limit, args.shard)

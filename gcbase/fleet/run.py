@@ -6,7 +6,8 @@ Layout of the output directory:
 
 The parent hands jobs (config values or file paths) to the workers and writes each result as
 it arrives, so an interrupted run keeps everything finished; `resume=True` skips stacks whose
-result file is already there. A stack that cannot be checked gets a result with its errors.
+result file is already there (and was made with or without boundaries as now). A stack that
+cannot be checked gets a result with its errors.
 A worker process that dies (a crash in native code, the OOM killer) takes the stacks it had
 with it: those are retried one by one in a fresh process, and the one that kills it again is
 recorded as an error, so the rest of the fleet still finishes.
@@ -158,6 +159,11 @@ def _isolated(job: Job, spec: PoolSpec) -> dict[str, Any]:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _same_options(result: dict[str, Any], boundaries: bool) -> bool:
+    """A finished result serves a resumed run that wants what it has (with or without boundaries)."""
+    return result.get("status") != "ok" or (result.get("boundaries") is not None) == boundaries
+
+
 def _write_manifest(out: Path, jobs: list[Job], boundaries: bool) -> None:
     write_json(out / MANIFEST, {"schema": RUN_SCHEMA, "boundaries": boundaries,
                                 "stacks": [{"stack": j.stack, "result": f"{RESULTS}/{j.result_name}"} for j in jobs]})
@@ -179,7 +185,7 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
     todo = []
     for job in jobs:
         previous = read_result(out / RESULTS / job.result_name) if resume else None
-        if previous is not None and previous.get("stack") == job.stack:
+        if previous is not None and previous.get("stack") == job.stack and _same_options(previous, boundaries):
             run.skipped += 1
         else:
             todo.append(job)

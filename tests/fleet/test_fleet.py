@@ -314,3 +314,32 @@ def test_a_stack_that_kills_its_worker_is_an_error_and_the_rest_finish():
                                  "again (a crash in native code, or killed for memory)"]
     assert crashed["meta"]["municipalityName"] == "小樽市"
     assert {r["status"] for r in stored.values()} == {"ok"}
+
+
+def test_cli_fleet_run_of_a_stack_file(tmp_path, capsys):
+    from gcbase.cli import main
+
+    out = tmp_path / "run"
+    code = main(["fleet", "131121-stg", "--workers", "1", "--no-boundaries", "-o", str(out)])
+    printed = capsys.readouterr()
+    res = result(out, "131121-stg")
+    assert res["status"] == "ok" and res["source"] == {"file": "stacks/Pulumi.131121-stg.yaml", "generated": False}
+    assert res["meta"]["municipalityName"] == "世田谷区" and res["meta"]["environment"] == "stg"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report == merge([out])
+    failing = report["rows"][0]["failedBySeverity"]
+    assert code == (1 if failing.get("critical") or failing.get("high") else 0)
+    assert "1 stacks checked, 0 already done, 0 with errors" in printed.out
+    assert f"wrote {out / 'report.html'}" in printed.out
+    # --resume reuses a result made with the same options, and redoes one made with other options
+    from gcbase.fleet.jobs import file_job
+
+    again = fleet([file_job("131121-stg")], out, resume=True, boundaries=False)
+    assert (again.skipped, again.done) == (1, 0)
+    path = out / RESULTS / "131121-stg.json"
+    path.write_text(json.dumps({**res, "boundaries": {"summary": {}, "mismatches": []}}), encoding="utf-8")
+    again = fleet([file_job("131121-stg")], out, resume=True, boundaries=False)  # that one had boundaries
+    assert (again.skipped, again.done) == (0, 1)
+    assert result(out, "131121-stg")["boundaries"] is None
+    assert main(["fleet", "131121-stg", "--environment", "stg", "-o", str(out)]) == 2
+    assert "--environment: goes with --all-municipalities" in capsys.readouterr().err
