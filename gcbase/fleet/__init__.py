@@ -5,6 +5,6 @@
     from gcbase.fleet.merge import merge          # result dirs (shards) -> one fleet report (dict)
     from gcbase.fleet.html import render          # the report as self-contained HTML
 
-generate.py makes one realistic stack config per municipality; speedups.py holds what makes a
-long-lived worker faster (docs/PERFORMANCE.md, Fleet).
+generate.py makes one realistic stack config per municipality; gcbase/check/speedups.py holds
+what makes Checkov faster in a long-lived process (docs/PERFORMANCE.md, Fleet).
 """

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
 from gcbase.errors import GcbaseError
-from gcbase.fleet.run import MANIFEST, RESULTS, read_result
+from gcbase.fleet.run import MANIFEST, read_result
 from gcbase.fleet.worker import OTHER
 
 SCHEMA = "gcbase-fleet-report/1"

@@ -42,11 +42,9 @@ def init(boundaries: bool = True, own_process: bool = False) -> None:
 
     from gcbase.check import load_catalogue
     from gcbase.check.runner import _checkov
-    from gcbase.fleet import speedups
 
     load_catalogue()
-    _checkov()  # import Checkov, register our checks (what the first run_tfplan would do)
-    speedups.install()
+    _checkov()  # import Checkov, register our checks and speed-ups (what the first run_tfplan would do)
     if boundaries:
         import gcbase.boundaries.evaluator  # noqa: F401 - z3, iamprover
     _STATE.update(boundaries=boundaries, own_process=own_process)
@@ -112,7 +110,6 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
     """The stack's result content; raises GcbaseError (or anything) when it cannot be checked.
     With plan_dir, the exported Terraform plan JSON is kept there as <stack>.tfplan.json."""
     from gcbase.check import load_catalogue, run_tfplan
-    from gcbase.fleet import speedups
     from gcbase.tfplan import export, unchecked
     from gcbase.waivers import waivers_for
 
@@ -125,11 +122,8 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
         name = job.result_name[: -len(".json")] + ".tfplan.json"
         write_text(Path(plan_dir) / name, json.dumps(tfplan, ensure_ascii=False))
     timer("export")
-    try:
-        report = run_tfplan(tfplan, stack=plan.stack, source=plan.source, meta=dict(plan.meta),
-                            waivers=waivers_for(plan.stack))
-    finally:
-        speedups.after_plan()
+    report = run_tfplan(tfplan, stack=plan.stack, source=plan.source, meta=dict(plan.meta),
+                        waivers=waivers_for(plan.stack))  # clears Checkov's per-plan caches itself
     timer("check")
     catalogue = load_catalogue()
     checks: dict[str, Any] = {}

@@ -1,0 +1,85 @@
+"""Speed-ups for a worker that checks many plans in one process (measured in docs/PERFORMANCE.md).
+
+Checkov's IAM checks built on cloudsplaining (CKV_AWS_286..290, CKV_AWS_355 and friends)
+expand every statement's actions against policy_sentry's database of all AWS actions. A
+statement with NotAction, or with service wildcards, expands to thousands of actions, and
+cloudsplaining then looks each one up again: about 60 % of Checkov's time on our plans. The
+results depend only on the action lists (and, for NotAction, the statement's effect and
+resources), which repeat in every role of every stack, so they are memoized here. Outputs are
+returned as fresh lists, so callers may sort or extend them. The findings stay identical:
+scripts/bench-fleet compares every (check, resource, result) with the Checkov CLI's.
+
+Checkov also keeps each policy's cloudsplaining PolicyDocument in a class-level dict keyed by
+file name and resource address, never cleared. Within one long-lived process that is a leak,
+and a wrong answer when two plans have a policy at the same address with different content,
+so after_plan() clears it after every plan.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from typing import Any, Callable, Optional
+
+MEMO_SIZE = 4096  # distinct action lists kept per process
+STATEMENT_MEMO_SIZE = 512  # NotAction statements (a value may list every AWS action)
+_installed = False
+_lock = threading.Lock()
+
+
+def _memo_list(fn: Callable[[list[str]], list[str]], size: int) -> Callable[[Any], Any]:
+    @lru_cache(maxsize=size)
+    def cached(key: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(fn(list(key)))
+
+    def wrapper(actions: Any) -> Any:
+        try:
+            key = tuple(actions)
+            hash(key)
+        except TypeError:  # not a plain list of strings: let the original complain as it would
+            return fn(actions)
+        return list(cached(key))
+
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+    wrapper.cache = cached  # type: ignore[attr-defined]
+    return wrapper
+
+
+def install() -> None:
+    """Memoize cloudsplaining's action expansions in this process (idempotent)."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        import cloudsplaining.scan.statement_detail as sd
+
+        # Both are pure functions of the action list, computed from policy_sentry's bundled data.
+        sd.remove_wildcard_only_actions = _memo_list(sd.remove_wildcard_only_actions, MEMO_SIZE)
+        sd.determine_actions_to_expand = _memo_list(sd.determine_actions_to_expand, MEMO_SIZE)
+        original = sd.StatementDetail._not_action_effective_actions
+        memo: OrderedDict[str, Optional[tuple[str, ...]]] = OrderedDict()
+
+        def not_action_effective_actions(self: Any) -> Optional[list[str]]:
+            # All the original reads: NotAction, Resource (ARN-specific actions), Effect.
+            key = json.dumps([self.not_action, self.resources, self.effect, self.has_resource_wildcard])
+            if key in memo:
+                memo.move_to_end(key)
+                value = memo[key]
+            else:
+                computed = original(self)
+                value = memo[key] = None if computed is None else tuple(computed)
+                if len(memo) > STATEMENT_MEMO_SIZE:
+                    memo.popitem(last=False)
+            return None if value is None else list(value)
+
+        sd.StatementDetail._not_action_effective_actions = not_action_effective_actions
+        _installed = True
+
+
+def after_plan() -> None:
+    """Drop what Checkov cached about the plan just checked (see the module docstring)."""
+    from checkov.terraform.checks.utils.base_cloudsplaining_iam_scanner import BaseTerraformCloudsplainingIAMScanner
+
+    BaseTerraformCloudsplainingIAMScanner.policy_document_cache.clear()
