@@ -103,6 +103,14 @@ def synth_program(
     if config_file is None and stack is not None:
         candidate = config_dir / f"Pulumi.{stack}.yaml"
         config_file = candidate if candidate.is_file() else None
+    elif config_file is None:  # like a project with one stack: use its only stack config
+        found = sorted(config_dir.glob("Pulumi.*.yaml")) if config_dir.is_dir() else []
+        found = [f for f in found if STACK_FILE.match(f.name)]
+        if len(found) == 1:
+            config_file = found[0]
+        elif len(found) > 1:
+            names = ", ".join(f.name for f in found)
+            raise GcbaseError.one(str(program_dir), "", f"several stack configs ({names}); choose one with --config FILE")
     if config_file is not None:
         stack_from_file, config, secret_keys = read_config(Path(config_file), project)
         stack = stack or stack_from_file

@@ -175,3 +175,22 @@ def test_program_errors_are_one_line(tmp_path):
         synth_program(HUB, config_file=bad)
     [problem] = err.value.problems
     assert "hub-and-spoke:inspectionCidr" in problem.message
+
+
+def test_program_with_one_stack_config_uses_it(tmp_path):
+    """Like the CLI in a project with a single stack: --config may be left out."""
+    plan = synth_program(PROGRAMS / "website-bucket")
+    assert plan.stack == "dev"
+    assert plan.config_file and plan.config_file.endswith("Pulumi.dev.yaml")
+
+
+def test_program_with_several_stack_configs_asks_for_one(tmp_path):
+    import shutil
+
+    project = tmp_path / "site"
+    shutil.copytree(PROGRAMS / "website-bucket", project)
+    shutil.copy(project / "Pulumi.dev.yaml", project / "Pulumi.prod.yaml")
+    with pytest.raises(GcbaseError) as info:
+        synth_program(project)
+    assert str(info.value) == (f"{project}: several stack configs (Pulumi.dev.yaml, Pulumi.prod.yaml); "
+                               "choose one with --config FILE")
