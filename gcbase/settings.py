@@ -2,7 +2,7 @@
 
 Keys are camelCase in the stack config (Pulumi's convention) and snake_case here.
 Shape and types are checked by pydantic; rules that span keys (CIDR overlap, check
-digits, retention minimums, ...) live in gcbase.validate.
+digits, retention minimums, ...) live in gcbase.rules.
 """
 
 from __future__ import annotations

@@ -1,0 +1,167 @@
+"""Stack config rules that span keys: codes, usage, regions, network, systems, profile.
+
+Each rule appends one Problem per violation (file, key path, message naming what is allowed),
+so a file's problems are all reported together. The shape of the config (types, unknown keys)
+is pydantic's job (gcbase.settings); reading files is gcbase.validate's.
+"""
+
+from __future__ import annotations
+
+import re
+from ipaddress import IPv4Network
+
+from gcbase import baselines
+from gcbase.errors import Problem
+from gcbase.settings import ALLOWED_REGIONS, Municipality, Profile, StackConfig
+
+
+def problems_of(file: str, stack: str | None, cfg: StackConfig) -> tuple[list[Problem], Municipality | None, Profile | None]:
+    """Every cross-key problem of one config, with the resolved municipality and profile."""
+    p: list[Problem] = []
+    muni = _municipality(file, cfg.municipality, "gcbase:municipality", p)
+    if stack is not None and muni is not None:
+        expected = f"{cfg.municipality}-{cfg.environment}"
+        if stack != expected:
+            p.append(Problem(file, "gcbase:municipality", f"stack name {stack!r} does not match municipality and environment; expected {expected!r}"))
+    _usage(file, cfg, p)
+    _regions(file, cfg, p)
+    onprem = _network(file, cfg, p)
+    _systems(file, cfg, p, onprem)
+    if cfg.guardrails.deploy and not cfg.guardrails.target_id:
+        p.append(Problem(file, "gcbase:guardrails.targetId", "required when deploy is true: the root, OU or account id to attach the SCPs to"))
+    prof = _resolve_profile(file, cfg, p)
+    return p, muni, prof
+
+
+def _usage(file: str, cfg: StackConfig, p: list[Problem]) -> None:
+    """単独利用 / 共同利用: shared usage names its separation and valid member codes."""
+    usage = cfg.usage
+    if usage.mode == "shared":
+        if usage.separation is None:
+            p.append(Problem(file, "gcbase:usage.separation", "required for shared usage; allowed: account, network, application"))
+        if not usage.members:
+            p.append(Problem(file, "gcbase:usage.members", "shared usage (共同利用方式) needs the member municipalities' codes"))
+        seen_members: set[str] = set()
+        for i, member in enumerate(usage.members):
+            key = f"gcbase:usage.members[{i}]"
+            if member in seen_members:
+                p.append(Problem(file, key, f"{member!r} is listed twice"))
+            seen_members.add(member)
+            _municipality(file, member, key, p)
+    elif usage.separation is not None or usage.members:
+        p.append(Problem(file, "gcbase:usage.mode", "'single' takes no separation or members; use mode: shared"))
+
+
+def _regions(file: str, cfg: StackConfig, p: list[Problem]) -> None:
+    """Only Tokyo and Osaka, and the DR region is the other one."""
+    for key in ("primary", "dr"):
+        value = getattr(cfg.regions, key)
+        if value not in ALLOWED_REGIONS:
+            p.append(Problem(file, f"gcbase:regions.{key}", f"{value!r} is outside Japan; allowed: {', '.join(ALLOWED_REGIONS)}"))
+    if cfg.regions.primary == cfg.regions.dr:
+        p.append(Problem(file, "gcbase:regions.dr", f"{cfg.regions.dr!r} is the primary region too; the DR region must be the other Japanese region"))
+
+
+def _network(file: str, cfg: StackConfig, p: list[Problem]) -> list[tuple[str, IPv4Network]]:
+    """Lines for the redundancy, distinct ASNs, on-premises ranges disjoint from the pool and each other."""
+    net = cfg.network
+    wanted_lines = 2 if net.redundancy == "dual" else 1
+    if len(net.lines) < wanted_lines:
+        p.append(Problem(file, "gcbase:network.lines",
+                         f"redundancy {net.redundancy!r} needs {wanted_lines} line(s), {len(net.lines)} given"))
+    conn_ids = [line.connection_id for line in net.lines]
+    if len(set(conn_ids)) != len(conn_ids):
+        p.append(Problem(file, "gcbase:network.lines", "two lines use the same connectionId; a redundant pair needs two different connections"))
+    if net.vpn_backup and not net.customer_gateway_ip:
+        p.append(Problem(file, "gcbase:network.customerGatewayIp", "required when vpnBackup is true: the town hall VPN peer's public IPv4 address"))
+    if net.amazon_side_asn == net.customer_asn:
+        p.append(Problem(file, "gcbase:network.customerAsn", f"{net.customer_asn} equals amazonSideAsn; the two BGP ASNs must differ"))
+    onprem = [(f"gcbase:network.onPremisesCidrs[{i}]", c) for i, c in enumerate(net.on_premises_cidrs)]
+    for key, cidr in onprem:
+        if cidr.overlaps(net.cidr_pool):
+            p.append(Problem(file, key, f"{cidr} overlaps the cloud CIDR pool {net.cidr_pool}; on-premises ranges must be disjoint from it"))
+    for a, b in _overlaps(onprem):
+        p.append(Problem(file, b, f"overlaps {a}"))
+    return onprem
+
+
+def _systems(file: str, cfg: StackConfig, p: list[Problem], onprem: list[tuple[str, IPv4Network]]) -> None:
+    """Unique ids, known businesses, CIDRs inside the pool and disjoint from each other and on-premises."""
+    net = cfg.network
+    known = baselines.businesses()
+    ids: dict[str, int] = {}
+    system_nets: list[tuple[str, IPv4Network]] = []
+    for i, s in enumerate(cfg.systems):
+        base = f"gcbase:systems[{i}]"
+        if s.id in ids:
+            p.append(Problem(file, f"{base}.id", f"{s.id!r} is a duplicate of gcbase:systems[{ids[s.id]}]; each system id must be unique"))
+        ids.setdefault(s.id, i)
+        if s.business not in known:
+            p.append(Problem(file, f"{base}.business", f"{s.business!r} is not one of the 20 standardized businesses; allowed: {', '.join(known)}"))
+        if not s.cidr.subnet_of(net.cidr_pool):
+            p.append(Problem(file, f"{base}.cidr", f"{s.cidr} is outside the pool gcbase:network.cidrPool {net.cidr_pool}"))
+        if s.cidr.prefixlen > 24:
+            p.append(Problem(file, f"{base}.cidr", f"{s.cidr} is too small for two AZs with endpoints; allowed: /16 to /24"))
+        for key, cidr in onprem:
+            if s.cidr.overlaps(cidr):
+                p.append(Problem(file, f"{base}.cidr", f"{s.cidr} overlaps on-premises range {key} {cidr}"))
+        system_nets.append((f"{base}.cidr", s.cidr))
+        if s.account == cfg.accounts.shared:
+            p.append(Problem(file, f"{base}.account", f"{s.account} is the shared account; each system runs in its own account issued for it"))
+    for a, b in _overlaps(system_nets):
+        p.append(Problem(file, b, f"overlaps {a}; systems' CIDRs must not overlap"))
+
+
+def _overlaps(named: list[tuple[str, IPv4Network]]) -> list[tuple[str, str]]:
+    pairs = []
+    for i, (a_key, a_net) in enumerate(named):
+        for b_key, b_net in named[i + 1:]:
+            if a_net.overlaps(b_net):
+                pairs.append((a_key, b_key))
+    return pairs
+
+
+def _municipality(file: str, code: str, key: str, problems: list[Problem]) -> Municipality | None:
+    if not re.fullmatch(r"[0-9]{6}", code):
+        problems.append(Problem(file, key, f"{code!r} is not a 全国地方公共団体コード; expected 6 digits such as '131121'"))
+        return None
+    if not baselines.check_digit_ok(code):
+        problems.append(Problem(file, key, f"{code!r} has a wrong check digit; check the code against the 全国地方公共団体コード list"))
+        return None
+    row = baselines.municipalities().get(code)
+    if row is None:
+        problems.append(Problem(file, key, f"{code!r} is not in baselines/municipalities.csv; expected an existing local government code"))
+        return None
+    if row["kind"] == "ward":
+        problems.append(Problem(file, key, f"{code!r} ({row['name']}) is a ward of a designated city, not a local government; use the city's code"))
+        return None
+    return Municipality(code=code, name=row["name"], prefecture=row["prefecture"], kana=row["kana"])
+
+
+def _resolve_profile(file: str, cfg: StackConfig, problems: list[Problem]) -> Profile | None:
+    names = baselines.profile_names()
+    if cfg.profile.base not in names:
+        problems.append(Problem(file, "gcbase:profile.base", f"{cfg.profile.base!r} is not a profile; allowed: {', '.join(names)}"))
+        return None
+    base = dict(baselines.profile(cfg.profile.base))
+    overrides = cfg.profile.model_dump(exclude_none=True, exclude={"base"})
+    minimum = base["logRetentionMinimumDays"]
+    if overrides.get("log_retention_days", minimum) < minimum:
+        problems.append(Problem(
+            file, "gcbase:profile.logRetentionDays",
+            f"{overrides['log_retention_days']} is below the profile minimum of {minimum} days; allowed: {minimum} or more"))
+    for key, floor_key in (("backup_retention_days", "backupRetentionDays"), ("cloudwatch_log_retention_days", "cloudwatchLogRetentionDays")):
+        if key in overrides and overrides[key] < base[floor_key]:
+            problems.append(Problem(
+                file, f"gcbase:profile.{floor_key}",
+                f"{overrides[key]} is below the profile value of {base[floor_key]}; a stack may raise it, never lower it"))
+    for key, floor_key, worse in (("rpo_hours", "rpoHours", "longer"), ("rto_hours", "rtoHours", "longer")):
+        if key in overrides and overrides[key] > base[floor_key]:
+            problems.append(Problem(
+                file, f"gcbase:profile.{floor_key}",
+                f"{overrides[key]} is {worse} than the profile's {base[floor_key]} hours; allowed: {base[floor_key]} or less"))
+    if "availability" in overrides and overrides["availability"] not in (95, 99, 99.5, 99.9, 99.99):
+        problems.append(Problem(file, "gcbase:profile.availability",
+                                f"{overrides['availability']} is not a level of A.1.5.1; allowed: 95, 99, 99.5, 99.9, 99.99"))
+    merged = Profile.model_validate({**base, **{k: v for k, v in cfg.profile.model_dump(by_alias=True, exclude_none=True).items() if k != "base"}})
+    return merged
