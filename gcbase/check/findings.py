@@ -4,7 +4,8 @@ A finding carries everything a reader needs without looking anything up: the che
 severity, the requirements it serves, its Japanese and English title, its remediation, the
 resource's Terraform address and (when the plan came from Pulumi) its URN, and the waiver
 that accepted it. The report also says what was NOT checked: checks that found no resource
-of their type, and resource types the exporter could not translate.
+of their type, resource types the exporter could not translate, and (result ERRORED) each check
+that raised on a resource instead of deciding: never a pass, never dropped.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from gcbase.waivers import Waiver  # check, resource pattern, reason, approver, 
 
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low")  # most severe first
 PASSED, FAILED, SKIPPED = "PASSED", "FAILED", "SKIPPED"
+ERRORED = "ERRORED"  # the check raised on this resource: it was not evaluated (neither passed nor failed)
 
 
 _PREFIX_ORDER = ("GCJP_AWS", "GCJP2_AWS", "CKV_AWS", "CKV2_AWS")
@@ -41,7 +43,7 @@ def at_or_above(severity: str, threshold: str) -> bool:
 class Finding:
     check_id: str
     resource: str  # Terraform address (type.name), or "(plan)" for a plan-wide finding
-    result: str  # PASSED | FAILED | SKIPPED (a failure accepted by a waiver is SKIPPED)
+    result: str  # PASSED | FAILED | SKIPPED (a failure accepted by a waiver is SKIPPED) | ERRORED
     severity: str
     requirements: list[str]
     title_ja: str
@@ -51,10 +53,15 @@ class Finding:
     source: str = "checkov"  # checkov (built-in) | gcbase (ours)
     details: list[str] = field(default_factory=list)  # one sentence each: why
     waiver: Optional[Waiver] = None
+    error: Optional[dict[str, str]] = None  # ERRORED only: {file: the check's source, exception: "Type: message"}
 
     @property
     def failed(self) -> bool:
         return self.result == FAILED
+
+    @property
+    def errored(self) -> bool:
+        return self.result == ERRORED
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,6 +84,10 @@ class CheckReport:
         out = [f for f in self.findings if f.failed and at_or_above(f.severity, threshold)]
         return sorted(out, key=lambda f: (severity_rank(f.severity), check_sort_key(f.check_id), f.resource))
 
+    def errored(self) -> list[Finding]:
+        """Checks that raised instead of deciding, one per (check, resource), in check order."""
+        return sorted((f for f in self.findings if f.errored), key=lambda f: (check_sort_key(f.check_id), f.resource))
+
     def count(self, result: str) -> int:
         return sum(1 for f in self.findings if f.result == result)
 
@@ -92,7 +103,8 @@ class CheckReport:
             "stack": self.stack,
             "source": self.source,
             "meta": self.meta,
-            "summary": {"passed": self.count(PASSED), "failed": self.count(FAILED), "skipped": self.count(SKIPPED)},
+            "summary": {"passed": self.count(PASSED), "failed": self.count(FAILED), "skipped": self.count(SKIPPED),
+                        "errored": self.count(ERRORED)},
             "findings": [f.to_dict() for f in sorted(self.findings, key=lambda f: (check_sort_key(f.check_id), f.resource))],
             "not_run": list(self.not_run),
             "not_checked": list(self.not_checked),
@@ -101,9 +113,12 @@ class CheckReport:
 
 
 def requirement_verdict(findings: list[Finding]) -> str:
-    """FAILED if any unwaived failure, WAIVED if failures were all waived, PASSED if checked, else NOT_CHECKED."""
+    """FAILED if any unwaived failure, ERRORED if a check raised (not checked: never a pass), WAIVED if
+    failures were all waived, PASSED if checked, else NOT_CHECKED."""
     if any(f.result == FAILED for f in findings):
         return FAILED
+    if any(f.result == ERRORED for f in findings):
+        return ERRORED
     if any(f.result == SKIPPED for f in findings):
         return "WAIVED"
     if findings:

@@ -5,7 +5,8 @@ same metadata file beside it as every other check. It evaluates each resource of
 `supported_resources` with the whole plan at hand (PlanIndex), and may report a plan-wide
 finding on the pseudo-address "(plan)" when something required is missing altogether
 (e.g. no SCP restricts regions). Results are PASSED or FAILED with one sentence saying why;
-None means "not applicable to this resource" and produces no finding.
+None means "not applicable to this resource" and produces no finding. A `scan` that raises on a
+resource gives ERRORED on it (the exception as detail) and the other resources are still scanned.
 
 They run after Checkov on the same Terraform plan JSON, so `gcbase check --plan FILE` on a
 real `terraform show -json` output gets them too.
@@ -19,7 +20,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from gcbase.check.catalogue import KINDS, POLICIES
-from gcbase.check.findings import FAILED, PASSED
+from gcbase.check.findings import ERRORED, FAILED, PASSED
 from gcbase.check.planindex import PlanIndex, PlanResource
 from gcbase.errors import GcbaseError
 
@@ -29,8 +30,8 @@ PLAN_ADDRESS = "(plan)"
 @dataclass(frozen=True)
 class Outcome:
     resource: str  # address, or PLAN_ADDRESS
-    result: str  # PASSED | FAILED
-    detail: str
+    result: str  # PASSED | FAILED | ERRORED
+    detail: str  # why; for ERRORED the exception, "Type: message"
 
 
 class PlanCheck:
@@ -38,6 +39,7 @@ class PlanCheck:
 
     id: str = ""
     supported_resources: tuple[str, ...] = ()
+    source_file: str = ""  # set by plan_checks(): the policies/plan/<ID>.py it came from
 
     def scan(self, res: PlanResource, plan: PlanIndex) -> Optional[tuple[bool, str]]:
         """(passed, why) for one resource, or None when the rule does not apply to it."""
@@ -45,7 +47,11 @@ class PlanCheck:
 
     def scan_plan(self, plan: PlanIndex) -> Iterable[Outcome]:
         for res in plan.of_type(*self.supported_resources):
-            verdict = self.scan(res, plan)
+            try:
+                verdict = self.scan(res, plan)
+            except Exception as err:  # noqa: BLE001 - reported as ERRORED on this resource, never a pass
+                yield Outcome(res.address, ERRORED, f"{type(err).__name__}: {err}")
+                continue
             if verdict is not None:
                 passed, why = verdict
                 yield Outcome(res.address, PASSED if passed else FAILED, why)
@@ -71,5 +77,6 @@ def plan_checks() -> tuple[PlanCheck, ...]:
         check = getattr(module, "check", None)
         if not isinstance(check, PlanCheck) or check.id != path.stem or not check.supported_resources:
             raise GcbaseError.one(str(path), "check", f"must be a PlanCheck with id {path.stem} and supported_resources")
+        check.source_file = str(path)  # named when the check raises (its module is not in sys.modules)
         out.append(check)
     return tuple(out)

@@ -6,6 +6,9 @@
 - Our checks are registered once: policies/resource/*.py through Checkov's external-check
   loader, policies/graph/*.yaml into Checkov's graph registry; a check that fails to load stops
   the run (Checkov itself would only log it).
+- A check that raises on a resource (Checkov's or ours, resource or plan-level) does not stop the
+  run: that (check, resource) becomes a finding with result ERRORED naming the check's file and
+  the exception; every other result is kept. Checkov alone would drop it silently.
 - A fresh Runner per plan. Checkov parses plan files with a YAML parser to keep line numbers,
   which is half of its time; we hand it the same JSON parsed by `json` with one mark per object
   (tests/policies/test_runner.py proves the verdicts are identical, check by check).
@@ -26,11 +29,11 @@ from typing import Any, Iterable, Optional
 
 from gcbase.check import speedups
 from gcbase.check.catalogue import KINDS, POLICIES, load_catalogue, metadata_files
-from gcbase.check.findings import FAILED, PASSED, SKIPPED, CheckReport, Finding, Waiver, check_sort_key
-from gcbase.check.plancheck import PLAN_ADDRESS, plan_checks
+from gcbase.check.findings import ERRORED, FAILED, PASSED, SKIPPED, CheckReport, Finding, Waiver, check_sort_key
+from gcbase.check.plancheck import PLAN_ADDRESS, Outcome, plan_checks
 from gcbase.check.planindex import PlanIndex
 from gcbase.check.waivers import apply_waivers, default_waivers
-from gcbase.errors import GcbaseError, Problem
+from gcbase.errors import GcbaseError
 
 OFFLINE_ENV = {
     "BC_SKIP_MAPPING": "TRUE",  # no download of the platform's check id / guideline mapping
@@ -139,7 +142,9 @@ def _fast_parse(filename: str, out_parsing_errors: dict[str, str]):
     return template, [(i + 1, line) for i, line in enumerate(text.splitlines(keepends=True))]
 
 
-def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]], file: str = "plan") -> list[Any]:
+def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]], file: str = "plan",
+                 errored: Optional[list[tuple[Any, str, str]]] = None) -> list[Any]:
+    """Checkov's records; (check, resource address, exception) of each check that raised go to `errored`."""
     ck = _checkov()
     ck["errors"].clear()
     with tempfile.TemporaryDirectory(prefix="gcbase-check-") as tmp:
@@ -158,12 +163,28 @@ def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]], file: str = 
     reports = report if isinstance(report, list) else [report]
     if any(r.parsing_errors for r in reports):
         raise GcbaseError.one(file, "", "Checkov could not parse the Terraform plan JSON")
-    broken = [(c, addr, msg) for c, addr, msg in ck["errors"] if c.id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP"))]
-    if broken:  # never report a check that did not run on a resource as passed (nor drop it)
-        raise GcbaseError([Problem(inspect.getsourcefile(type(c)) or c.id, c.id,
-                                   f"the check raised on {addr} ({msg}); it was not evaluated: fix or remove the check")
-                           for c, addr, msg in broken])
+    if errored is not None:  # never report a check that did not run on a resource as passed (nor drop it)
+        errored += [(c, addr, msg) for c, addr, msg in ck["errors"] if c.id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP"))]
     return [rec for r in reports for rec in (*r.passed_checks, *r.failed_checks, *r.skipped_checks)]
+
+
+def check_file(check: Any) -> str:
+    """The source file of a check object (policies/..., or wherever a test defined it)."""
+    if getattr(check, "source_file", ""):
+        return str(check.source_file)
+    try:
+        return inspect.getsourcefile(type(check)) or str(getattr(check, "id", "") or type(check).__name__)
+    except TypeError:  # a class without a file (built-in or made at run time)
+        return str(getattr(check, "id", "") or type(check).__name__)
+
+
+def _errored(check: Any, check_id: str, resource: str, exception: str, title_en: str,
+             urns: dict[str, str]) -> Finding:
+    """A check that raised on a resource: ERRORED, with the check's file and the exception."""
+    finding = _finding(check_id, resource, ERRORED, title_en,
+                       [f"the check raised ({exception}); it was not evaluated"], urns)
+    finding.error = {"file": check_file(check), "exception": exception}
+    return finding
 
 
 def _finding(check_id: str, resource: str, result: str, title_en: str, details: Iterable[str],
@@ -190,8 +211,9 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
     gc = tfplan.get("gcbase") or {}
     urns = {addr: urn for urn, addr in (gc.get("addresses") or {}).items()}
     findings: list[Finding] = []
+    errored: list[tuple[Any, str, str]] = []
     with _LOCK:
-        for rec in _run_checkov(tfplan, only, file):
+        for rec in _run_checkov(tfplan, only, file, errored):
             result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
                          else rec.check_result.get("result"))
             if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")):
@@ -203,10 +225,15 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
                 continue
             try:
                 outcomes = check.run(index)
-            except Exception as err:  # a bug in a check must not pass silently, nor crash with a traceback
-                raise GcbaseError.one(check.id, "", f"check failed on this plan: {type(err).__name__}: {err}") from None
+            except Exception as err:  # noqa: BLE001 - not on one resource: the whole plan is ERRORED for it
+                outcomes = [Outcome(PLAN_ADDRESS, ERRORED, f"{type(err).__name__}: {err}")]
             for out in outcomes:
-                findings.append(_finding(check.id, out.resource, out.result, "", [out.detail], urns))
+                if out.result == ERRORED:
+                    findings.append(_errored(check, check.id, out.resource, out.detail, "", urns))
+                else:
+                    findings.append(_finding(check.id, out.resource, out.result, "", [out.detail], urns))
+        for check, address, exception in {(c.id, a): (c, a, e) for c, a, e in errored}.values():
+            findings.append(_errored(check, check.id, address, exception, getattr(check, "name", "") or "", urns))
     unused = apply_waivers(findings, default_waivers() if waivers is None else waivers)
     seen = {f.check_id for f in findings}
     expected = [m.id for m in catalogue.checks.values() if not only or m.id in only]

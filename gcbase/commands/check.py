@@ -1,7 +1,8 @@
 """gcbase check: run every built-in AWS check and gcbase's own on plans, verdicts per requirement.
 
 Exit codes: 0 no unwaived failure at or above --fail-on (and no expired waiver still matching a
-failure, no responsibility-boundary mismatch), 1 there is one, 2 usage or config errors.
+failure, no responsibility-boundary mismatch), 1 there is one, 2 usage or config errors, or a
+check that raised (its results are marked ERRORED in the reports, which are still written).
 Reports (-o DIR --format html,md,sarif,junit,json,xlsx --lang ja|en), waivers, the boundary
 matrix, progress and the gate: gcbase/report/pipeline.py.
 """
@@ -55,7 +56,8 @@ def render(report: CheckReport, fail_on: str) -> list[str]:
     name = report.meta.get("municipalityName", "")
     waived = report.count("SKIPPED")
     lines = [f"{report.stack}{' ' + name if name else ''} ({report.source}): {len(report.findings)} results, "
-             f"{report.count('FAILED')} failed, {waived} waived, {report.count('PASSED')} passed"]
+             f"{report.count('FAILED')} failed, {waived} waived, {report.count('PASSED')} passed"
+             + (f", {report.count('ERRORED')} errored (not evaluated)" if report.count("ERRORED") else "")]
     reqs = requirement_summary(report)
     for letter, names in cat.categories.items():
         verdicts = [r["verdict"] for r in reqs.values() if r["category"] == letter]
@@ -63,7 +65,8 @@ def render(report: CheckReport, fail_on: str) -> list[str]:
             lines.append(f"  {letter} {names['ja']}: no requirement checkable from a plan")
             continue
         parts = [f"{verdicts.count(v)} {label}" for v, label in
-                 (("FAILED", "fail"), ("WAIVED", "waived"), ("PASSED", "pass"), ("NOT_CHECKED", "not checked"))
+                 (("FAILED", "fail"), ("ERRORED", "check error (not checked)"), ("WAIVED", "waived"), ("PASSED", "pass"),
+                  ("NOT_CHECKED", "not checked"))
                  if verdicts.count(v)]
         lines.append(f"  {letter} {names['ja']}: {len(verdicts)} requirements: {', '.join(parts)}")
     other = [f for f in report.findings if not f.requirements]

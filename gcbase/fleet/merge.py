@@ -9,7 +9,9 @@ run gives exactly the report of the unsharded run.
   requirement) and the boundary matrix's result;
 - findings: failing checks across the fleet, worst first (severity, then stacks affected),
   overall and per prefecture;
-- rate = passed / (passed + failed); waived results (例外承認) are counted apart.
+- rate = passed / (passed + failed); waived results (例外承認) are counted apart; a check that
+  raised on a resource (ERRORED: not evaluated) counts as failed everywhere, never as passed,
+  and the row says how many there were ("errored").
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from gcbase.fleet.worker import OTHER
 
 SCHEMA = "gcbase-fleet-report/1"
 SEVERITIES = ("critical", "high", "medium", "low")
-STATUS = {"PASSED": "passed", "FAILED": "failed", "SKIPPED": "waived"}
+STATUS = {"PASSED": "passed", "FAILED": "failed", "SKIPPED": "waived", "ERRORED": "failed"}
+NOT_PASSED = ("FAILED", "ERRORED")  # an ERRORED result was not evaluated: it is never a pass
 EXAMPLES = 5  # affected stacks listed per finding
 VOLATILE = ("run",)  # result keys that differ between equal runs (timings, pids)
 
@@ -104,8 +107,10 @@ def _row(stack: str, result: dict[str, Any]) -> dict[str, Any]:
         meta_c = checks[check_id]
         for cat in meta_c["categories"]:
             counts[cat][STATUS.get(outcome, "failed")] += 1
-        if outcome == "FAILED":
+        if outcome in NOT_PASSED:
             severities[meta_c["severity"]] += 1
+        if outcome == "ERRORED":
+            row["errored"] = row.get("errored", 0) + 1
     row["categories"] = {cat: _rate(c) for cat, c in sorted(counts.items(), key=_category_order)}
     row["failedBySeverity"] = {s: severities[s] for s in SEVERITIES if severities[s]}
     b = result.get("boundaries")
@@ -144,7 +149,7 @@ class _Failures:
 
     def add(self, stack: str, result: dict[str, Any]) -> None:
         for check_id, _resource, outcome, _waiver in result["findings"]:
-            if outcome != "FAILED":
+            if outcome not in NOT_PASSED:
                 continue
             meta = result["checks"][check_id]
             a = self.by_check.setdefault(check_id, {"checkId": check_id, "severity": meta["severity"],

@@ -73,7 +73,9 @@ def summary_line(result: dict[str, Any]) -> str:
     if result["status"] != "ok":
         return f"error: {(result.get('errors') or ['?'])[0]}"
     failed = sum(1 for f in result["findings"] if f[2] == "FAILED")
+    errored = sum(1 for f in result["findings"] if f[2] == "ERRORED")  # a check raised: not evaluated
     line = f"{result['resources']} resources, {len(result['findings'])} results, {failed} failed"
+    line += f", {errored} errored (check raised)" if errored else ""
     b = result.get("boundaries")
     if b is not None:
         line += f", {b['summary']['mismatches']} boundary mismatch(es)"

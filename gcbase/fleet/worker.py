@@ -5,7 +5,8 @@ Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<sta
   stack, status ("ok" | "error"), errors (one line each), source {file, generated},
   meta {municipality, municipalityName, prefecture, environment}, resources,
   checks {id: {severity, requirements, categories, title {ja, en}}},
-  findings [[check id, resource, result, waiver id or null], ...] sorted,
+  findings [[check id, resource, result, waiver id or null], ...] sorted (result PASSED, FAILED,
+  SKIPPED, or ERRORED: the check raised on that resource and was not evaluated, never a pass),
   notRun, typesNotChecked, boundaries {summary, mismatches} (null when not evaluated),
   run {seconds {validate, synth, export, check, summarize, boundaries, collect}, pid, peakRssMb}
   (volatile: a merged report leaves it out).

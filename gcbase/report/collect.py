@@ -18,7 +18,7 @@ from gcbase.report.locations import Locator
 from gcbase.report.model import (BoundaryCell, BoundaryRow, Finding, Report, Requirement, StackReport)
 from gcbase.waivers import Applied, WaiverUse
 
-STATUS = {"PASSED": "pass", "FAILED": "fail", "SKIPPED": "waived"}
+STATUS = {"PASSED": "pass", "FAILED": "fail", "SKIPPED": "waived", "ERRORED": "error"}
 CELL_STATUS = {"ok": "ok", "MISMATCH": "mismatch", "n/a": "n/a"}
 
 

@@ -16,8 +16,9 @@ from gcbase.report.topology import topology_svg
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CSS_FILE = Path(__file__).with_name("report.css")
-STATUS_ORDER = ("pass", "waived", "fail")
-BAR_COLOURS = {"pass": "#2e7d32", "waived": "#ef6c00", "fail": "#c62828"}
+STATUS_ORDER = ("pass", "waived", "fail", "error")
+BAR_COLOURS = {"pass": "#2e7d32", "waived": "#ef6c00", "fail": "#c62828", "error": "#6a1b9a"}
+VERDICT_ORDER = ("pass", "fail", "waived", "unverified", "error")
 MAX_SHOWN = 5  # resources listed per check before the rest fold away
 
 
@@ -72,14 +73,16 @@ def _chart(report: Report, t: Texts) -> str:
 def _summary(report: Report, t: Texts) -> str:
     verdicts = report.requirement_verdict_counts()
     results = report.category_counts()
+    shown = VERDICT_ORDER if report.errored() else VERDICT_ORDER[:-1]  # the error columns only when a check raised
+    statuses = STATUS_ORDER if report.errored() else STATUS_ORDER[:-1]
     rows = []
     for cat in sorted(set(verdicts) | set(results)):
         v, r = verdicts.get(cat), results.get(cat)
         rows.append([_e(report.category_title(cat, t))]
-                    + [str((v or {}).get(s, 0)) for s in ("pass", "fail", "waived", "unverified")]
-                    + [str((r or {}).get(s, 0)) for s in STATUS_ORDER])
-    head = [t("col.category")] + [f'{t("col.requirement")}: {t("status." + s)}' for s in ("pass", "fail", "waived", "unverified")] \
-        + [f'{t("col.check")}: {t("status." + s)}' for s in STATUS_ORDER]
+                    + [str((v or {}).get(s, 0)) for s in shown]
+                    + [str((r or {}).get(s, 0)) for s in statuses])
+    head = [t("col.category")] + [f'{t("col.requirement")}: {t("status." + s)}' for s in shown] \
+        + [f'{t("col.check")}: {t("status." + s)}' for s in statuses]
     return _chart(report, t) + _table(head, rows, t("report.no_findings"))
 
 
@@ -115,7 +118,7 @@ def _resource_item(f: Finding) -> str:
 def _findings(report: Report, t: Texts, requirement_titles: dict[str, str]) -> str:
     """One row per check and result, worst first, with every resource it concerns."""
     groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in report.failures() + report.waived():
+    for f in report.errored() + report.failures() + report.waived():
         groups.setdefault((f.check_id, f.status), []).append(f)
     rows = []
     for (check_id, status), found in groups.items():
@@ -194,12 +197,22 @@ def _waivers(report: Report, t: Texts) -> str:
     return _table(head, rows, t("waiver.none"))
 
 
+def _errors(report: Report, t: Texts) -> str:
+    """Each check that raised, on which resource, with the exception: first in the coverage section."""
+    rows = [[f"<code>{_e(f.check_id)}</code><br>{_e(t.pick(f.title))}", f"{_e(f.stack)} <code>{_e(f.resource)}</code>",
+             _e(f.message)] for f in report.errored()]
+    if not rows:
+        return ""
+    return (f'<h3 id="errors">{_e(t("coverage.errors"))}</h3><p class="warn">{_e(t("coverage.errors_intro"))}</p>'
+            + _table([t("col.check"), t("col.resource"), t("col.exception")], rows, ""))
+
+
 def _coverage(report: Report, t: Texts) -> str:
     checks = _table([t("col.check"), t("col.requirement")],
                     [[f"<code>{_e(c)}</code>", _e(t.pick(title))] for c, title in report.checks_not_run], t("coverage.none"))
     types = _table([t("col.type")], [[f"<code>{_e(x)}</code>"] for x in report.types_not_checked], t("coverage.none"))
     notes = "".join(f"<li><code>{_e(n)}</code></li>" for n in report.notes)
-    return (f'<p class="note">{_e(t("coverage.intro"))}</p><h3>{_e(t("coverage.checks_not_run"))}</h3>'
+    return (f'<p class="note">{_e(t("coverage.intro"))}</p>{_errors(report, t)}<h3>{_e(t("coverage.checks_not_run"))}</h3>'
             f'<p class="note">{_e(t("coverage.no_resource"))}</p>{checks}'
             f'<h3>{_e(t("coverage.types_not_checked"))}</h3>{types}'
             + (f'<h3>{_e(t("coverage.notes"))}</h3><ul>{notes}</ul>' if notes else ""))
@@ -211,10 +224,7 @@ def _topologies(report: Report, t: Texts) -> str:
 
 
 def _verdict(report: Report, t: Texts) -> str:
-    threshold = t(f"severity.{report.fail_on}")
-    gate = report.gate_failures()
-    cls, text = ("pass", t("verdict.pass", threshold=threshold)) if report.passed \
-        else ("fail", t("verdict.fail", threshold=threshold, count=len(gate), mismatches=len(report.boundary_violations())))
+    cls, text = report.verdict_text(t)
     extra = f'<p class="warn">{_e(t("verdict.expired", count=len(report.expired_waivers())))}</p>' \
         if report.expired_waivers() else ""
     return f'<div class="verdict {cls}" id="verdict" data-result="{cls}">{_e(text)}</div>{extra}'

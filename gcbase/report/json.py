@@ -1,5 +1,6 @@
 """The whole report as JSON for machines (schema "gcbase-report/1"): every finding, pass or not,
-requirement verdicts, waivers with their state, the boundary matrix and what was not checked.
+requirement verdicts, waivers with their state, the boundary matrix and what was not checked
+(`checkErrors`: each check that raised on a resource, its finding has status "error").
 Texts are kept in both languages so one file serves every reader; `lang` changes nothing here."""
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         "failOn": report.fail_on,
         "passed": report.passed,
         "gateFailures": len(report.gate_failures()),
+        "checkErrors": [{"checkId": f.check_id, "stack": f.stack, "resource": f.resource, "message": f.message}
+                        for f in report.errored()],
         "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta} for s in report.stacks],
         "categories": report.categories,
         "summary": {cat: dict(c) for cat, c in report.category_counts().items()},

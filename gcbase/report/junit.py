@@ -1,7 +1,8 @@
 """JUnit XML (testsuites/testsuite/testcase/failure) as GitLab, Jenkins and most CI servers read it.
 
 One testsuite per stack, one testcase per check x resource: a failure is <failure>, a waived
-finding <skipped> with the waiver, a pass an empty testcase. When the responsibility boundaries
+finding <skipped> with the waiver, a check that raised on the resource <error> with the
+exception (counted in `errors`, never a pass), a pass an empty testcase. When the responsibility boundaries
 were evaluated they get a testsuite of their own, one testcase per expectation.
 """
 
@@ -26,6 +27,11 @@ def _case(suite: ET.Element, f: Finding, t: Texts, titles: dict[str, str]) -> No
         w = f.waiver
         ET.SubElement(case, "skipped", {"message": t("status.waived") + ": " + t(
             "waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason)})
+        return
+    if f.status == "error":
+        error = ET.SubElement(case, "error", {"message": f"{t('status.error')}: {title}", "type": "check-error"})
+        error.text = "\n".join([f"{t('col.resource')}: {f.stack} {f.resource} ({f.resource_type})",
+                                f"{t('col.exception')}: {f.message}"])
         return
     if f.status != "fail":
         return
@@ -57,10 +63,10 @@ def _boundary_cases(suite: ET.Element, row: BoundaryRow, t: Texts) -> None:
             failure.text = "\n".join(x for x in (t.pick(cell.reason), cell.deciding) if x)
 
 
-def _count(suite: ET.Element) -> tuple[int, int, int]:
+def _count(suite: ET.Element) -> tuple[int, int, int, int]:
     cases = suite.findall("testcase")
     return (len(cases), sum(1 for c in cases if c.find("failure") is not None),
-            sum(1 for c in cases if c.find("skipped") is not None))
+            sum(1 for c in cases if c.find("skipped") is not None), sum(1 for c in cases if c.find("error") is not None))
 
 
 def to_xml(report: Report, lang: str = "ja") -> ET.Element:
@@ -77,13 +83,13 @@ def to_xml(report: Report, lang: str = "ja") -> ET.Element:
         suite = ET.SubElement(root, "testsuite", {"name": "gcbase boundaries"})
         for row in report.boundaries:
             _boundary_cases(suite, row, t)
-    totals = [0, 0, 0]
+    totals = [0, 0, 0, 0]
     for suite in root.findall("testsuite"):
-        tests, failures, skipped = _count(suite)
-        suite.attrib.update({"tests": str(tests), "failures": str(failures), "errors": "0",
+        tests, failures, skipped, errors = _count(suite)
+        suite.attrib.update({"tests": str(tests), "failures": str(failures), "errors": str(errors),
                              "skipped": str(skipped), "time": "0"})
-        totals = [a + b for a, b in zip(totals, (tests, failures, skipped))]
-    root.attrib.update({"tests": str(totals[0]), "failures": str(totals[1]), "errors": "0",
+        totals = [a + b for a, b in zip(totals, (tests, failures, skipped, errors))]
+    root.attrib.update({"tests": str(totals[0]), "failures": str(totals[1]), "errors": str(totals[3]),
                         "skipped": str(totals[2]), "time": "0"})
     return root
 

@@ -1,7 +1,7 @@
 """A short Markdown summary for a pull-request or merge-request comment (GitHub, GitLab).
 
-The verdict, the per-category table, the worst findings (at most MAX_ROWS) and waiver warnings;
-the HTML report has the rest. Cell text is escaped so a resource name cannot break the table
+The verdict, the per-category table, the checks that raised and the worst findings (at most
+MAX_ROWS in all) and waiver warnings; the HTML report has the rest. Cell text is escaped so a resource name cannot break the table
 or inject markup.
 """
 
@@ -43,22 +43,20 @@ def _finding_row(f: Finding, t: Texts) -> str:
 
 def render(report: Report, lang: str = "ja") -> str:
     t = Texts(lang)
-    threshold = t(f"severity.{report.fail_on}")
-    verdict = t("verdict.pass", threshold=threshold) if report.passed else t(
-        "verdict.fail", threshold=threshold, count=len(report.gate_failures()), mismatches=len(report.boundary_violations()))
-    icon = "✅" if report.passed else "❌"
+    state, verdict = report.verdict_text(t)
+    icon = {"pass": "✅", "fail": "❌"}.get(state, "⚠️")
     out = [f"## {icon} {_cell(t('report.title'))}", "", f"**{_cell(verdict)}**", ""]
     stacks = ", ".join(s.stack for s in report.stacks)
     out += [_cell(t("report.subtitle", municipalities=stacks, stacks=len(report.stacks))), ""]
 
-    statuses = ("pass", "fail", "waived", "unverified")
+    statuses = ("pass", "fail", "waived", "unverified") + (("error",) if report.errored() else ())
     out.append(_row([t("col.category")] + [t("status." + s) for s in statuses]))
     out.append(_row(["---"] * (len(statuses) + 1)))
     for cat, counts in sorted(report.requirement_verdict_counts().items()):
         out.append(_row([_cell(report.category_title(cat, t))] + [str(counts.get(s, 0)) for s in statuses]))
     out.append("")
 
-    shown = report.failures() + report.waived()
+    shown = report.errored() + report.failures() + report.waived()
     if shown:
         out += [f"### {t('nav.findings')}", ""]
         out.append(_row([t("col.result"), t("col.severity"), t("col.check"), t("col.requirement_id"),

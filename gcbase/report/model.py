@@ -16,8 +16,8 @@ from gcbase.model import Plan
 from gcbase.report.i18n import Texts
 from gcbase.waivers import Waiver, WaiverUse
 
-# 判定 of a requirement: 適合 / 不適合 / 例外承認 / 未確認
-VERDICTS: tuple[str, ...] = ("pass", "fail", "waived", "unverified")
+# 判定 of a requirement: 適合 / 不適合 / 例外承認 / 未確認 / 未確認（点検エラー: a check raised, never a pass)
+VERDICTS: tuple[str, ...] = ("pass", "fail", "waived", "unverified", "error")
 OTHER = "other"  # category of results whose check serves no requirement of the catalogue
 
 
@@ -39,6 +39,7 @@ class Finding:
     resource: str  # Terraform-style address or logical name, what waivers match
     resource_type: str
     status: str  # pass | fail | waived (a fail under an expired waiver stays fail, with the waiver attached)
+    #              | error (the check raised on this resource: not evaluated; message says why)
     severity: str
     title: dict[str, str]  # {ja, en}
     remediation: dict[str, str] = field(default_factory=dict)
@@ -123,12 +124,28 @@ class Report:
         limit = severity_rank(self.fail_on)
         return [f for f in self.failures() if severity_rank(f.severity) <= limit or f.expired_waiver]
 
+    def errored(self) -> list[Finding]:
+        """Checks that raised instead of deciding (status error), one per check x resource."""
+        return sorted((f for f in self.findings if f.status == "error"), key=lambda f: (f.check_id, f.stack, f.resource))
+
     def boundary_violations(self) -> list[tuple[BoundaryRow, BoundaryCell]]:
         return [(row, cell) for row in self.boundaries or [] for cell in row.cells if cell.status == "mismatch"]
 
     @property
     def passed(self) -> bool:
-        return not self.gate_failures() and not self.boundary_violations()
+        """The gate; never passed while a check raised (its results are unknown)."""
+        return not self.gate_failures() and not self.boundary_violations() and not self.errored()
+
+    def verdict_text(self, t: Texts) -> tuple[str, str]:
+        """(pass | fail | error, the one-line verdict): a run with a check that raised is never a pass."""
+        threshold = t(f"severity.{self.fail_on}")
+        mismatches = len(self.boundary_violations())
+        if self.errored():
+            return "error", t("verdict.error", count=len(self.errored()), failures=len(self.gate_failures()),
+                              mismatches=mismatches)
+        if self.passed:
+            return "pass", t("verdict.pass", threshold=threshold)
+        return "fail", t("verdict.fail", threshold=threshold, count=len(self.gate_failures()), mismatches=mismatches)
 
     def waived(self) -> list[Finding]:
         return sorted((f for f in self.findings if f.status == "waived"),
@@ -148,17 +165,20 @@ class Report:
         return out
 
     def verdict(self, requirement_id: str, findings: Optional[list[Finding]] = None) -> str:
-        """適合 pass / 不適合 fail / 例外承認 waived / 未確認 unverified (no check result at all)."""
+        """適合 pass / 不適合 fail / 例外承認 waived / 未確認 unverified (no check result at all) /
+        error (a check raised on a resource: not checked there, so never pass; a failure still wins)."""
         found = self.by_requirement().get(requirement_id, []) if findings is None else findings
         statuses = {f.status for f in found}
         if not statuses:
             return "unverified"
         if "fail" in statuses:
             return "fail"
+        if "error" in statuses:
+            return "error"
         return "waived" if "waived" in statuses else "pass"
 
     def category_counts(self) -> dict[str, Counter]:
-        """Per category: how many check x resource results passed, failed, were waived."""
+        """Per category: how many check x resource results passed, failed, were waived, errored."""
         cats = {r.id: r.category for r in self.requirements}
         counts: dict[str, Counter] = {c: Counter() for c in sorted({r.category for r in self.requirements})}
         for f in self.findings:
@@ -167,7 +187,7 @@ class Report:
         return counts
 
     def requirement_verdict_counts(self) -> dict[str, Counter]:
-        """Per category: how many requirements are 適合 / 不適合 / 例外承認 / 未確認."""
+        """Per category: how many requirements are 適合 / 不適合 / 例外承認 / 未確認 / 点検エラー."""
         by_req = self.by_requirement()
         counts: dict[str, Counter] = {}
         for r in self.requirements:

@@ -5,7 +5,9 @@ Gate (exit code of `gcbase check`):
   0  no unwaived failure at or above --fail-on, no expired waiver still matching a failure,
      no responsibility-boundary mismatch
   1  any of those
-  2  usage or input errors (stack config, waiver file, plan file), one line each
+  2  usage or input errors (stack config, waiver file, plan file), one line each; or a check that
+     raised on a resource: one line each (check file, resource, exception), after every report
+     is written with that check's result on that resource marked ERRORED (never a pass)
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from gcbase.errors import GcbaseError
+from gcbase.errors import GcbaseError, Problem
 from gcbase.model import Plan
 from gcbase.report.collect import StackResult, build
 from gcbase.report.model import Report
@@ -94,7 +96,9 @@ def check_all(args: argparse.Namespace, today: Optional[date] = None,
             progress.start(named.group("stack") if named else ref)
             result = _one(synth_stack(ref), args, check, today)
             failed = sum(1 for f in result.check.findings if f.result == "FAILED")
-            progress.done(result.plan.stack, f"{len(result.check.findings)} results, {failed} failed")
+            errored = len(result.check.errored())
+            progress.done(result.plan.stack, f"{len(result.check.findings)} results, {failed} failed"
+                          + (f", {errored} errored" if errored else ""))
             results.append(result)
     return results
 
@@ -113,8 +117,22 @@ def warnings(report: Report) -> list[str]:
     return lines
 
 
+def check_errors(results: list[StackResult]) -> list[str]:
+    """One line per check that raised on a resource: the check's file, the check, the resource, the exception."""
+    lines = []
+    for result in results:
+        for f in result.check.errored():
+            error = f.error or {}
+            where = f"{result.plan.stack}: {f.resource}" if len(results) > 1 else f.resource
+            lines.append("error: " + str(Problem(error.get("file") or f.check_id, f.check_id,
+                                                 f"the check raised on {where} ({error.get('exception', '?')}); "
+                                                 f"it was not evaluated (ERRORED in the reports): fix or remove the check")))
+    return lines
+
+
 def finish(results: list[StackResult], args: argparse.Namespace, out: Optional[Any] = None) -> tuple[Report, int]:
-    """Build the report, write the requested files, print waiver warnings; return it and the exit code."""
+    """Build the report, write the requested files, print waiver warnings and check errors; return it and
+    the exit code (2 when a check raised: after the reports are written, so nothing that ran is lost)."""
     from gcbase.check import load_catalogue
     from gcbase.report import parse_formats, write_reports
 
@@ -129,11 +147,14 @@ def finish(results: list[StackResult], args: argparse.Namespace, out: Optional[A
     if args.out_dir:
         for path in write_reports(report, args.out_dir, formats, args.lang):
             print(f"wrote {path}", file=out)
-    verdict = "PASS" if report.passed else "FAIL"
+    errors = check_errors(results)
+    for line in errors:
+        print(line, file=sys.stderr)
+    verdict = "ERROR" if errors else "PASS" if report.passed else "FAIL"
     print(f"gate (--fail-on {args.fail_on}): {verdict}: {len(report.gate_failures())} failure(s), "
-          f"{len(report.expired_waivers())} expired waiver(s), {len(report.boundary_violations())} boundary mismatch(es)",
-          file=out)
-    return report, 0 if report.passed else 1
+          f"{len(report.expired_waivers())} expired waiver(s), {len(report.boundary_violations())} boundary mismatch(es)"
+          + (f", {len(errors)} check error(s) (not evaluated)" if errors else ""), file=out)
+    return report, 2 if errors else 0 if report.passed else 1
 
 
-__all__ = ["add_arguments", "check_all", "finish", "warnings"]
+__all__ = ["add_arguments", "check_all", "check_errors", "finish", "warnings"]

@@ -1,5 +1,8 @@
 """SARIF 2.1.0 (OASIS) for code scanning: one rule per check, one result per failing or waived
 check x resource, located in the stack config file at the line of the key that governs it.
+A check that raised on a resource is not a result (it decided nothing): it is an error-level
+toolExecutionNotification (§3.58) with the rule, the resource and the exception, and the
+invocation's executionSuccessful is false (§3.20.14).
 
 GitHub reads runs[].tool.driver.rules, results[].locations[].physicalLocation.artifactLocation.uri
 and region.startLine, and ranks alerts by the rule property `security-severity`.
@@ -112,8 +115,9 @@ def to_sarif(report: Report, lang: str = "ja") -> dict:
     t = Texts(lang)
     titles = {r.id: t.pick(r.title) for r in report.requirements}
     shown = report.failures() + report.waived()
+    errored = report.errored()
     rules: dict[str, dict] = {}
-    for f in sorted(shown, key=lambda x: x.check_id):
+    for f in sorted(shown + errored, key=lambda x: x.check_id):
         rules.setdefault(f.check_id, _rule(f, t, titles))
     index = {rid: i for i, rid in enumerate(rules)}
     results = []
@@ -122,7 +126,11 @@ def to_sarif(report: Report, lang: str = "ja") -> dict:
         res["locations"] = [_location(f)]
         results.append(res)
     _boundaries(report, t, rules, results)
-    notes = [{"level": "warning", "message": {"text": t("waiver.unused") + f": {s.waiver.check} {s.waiver.resource}"},
+    notes = [{"level": "error", "message": {"text": f"{t('status.error')}: {f.check_id} — {f.stack}: {f.resource} — {f.message}"},
+              "locations": [_location(f)], "associatedRule": {"id": f.check_id, "index": index[f.check_id]},
+              "exception": {"message": f.message}, "properties": {"stack": f.stack, "resource": f.resource}}
+             for f in errored]
+    notes += [{"level": "warning", "message": {"text": t("waiver.unused") + f": {s.waiver.check} {s.waiver.resource}"},
               "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(s.waiver.file)},
                                                   "region": {"startLine": s.waiver.line or 1}}}]}
              for s in report.unused_waivers()]
@@ -135,7 +143,7 @@ def to_sarif(report: Report, lang: str = "ja") -> dict:
             "tool": {"driver": {"name": "gcbase", "version": report.version or "0", "semanticVersion": report.version or "0.0.0",
                                 "rules": list(rules.values())}},
             "automationDetails": {"id": "gcbase/check/" + ",".join(s.stack for s in report.stacks)},
-            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notes}],
+            "invocations": [{"executionSuccessful": not errored, "toolExecutionNotifications": notes}],
             "results": results,
             "properties": {"failOn": report.fail_on, "passed": report.passed},
         }],

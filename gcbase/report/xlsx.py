@@ -1,8 +1,8 @@
 """The checklist municipal staff work with, as an Excel workbook (openpyxl).
 
-Sheet 1: one row per requirement: 要件ID, 区分, 要件, 判定 (適合 / 不適合 / 例外承認 / 未確認),
-evidence, waiver; 判定 keeps a drop-down of the four values so a reviewer can record a manual
-check. Sheet 2: the findings behind the failures and waivers. Every cell is written as text, so
+Sheet 1: one row per requirement: 要件ID, 区分, 要件, 判定 (適合 / 不適合 / 例外承認 / 未確認 /
+未確認（点検エラー）: a check raised), evidence, waiver; 判定 keeps a drop-down of these values so a
+reviewer can record a manual check. Sheet 2: the findings behind the errors, failures and waivers. Every cell is written as text, so
 nothing a resource name contains can become a formula.
 """
 
@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gcbase.report.i18n import Texts
 from gcbase.report.model import VERDICTS, Finding, Report
 
-FILLS = {"pass": "C8E6C9", "fail": "FFCDD2", "waived": "FFE0B2", "unverified": "E0E0E0"}
+FILLS = {"pass": "C8E6C9", "fail": "FFCDD2", "waived": "FFE0B2", "unverified": "E0E0E0", "error": "E1BEE7"}
 HEADER_FILL = PatternFill("solid", fgColor="37474F")
 CHECKLIST_WIDTHS = (12, 26, 44, 12, 60, 60)
 FINDING_WIDTHS = (14, 10, 16, 40, 14, 24, 40, 34, 50, 50)
@@ -43,10 +43,11 @@ def _header(ws: Worksheet, titles: list[str], widths: tuple[int, ...]) -> None:
 
 
 def _evidence(found: list[Finding], t: Texts) -> str:
-    counts = ", ".join(f"{t('status.' + s)} {n}" for s in ("pass", "fail", "waived")
+    counts = ", ".join(f"{t('status.' + s)} {n}" for s in ("pass", "fail", "waived", "error")
                        if (n := sum(1 for f in found if f.status == s)))
     checks = ", ".join(sorted({f.check_id for f in found}))
-    failing = [f"{f.check_id} {f.stack} {f.resource}" for f in found if f.status == "fail"]
+    failing = [f"{t('status.error')}: {f.check_id} {f.stack} {f.resource}: {f.message}" for f in found if f.status == "error"]
+    failing += [f"{f.check_id} {f.stack} {f.resource}" for f in found if f.status == "fail"]
     return "\n".join(x for x in (counts, checks, *failing[:10]) if x)
 
 
@@ -75,7 +76,8 @@ def _checklist(ws: Worksheet, report: Report, t: Texts) -> None:
             _text(ws, row, col, value)
         ws.cell(row=row, column=4).fill = PatternFill("solid", fgColor=FILLS[verdict])
     last = max(len(report.requirements) + 1, 2)
-    choices = ",".join(t("status." + v) for v in VERDICTS)
+    # what a reviewer records; 点検エラー only when a check raised, so those cells hold a listed value
+    choices = ",".join(t("status." + v) for v in VERDICTS if v != "error" or report.errored())
     validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=False)
     validation.add(f"D2:D{last}")
     ws.add_data_validation(validation)
@@ -86,7 +88,7 @@ def _findings(ws: Worksheet, report: Report, t: Texts) -> None:
     _header(ws, [t("col.result"), t("col.severity"), t("col.check"), t("col.requirement"), t("col.requirement_id"),
                  t("col.stack"), t("col.resource"), t("col.location"), t("col.remediation"), t("col.waiver")],
             FINDING_WIDTHS)
-    for row, f in enumerate(report.failures() + report.waived(), start=2):
+    for row, f in enumerate(report.errored() + report.failures() + report.waived(), start=2):
         where = f"{f.location.file}:{f.location.line or 1} {f.location.key}".rstrip() if f.location else ""
         status = t("status.expired_waiver") if f.expired_waiver else t("status." + f.status)
         for col, value in enumerate((status, t.get(f"severity.{f.severity}", f.severity), f.check_id,

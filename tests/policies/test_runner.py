@@ -170,6 +170,38 @@ def test_a_crashing_check_is_named_not_silent(monkeypatch):
         raise KeyError("connection_id")
 
     monkeypatch.setattr(check, "run", boom)
-    with pytest.raises(GcbaseError) as err:
-        run_tfplan(fixture("GCJP_AWS_34", "pass.json"), waivers=())
-    assert str(err.value) == "GCJP_AWS_34: check failed on this plan: KeyError: 'connection_id'"
+    report = run_tfplan(fixture("GCJP_AWS_34", "pass.json"), waivers=())
+    ours = [f for f in report.findings if f.check_id == "GCJP_AWS_34"]
+    assert [(f.resource, f.result) for f in ours] == [("(plan)", "ERRORED")]  # not on one resource: the plan
+    assert ours[0].error == {"file": str(FIXTURES.parents[2] / "policies" / "plan" / "GCJP_AWS_34.py"),
+                             "exception": "KeyError: 'connection_id'"}
+    assert ours[0].details == ["the check raised (KeyError: 'connection_id'); it was not evaluated"]
+    assert "GCJP_AWS_34" not in report.not_run and report.count("PASSED") > 0  # the other checks' results are kept
+    assert [f.check_id for f in report.errored()] == ["GCJP_AWS_34"]
+    assert report.to_dict()["summary"]["errored"] == 1
+
+
+def test_a_plan_check_that_raises_on_one_resource_is_errored_there_only(monkeypatch):
+    """scan() raising on one resource: ERRORED on that one, the other resources still get their verdict."""
+    from gcbase.check.findings import requirement_verdict
+    from gcbase.check.plancheck import plan_checks
+
+    check = next(c for c in plan_checks() if c.id == "GCJP_AWS_28")
+    real = type(check).scan
+
+    def scan(self, res, plan):
+        if res.address == "aws_internet_gateway.detached":
+            raise ValueError("odd gateway")
+        return real(self, res, plan)
+
+    plan = fixture("GCJP_AWS_28", "fail.json")
+    before = {f.resource: f.result for f in run_tfplan(plan, waivers=(), only=["GCJP_AWS_28"]).findings}
+    monkeypatch.setattr(type(check), "scan", scan)
+    report = run_tfplan(plan, waivers=(), only=["GCJP_AWS_28"])
+    after = {f.resource: f.result for f in report.findings}
+    assert "aws_internet_gateway.detached" in before and len(before) > 1
+    assert after == {**before, "aws_internet_gateway.detached": "ERRORED"}
+    errored = report.errored()
+    assert [f.details for f in errored] == [["the check raised (ValueError: odd gateway); it was not evaluated"]]
+    assert requirement_verdict(errored) == "ERRORED"
+    assert requirement_verdict(errored + [f for f in report.findings if f.result == "PASSED"]) == "ERRORED"

@@ -1,11 +1,10 @@
-"""Failure modes of the checks, each with its exit code and message (docs/FAILURES.md): a check
-that raises, a policy file that does not load, an unknown resource type, a boundary solver that
-times out. Inputs and outputs: test_failure_modes_io.py.
+"""Failure modes of the checks, each with its exit code and message (docs/FAILURES.md): a policy
+file that does not load, an unknown resource type, a boundary solver that times out. A check that
+raises: test_failure_modes_errored.py; inputs and outputs: test_failure_modes_io.py.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import shutil
 
@@ -13,79 +12,11 @@ import pytest
 import z3
 
 import gcbase.check.plancheck as plancheck
-import gcbase.check.runner as runner
 import gcbase.synth as synth
-from gcbase.check.findings import PASSED
-from gcbase.check.plancheck import PlanCheck
-from gcbase.errors import GcbaseError
 from robust_kit import TRACEBACK, assert_clean_failure, run_cli
 from helpers import ROOT, plan_of
 
 PLAN = ROOT / "tests" / "policies" / "fixtures" / "GCJP_AWS_28" / "pass.json"  # two VPCs, one gateway
-
-
-# -- a check that raises --------------------------------------------------------------------
-
-
-@pytest.fixture
-def raising_check():
-    """A Checkov resource check that raises on aws_vpc.juki and passes every other VPC."""
-    runner._checkov()  # Checkov loaded with gcbase's checks, as in a real run
-    from checkov.common.models.enums import CheckCategories, CheckResult
-    from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
-    from checkov.terraform.checks.resource.registry import resource_registry
-
-    class RaisesOnJuki(BaseResourceCheck):
-        def __init__(self):
-            super().__init__(name="raises on one VPC", id="CKV_AWS_9901", categories=[CheckCategories.NETWORKING],
-                             supported_resources=["aws_vpc"])
-
-        def scan_resource_conf(self, conf):
-            if conf.get("tags") and conf["tags"][0].get("gcbase:tier") == "mynumber":
-                raise RuntimeError("bug in the check")
-            return CheckResult.PASSED
-
-    check = RaisesOnJuki()
-    yield check
-    for registered in (*resource_registry.checks.values(), *resource_registry.wildcard_checks.values()):
-        while check in registered:
-            registered.remove(check)
-
-
-def test_a_checkov_check_that_raises_is_an_error_never_a_pass(raising_check, tmp_path):
-    run = run_cli("check", "--plan", str(PLAN), "-o", str(tmp_path), "--json", str(tmp_path / "check.json"))
-    errors = assert_clean_failure(run, [inspect.getsourcefile(type(raising_check))], key="CKV_AWS_9901",
-                                  out_dir=tmp_path)
-    assert len(errors) == 1
-    assert "the check raised on aws_vpc.juki (RuntimeError: bug in the check); it was not evaluated" in errors[0]
-    assert "Failed to run check" not in run.err  # Checkov's own traceback log is not printed
-    with pytest.raises(GcbaseError):  # in-process too: no report in which the check passed on juki
-        runner.run_tfplan(json.loads(PLAN.read_text(encoding="utf-8")), waivers=(), only=["CKV_AWS_9901"])
-
-
-def test_the_same_check_on_a_plan_where_it_does_not_raise_passes(raising_check):
-    """Control: the check runs and is reported when it works (so the error above is the raise)."""
-    plan = json.loads(PLAN.read_text(encoding="utf-8"))
-    plan["planned_values"]["root_module"]["resources"] = [
-        r for r in plan["planned_values"]["root_module"]["resources"] if r["address"] != "aws_vpc.juki"]
-    report = runner.run_tfplan(plan, waivers=(), only=["CKV_AWS_9901"])
-    assert [(f.check_id, f.resource, f.result) for f in report.findings] == [("CKV_AWS_9901", "aws_vpc.kosodate", PASSED)]
-
-
-class _Boom(PlanCheck):
-    id = "GCJP_AWS_9902"
-    supported_resources = ("aws_vpc",)
-
-    def scan(self, res, plan):
-        raise KeyError("tags")
-
-
-def test_a_plan_level_check_that_raises_is_an_error(monkeypatch, tmp_path):
-    real = runner.plan_checks()
-    monkeypatch.setattr(runner, "plan_checks", lambda: (*real, _Boom()))
-    run = run_cli("check", "--plan", str(PLAN), "-o", str(tmp_path))
-    errors = assert_clean_failure(run, ["GCJP_AWS_9902"], out_dir=tmp_path)
-    assert errors == ["error: GCJP_AWS_9902: check failed on this plan: KeyError: 'tags'"]
 
 
 # -- a policy file that does not load ---------------------------------------------------------
