@@ -17,6 +17,8 @@ iamprover's `allowed(...)` formula. What this module adds, kept small (docs/BOUN
    permission boundary; cross-account access needs both sides; KMS needs the key policy.
 5. Trust policies for sts:AssumeRole by callers outside the model (people, other accounts).
 6. The deciding statement of each decision, for the report.
+
+The Z3 formulas are built once per evaluator and shared by the requests (encoding.py).
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ from typing import Mapping, Optional
 
 import z3
 from iamprover.engine.context import Context
-from iamprover.engine.encoder import allowed, statement_matches
+from iamprover.engine.encoder import allowed
 from iamprover.engine.patterns import expand_variables, globs_intersect
 from iamprover.model import Principal, Statement
 
-from gcbase.boundaries.conditions import ABSENT
+from gcbase.boundaries.encoding import Encoded, Encodings, Undecided
 from gcbase.boundaries.layers import (ALLOW_ALL, LAYER_KIND, Layer, account_of, as_grant, fmt, names_principal,
                                      policy_of, relabel, to_layer)
 from gcbase.boundaries.model import AuthzModel, Doc, Role
@@ -55,11 +57,7 @@ class Request:
         return {k.lower(): str(v) for k, v in self.context}
 
 
-SOLVER_TIMEOUT_MS = 30_000  # per formula; a stack's policies take milliseconds
-
-
-class Undecided(Exception):
-    """Z3 gave no answer (timeout, resource limit): the request is neither allowed nor denied."""
+SOLVER_TIMEOUT_MS = 30_000  # per request; a stack's policies take milliseconds
 
 
 @dataclass
@@ -81,6 +79,7 @@ class Evaluator:
     def __init__(self, model: AuthzModel, timeout_ms: int = SOLVER_TIMEOUT_MS):
         self.model = model
         self.timeout_ms = timeout_ms
+        self.encodings = Encodings(timeout_ms)
 
     # -- request set-up -------------------------------------------------------------------
     def _pins(self, req: Request, role: Optional[Role], resource_account: str) -> dict[str, str]:
@@ -133,12 +132,11 @@ class Evaluator:
             return Decision(False, f"trust policy of {target.name}: none", "trust")
         pins = self._pins(req, None, target.account)
         trust = to_layer(Doc("trust", target.name, target.trust.document), pins)
-        ctx = Context()
-        caller = Principal(req.principal, [])
-        formula = allowed(caller, z3.StringVal(req.action.lower()), z3.StringVal(req.resource), ctx,
-                          [as_grant(trust, req.principal, allow_root=True)])
-        ok = self._solve(formula, ctx, pins)
-        matches = self._matches([trust], req, pins, req.principal, allow_root=True)
+        grant = as_grant(trust, req.principal, allow_root=True)
+        formula = self.encodings.formula(
+            ("outside", req.principal, repr(trust)),
+            lambda act, res, ctx: allowed(Principal(req.principal, []), act, res, ctx, [grant]))
+        ok, matches = self._solve(formula, [trust], req, pins, req.principal, allow_root=True)
         deny = next((m for m in matches if m[2].effect == "Deny"), None)
         if deny:
             return Decision(False, fmt(deny), "trust")
@@ -162,8 +160,18 @@ class Evaluator:
         is_kms = req.resource.startswith("arn:aws:kms:")
         cross = raccount != role.account
 
-        ctx = Context()
-        act, res = z3.StringVal(req.action.lower()), z3.StringVal(req.resource)
+        key = ("role", role.arn, cross, is_kms, repr(identity), repr(boundary), repr(levels), repr(resource))
+        formula = self.encodings.formula(key, lambda act, res, ctx: self._formula(
+            role, act, res, ctx, identity, boundary, levels, resource, is_kms, cross))
+        ordered = [*levels, *([resource] if resource else []), *([boundary] if boundary else []), *identity]
+        ok, matches = self._solve(formula, ordered, req, pins, role.arn, allow_root=cross)
+        return self._explain(ok, matches, req, role, boundary, levels, resource, is_kms, cross)
+
+    @staticmethod
+    def _formula(role: Role, act: z3.SeqRef, res: z3.SeqRef, ctx: Context, identity: list[Layer],
+                 boundary: Optional[Layer], levels: list[Layer], resource: Optional[Layer], is_kms: bool,
+                 cross: bool) -> z3.BoolRef:
+        """iamprover's formula for a role's request: `key` in _evaluate_role names all it reads."""
         id_policies = [policy_of(lyr) for lyr in identity]
         deny_only = [policy_of(lyr, effect="Deny") for lyr in identity]
         bpol = policy_of(boundary) if boundary else None
@@ -191,27 +199,12 @@ class Evaluator:
         if bpol is not None:  # a resource policy naming the role ARN is still capped by the boundary
             formula = z3.And(formula, allowed(Principal(role.arn, [ALLOW_ALL], permission_boundary=bpol),
                                               act, res, ctx))
-        ok = self._solve(formula, ctx, pins)
-        return self._explain(ok, req, role, pins, identity, boundary, levels, resource, is_kms, cross)
+        return formula
 
-    def _solve(self, formula: z3.BoolRef, ctx: Context, pins: Mapping[str, str]) -> bool:
-        solver = z3.Solver()
-        solver.set("timeout", self.timeout_ms)
-        solver.add(formula)
-        for key, var in ctx.string_vars.items():
-            solver.add(var == z3.StringVal(pins.get(key, ABSENT)))
-        if ctx.ip_var is not None:
-            raise ValueError("aws:SourceIp conditions need a pinned source address; none is modelled")
-        answer = solver.check()
-        if answer == z3.unknown:  # not "unsat": reading it as a deny would pass every deny expectation
-            raise Undecided(solver.reason_unknown() or "unknown")
-        return answer == z3.sat
-
-    def _matches(self, layers: list[Layer], req: Request, pins: Mapping[str, str], arn: str,
-                 allow_root: bool) -> list[tuple[Layer, str, Statement]]:
-        """(layer, sid, statement) of every statement that applies to the request."""
-        out = []
-        act, res = z3.StringVal(req.action.lower()), z3.StringVal(req.resource)
+    def _solve(self, formula: Encoded, layers: list[Layer], req: Request, pins: Mapping[str, str], arn: str,
+               allow_root: bool) -> tuple[bool, list[tuple[Layer, str, Statement]]]:
+        """The decision, and (layer, sid, statement) of every statement that applies to the request."""
+        candidates = []
         for lyr in layers:
             resource_side = lyr.kind in ("bucket", "key", "trust")
             for sid, stmt in lyr.statements:
@@ -220,15 +213,12 @@ class Evaluator:
                 if stmt.actions and not stmt.not_actions and not any(
                         globs_intersect(expand_variables(a).lower(), req.action.lower()) for a in stmt.actions):
                     continue  # iamprover's own syntactic prefilter: this statement cannot match the action
-                ctx = Context()
-                if self._solve(statement_matches(stmt, act, res, ctx), ctx, pins):
-                    out.append((lyr, sid, stmt))
-        return out
+                candidates.append((lyr, sid, stmt))
+        ok, applies = self.encodings.solve(formula, [c[2] for c in candidates], req.action.lower(), req.resource, pins)
+        return ok, [c for c, hit in zip(candidates, applies) if hit]
 
-    def _explain(self, ok: bool, req: Request, role: Role, pins, identity, boundary, levels, resource,
-                 is_kms: bool, cross: bool) -> Decision:
-        ordered = [*levels, *([resource] if resource else []), *([boundary] if boundary else []), *identity]
-        m = self._matches(ordered, req, pins, role.arn, allow_root=cross)
+    def _explain(self, ok: bool, m: list[tuple[Layer, str, Statement]], req: Request, role: Role, boundary, levels,
+                 resource, is_kms: bool, cross: bool) -> Decision:
         deny = next((x for x in m if x[2].effect == "Deny"), None)
         if ok:
             if deny:
