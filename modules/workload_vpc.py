@@ -137,8 +137,9 @@ class WorkloadVpc(pulumi.ComponentResource):
             vpc_id=self.vpc.id,
             subnet_ids=[s.id for s in self.private_subnets],
             dns_support="enable",
-            transit_gateway_default_route_table_association=False,
-            transit_gateway_default_route_table_propagation=False,
+            # No default-route-table flags here: the TGW is another account's (RAM share), so the
+            # provider cannot set them and reads them back as true (a diff on every update). The
+            # hub's accepter sets them, and the TGW has no default tables at all.
             tags=self._tags(f"{self._base}-tgw"),
             opts=self._child(depends_on=[a.hub]),  # after the RAM share reached this account
         )

@@ -132,13 +132,18 @@ def test_attachment_is_requested_here_and_accepted_in_the_hub(tier_plan):
     att = one(plan, "aws:ec2transitgateway/vpcAttachment:VpcAttachment")
     assert plan.account_of(att) == SYSTEM_ACCOUNT
     assert att.inputs["vpcId"] == vpc_of(plan).id
-    assert att.inputs["transitGatewayDefaultRouteTableAssociation"] is False
-    assert att.inputs["transitGatewayDefaultRouteTablePropagation"] is False
+    # The TGW is shared through RAM from the hub account: the attachment's owner cannot set the
+    # default-route-table flags (the provider reads them back as true, a perpetual diff); the
+    # hub's accepter sets them to false.
+    assert "transitGatewayDefaultRouteTableAssociation" not in att.inputs
+    assert "transitGatewayDefaultRouteTablePropagation" not in att.inputs
     private = {s.id for s in plan.of_type("aws:ec2/subnet:Subnet") if "private" in s.name}
     assert set(att.inputs["subnetIds"]) == private
     accepter = one(plan, "aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter")
     assert plan.account_of(accepter) == HUB_ACCOUNT
     assert accepter.inputs["transitGatewayAttachmentId"] == att.id
+    assert accepter.inputs["transitGatewayDefaultRouteTableAssociation"] is False
+    assert accepter.inputs["transitGatewayDefaultRouteTablePropagation"] is False
 
 
 def test_route_table_isolation_between_tiers(tier_plan):
