@@ -14,6 +14,11 @@ from gcbase import baselines
 from gcbase.errors import Problem
 from gcbase.settings import ALLOWED_REGIONS, Municipality, Profile, StackConfig
 
+# CloudWatch Logs PutRetentionPolicy accepts only these retentionInDays values (AWS API fact, not
+# a profile value); any other number (e.g. 2555) makes `pulumi up` fail on every log group.
+CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+                             2192, 2557, 2922, 3288, 3653)
+
 
 def problems_of(file: str, stack: str | None, cfg: StackConfig) -> tuple[list[Problem], Municipality | None, Profile | None]:
     """Every cross-key problem of one config, with the resolved municipality and profile."""
@@ -164,4 +169,9 @@ def _resolve_profile(file: str, cfg: StackConfig, problems: list[Problem]) -> Pr
         problems.append(Problem(file, "gcbase:profile.availability",
                                 f"{overrides['availability']} is not a level of A.1.5.1; allowed: 95, 99, 99.5, 99.9, 99.99"))
     merged = Profile.model_validate({**base, **{k: v for k, v in cfg.profile.model_dump(by_alias=True, exclude_none=True).items() if k != "base"}})
+    if merged.cloudwatch_log_retention_days not in CLOUDWATCH_RETENTION_DAYS:
+        problems.append(Problem(
+            file, "gcbase:profile.cloudwatchLogRetentionDays",
+            f"{merged.cloudwatch_log_retention_days} is not a CloudWatch Logs retention period; allowed: "
+            + ", ".join(str(d) for d in CLOUDWATCH_RETENTION_DAYS if d >= base["cloudwatchLogRetentionDays"])))
     return merged
