@@ -18,6 +18,9 @@ from gcbase.settings import ALLOWED_REGIONS, Municipality, Profile, StackConfig
 # a profile value); any other number (e.g. 2555) makes `pulumi up` fail on every log group.
 CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
                              2192, 2557, 2922, 3288, 3653)
+# AWS Backup vault and plan names take at most 50 characters; the longest derived from a system id
+# is gc<code>-<environment>-<id>-vault-dr (13 + 1 + id + 9), so an id may have at most 27.
+SYSTEM_ID_MAX_LENGTH = 27
 
 
 def problems_of(file: str, stack: str | None, cfg: StackConfig) -> tuple[list[Problem], Municipality | None, Profile | None]:
@@ -101,6 +104,9 @@ def _systems(file: str, cfg: StackConfig, p: list[Problem], onprem: list[tuple[s
         if s.id in ids:
             p.append(Problem(file, f"{base}.id", f"{s.id!r} is a duplicate of gcbase:systems[{ids[s.id]}]; each system id must be unique"))
         ids.setdefault(s.id, i)
+        if len(s.id) > SYSTEM_ID_MAX_LENGTH:
+            p.append(Problem(file, f"{base}.id", f"{s.id!r} has {len(s.id)} characters; allowed: at most {SYSTEM_ID_MAX_LENGTH} "
+                             "(AWS Backup names such as <prefix>-<id>-vault-dr are limited to 50)"))
         if s.business not in known:
             p.append(Problem(file, f"{base}.business", f"{s.business!r} is not one of the 20 standardized businesses; allowed: {', '.join(known)}"))
         if not s.cidr.subnet_of(net.cidr_pool):
