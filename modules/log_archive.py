@@ -58,8 +58,11 @@ class LogArchive(pulumi.ComponentResource):
         self.access_log_bucket = self._create_access_log_bucket(name)
         self.bucket = self._create_archive_bucket(name)
 
-        self.bucket_name = self.bucket.bucket
-        self.bucket_arn = self.bucket.arn
+        # CloudTrail (InsufficientS3BucketPolicyException) and AWS Config (InsufficientDelivery-
+        # PolicyException) check the bucket policy when a trail or delivery channel is created:
+        # whoever takes the archive's name or ARN waits for the policy (the URN is known in preview).
+        self.bucket_name = pulumi.Output.all(self.bucket.bucket, self.bucket_policy.urn).apply(lambda v: v[0])
+        self.bucket_arn = pulumi.Output.all(self.bucket.arn, self.bucket_policy.urn).apply(lambda v: v[0])
         self.kms_key_arn = self.key.arn
         self.access_log_bucket_name = self.access_log_bucket.bucket
         self.register_outputs({
@@ -135,8 +138,9 @@ class LogArchive(pulumi.ComponentResource):
             config_object_arns=[f"{v['arn']}/{CONFIG_PREFIX}/AWSLogs/{m}/Config/*" for m in a.member_account_ids],
         )))
         # The policy denies lifecycle and Object Lock changes to everyone: apply it last.
-        aws.s3.BucketPolicy(f"{name}-archive-policy", bucket=bucket.bucket, policy=policy,
-                            opts=pulumi.ResourceOptions(parent=self, depends_on=[lock, lifecycle]))
+        self.bucket_policy = aws.s3.BucketPolicy(
+            f"{name}-archive-policy", bucket=bucket.bucket, policy=policy,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[lock, lifecycle]))
         return bucket
 
     def _create_access_log_bucket(self, name: str) -> aws.s3.Bucket:

@@ -146,6 +146,21 @@ def test_config_recorder_channel_and_status_are_created_in_order(stack):
 
 
 @pytest.mark.parametrize("stack", STACKS)
+def test_trails_and_config_deliveries_wait_for_the_archive_bucket_policy(stack):
+    """CloudTrail and AWS Config refuse a bucket whose policy does not yet let them write."""
+    plan = plan_of(stack)
+    (archive,) = [b for b in of(stack, "aws:s3/bucket:Bucket") if b.inputs.get("objectLockEnabled")]
+    (archive_policy,) = [p for p in of(stack, "aws:s3/bucketPolicy:BucketPolicy")
+                         if p.inputs["bucket"] == archive.inputs["bucket"]]
+    users = of(stack, "aws:cloudtrail/trail:Trail") + of(stack, "aws:cfg/deliveryChannel:DeliveryChannel")
+    assert len(users) == 3 * len(of(stack, "aws:cloudtrail/trail:Trail"))  # one trail, two channels per account
+    for res in users:
+        assert res.inputs["s3BucketName"] == archive.inputs["bucket"]
+        assert archive_policy.urn in res.dependencies, f"{res.name} may be created before the bucket policy"
+    assert plan.outputs["logArchiveBucket"] == archive.inputs["bucket"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
 def test_backup_plans_vaults_and_locks(stack):
     vaults = of(stack, "aws:backup/vault:Vault")
     assert vaults
