@@ -126,7 +126,7 @@ class PartyRoles(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{self._name}-{key}",
             name=_fill(spec["role"], **values),
-            description=f"gcbase party role: {spec['ja']}",
+            description=f"gcbase party role: {spec['en']}",  # IAM descriptions take Latin-1 only
             assume_role_policy=json.dumps(policy_document(spec["trust"], **values)),
             max_session_duration=spec["maxSessionSeconds"],
             permissions_boundary=boundary.arn if boundary else None,

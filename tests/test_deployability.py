@@ -68,6 +68,36 @@ def test_iam_names_sessions_and_policy_sizes(stack):
     assert max(attached.values()) <= 10  # managed policies per role (default quota)
 
 
+def _api_constraint(service: str, operation: str, member: str) -> dict:
+    """A request member's constraints (pattern, min, max) from the AWS API model botocore ships."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    return model.operation_model(operation).input_shape.members[member].metadata
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_texts_match_the_api_patterns(stack):
+    """IAM role descriptions take Latin-1 only: a Japanese title made CreateRole fail."""
+    role_desc = _api_constraint("iam", "CreateRole", "Description")
+    assert role_desc["pattern"].startswith("[\\u0009")  # Latin-1 only, as IAM documents it
+    latin1 = re.compile(r"[\t\n\r\x20-\x7E\xA1-\xFF]*")
+    described = [r for r in of(stack, "aws:iam/role:Role") if "description" in r.inputs]
+    assert described
+    for role in described:
+        text = role.inputs["description"]
+        assert latin1.fullmatch(text) and len(text) <= role_desc["max"], text
+    limits = {("aws:cloudwatch/eventRule:EventRule", "description"): _api_constraint("events", "PutRule", "Description"),
+              ("aws:cloudwatch/metricAlarm:MetricAlarm", "alarmDescription"): _api_constraint("cloudwatch", "PutMetricAlarm", "AlarmDescription"),
+              ("aws:cloudwatch/logMetricFilter:LogMetricFilter", "pattern"): _api_constraint("logs", "PutMetricFilter", "filterPattern"),
+              ("aws:iam/policy:Policy", "description"): _api_constraint("iam", "CreatePolicy", "Description")}
+    for (kind, key), limit in limits.items():
+        for res in of(stack, kind):
+            assert len(res.inputs[key]) <= limit["max"], (res.name, key)
+    for sg in of(stack, "aws:ec2/securityGroup:SecurityGroup"):  # EC2-VPC group description characters
+        assert re.fullmatch(r"[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}", sg.inputs["description"])
+
+
 @pytest.mark.parametrize("stack", STACKS)
 def test_bucket_names_and_lifecycle_rules(stack):
     buckets = of(stack, "aws:s3/bucket:Bucket")
