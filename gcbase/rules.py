@@ -8,7 +8,7 @@ is pydantic's job (gcbase.settings); reading files is gcbase.validate's.
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 
 from gcbase import baselines
 from gcbase.errors import Problem
@@ -82,6 +82,12 @@ def _network(file: str, cfg: StackConfig, p: list[Problem]) -> list[tuple[str, I
         p.append(Problem(file, "gcbase:network.lines", "two lines use the same connectionId; a redundant pair needs two different connections"))
     if net.vpn_backup and not net.customer_gateway_ip:
         p.append(Problem(file, "gcbase:network.customerGatewayIp", "required when vpnBackup is true: the town hall VPN peer's public IPv4 address"))
+    if net.customer_gateway_ip:
+        try:
+            IPv4Address(net.customer_gateway_ip)
+        except ValueError:
+            p.append(Problem(file, "gcbase:network.customerGatewayIp",
+                             f"{net.customer_gateway_ip!r} is not an IPv4 address; the customer gateway needs the town hall VPN peer's static IPv4 address"))
     if net.amazon_side_asn == net.customer_asn:
         p.append(Problem(file, "gcbase:network.customerAsn", f"{net.customer_asn} equals amazonSideAsn; the two BGP ASNs must differ"))
     onprem = [(f"gcbase:network.onPremisesCidrs[{i}]", c) for i, c in enumerate(net.on_premises_cidrs)]

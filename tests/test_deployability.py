@@ -312,3 +312,19 @@ def test_the_longest_system_id_still_gives_backup_names_aws_accepts(tmp_path):
              if r.type in ("aws:backup/vault:Vault", "aws:backup/plan:Plan", "aws:backup/selection:Selection")]
     assert len(names) == 4 and max(len(n) for n in names) == 50
     assert all(re.fullmatch(r"[a-zA-Z0-9_.-]{2,50}", n) for n in names)
+
+
+def test_the_customer_gateway_address_must_be_an_ipv4_address(tmp_path):
+    """CreateCustomerGateway takes an IPv4 address; a host name or a typo passed the mocks."""
+    config = copy.deepcopy(BASE["config"])
+    config["gcbase:network"].update(vpnBackup=True, customerGatewayIp="vpn.example.lg.jp")
+    path = tmp_path / "Pulumi.131121-prod.yaml"
+    path.write_text(yaml.safe_dump({"config": config}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(GcbaseError) as info:
+        load_settings(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}: gcbase:network.customerGatewayIp: 'vpn.example.lg.jp' is not an IPv4 address; "
+        "the customer gateway needs the town hall VPN peer's static IPv4 address"]
+    config["gcbase:network"]["customerGatewayIp"] = "203.0.113.10"
+    path.write_text(yaml.safe_dump({"config": config}, allow_unicode=True), encoding="utf-8")
+    assert load_settings(path).network.customer_gateway_ip == "203.0.113.10"
