@@ -6,6 +6,11 @@ governance account for GCGovernanceRole (the role every SCP exempts), the tenanc
 account (with MFA) for people. Each ASP gets one role per system it runs, confined by a
 permission boundary to the resources tagged with its system id.
 
+GCGovernanceRole (the role the guardrail SCPs exempt and protect) is Digital Agency's: it already
+exists in every Government Cloud account and only it may change itself. So by default it is
+declared as an `InheritedRole` (like the inherited SCPs in modules/guardrails.py), not created;
+with `deploy_governance_role=True` (an organization you administer yourself) it is a real role.
+
 SystemDataKey (the system's data key) lives in modules/data_key.py and is re-exported here.
 """
 
@@ -32,6 +37,13 @@ MAX_SESSION_SECONDS = 43200
 def _log_archive_bucket_pattern() -> str:
     """The guardrails catalogue owns the log archive bucket pattern; read it once."""
     return load_yaml(BASELINES / GUARDRAILS_CATALOGUE)["logArchiveBucketPattern"]
+
+
+@lru_cache(maxsize=None)
+def _inherited_role() -> tuple[str, str]:
+    """(role name, owner) of the role Digital Agency's SCPs exempt: it is theirs, not the stack's."""
+    cat = load_yaml(BASELINES / GUARDRAILS_CATALOGUE)
+    return cat["exemptRole"], cat["managedBy"]
 
 
 @lru_cache(maxsize=None)
@@ -81,6 +93,16 @@ class PartyRolesArgs:
     governance_account_id: str
     systems: list[dict] = field(default_factory=list)  # {id, vendor, tier} hosted in this account
     tags: Mapping[str, str] = field(default_factory=dict)
+    deploy_governance_role: bool = False  # True only in an organization you administer (guardrails.deploy)
+
+
+class InheritedRole(pulumi.ComponentResource):
+    """A role Digital Agency owns in the account: declared in the plan, never created by this stack."""
+
+    def __init__(self, name: str, props: dict[str, Any], opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("gcbase:identity:InheritedRole", name, props, opts)
+        self.arn: str = props["arn"]
+        self.register_outputs({})
 
 
 class PartyRoles(pulumi.ComponentResource):
@@ -92,15 +114,21 @@ class PartyRoles(pulumi.ComponentResource):
         self._args = args
         data = parties()
         self.roles: dict[str, aws.iam.Role] = {}
+        self.inherited: dict[str, InheritedRole] = {}
         for party, spec in data["parties"].items():
             if spec["where"] == "shared" and not args.is_shared_account:
                 continue
-            if spec["where"] == "system":
+            if spec["role"] == _inherited_role()[0] and not args.deploy_governance_role:
+                self.inherited[party] = self._declare_inherited(party, spec)
+            elif spec["where"] == "system":
                 for system in args.systems:
                     self.roles[f"{party}-{system['id']}"] = self._create_role(party, spec, system)
             else:
                 self.roles[party] = self._create_role(party, spec, None)
-        self.role_arns: dict[str, pulumi.Output[str]] = {k: r.arn for k, r in self.roles.items()}
+        self.role_arns: dict[str, pulumi.Input[str]] = {
+            **{k: r.arn for k, r in self.inherited.items()},
+            **{k: r.arn for k, r in self.roles.items()},
+        }
         self.register_outputs({"roleArns": self.role_arns})
 
     def _values(self, party: str, system: Optional[dict]) -> dict[str, str]:
@@ -115,6 +143,20 @@ class PartyRoles(pulumi.ComponentResource):
             "mfa_max_age_seconds": str(parties()["breakGlassMfaMaxAgeSeconds"]),
             "log_archive_bucket_pattern": _log_archive_bucket_pattern(),
         }
+
+    def _declare_inherited(self, party: str, spec: dict) -> InheritedRole:
+        if spec["inline"] or "boundary" in spec or spec["where"] == "system":
+            raise ValueError(f"{PARTIES_FILE}: {party} is Digital Agency's role; it can only be declared "
+                             "with a trust policy and managed policies")
+        values = self._values(party, None)
+        return InheritedRole(f"{self._name}-{party}", {
+            "name": spec["role"],
+            "assumeRolePolicy": json.dumps(policy_document(spec["trust"], **values)),
+            "managedPolicyArns": list(spec["managed"]),
+            "path": "/",
+            "managedBy": _inherited_role()[1],
+            "arn": role_arn(party, self._args.account_id),
+        }, pulumi.ResourceOptions(parent=self))
 
     def _create_role(self, party: str, spec: dict, system: Optional[dict]) -> aws.iam.Role:
         values = self._values(party, system)
@@ -167,6 +209,6 @@ class PartyRoles(pulumi.ComponentResource):
 from modules.data_key import SystemDataKey, SystemDataKeyArgs  # noqa: E402
 
 __all__ = [
-    "PartyRoles", "PartyRolesArgs", "SystemDataKey", "SystemDataKeyArgs",
+    "InheritedRole", "PartyRoles", "PartyRolesArgs", "SystemDataKey", "SystemDataKeyArgs",
     "parties", "role_name", "role_arn", "boundary_name", "workload_role_path",
 ]

@@ -151,6 +151,7 @@ class Tenancy(pulumi.ComponentResource):
                 is_shared_account=acct == s.accounts.shared,
                 identity_account_id=s.accounts.identity or s.accounts.shared,
                 governance_account_id=s.accounts.governance,
+                deploy_governance_role=s.guardrails.deploy,  # else Digital Agency's, declared as inherited
                 systems=[
                     {"id": x.id, "vendor": x.vendor, "tier": x.tier}
                     for x in s.systems if x.account == acct

@@ -1,9 +1,9 @@
 """Build the authorization model from a synthesized plan (gcbase.model.Plan).
 
 Reads what the plan declares: roles (trust, inline policies, managed attachments, permission
-boundary), customer managed policies, SCPs (declared as inherited from Digital Agency, or
-deployed with their attachments), S3 bucket policies and KMS key policies, and every
-resource's tags (provider default tags included).
+boundary; created, or declared as inherited like GCGovernanceRole), customer managed policies,
+SCPs (declared as inherited from Digital Agency, or deployed with their attachments), S3 bucket
+policies and KMS key policies, and every resource's tags (provider default tags included).
 
 SCP levels: an inherited SCP with no target, or one that targets the root or an OU, applies
 to every account of the tenancy through Digital Agency's OU path; it sits in the "inherited"
@@ -58,6 +58,8 @@ class _Builder:
                 self.policies[_arn(res)] = Doc("identity", res.inputs.get("name") or res.name, doc)
         for res in self.plan.of_type("aws:iam/role:Role"):
             self._role(res)
+        for res in self.plan.of_type("gcbase:identity:InheritedRole"):
+            self._role(res)
         self._inline_and_attachments()
         self._scps()
         self._bucket_policies()
@@ -65,10 +67,12 @@ class _Builder:
         return self.model
 
     def _role(self, res: Resource) -> None:
-        account = self.plan.account_of(res) or ""
+        """A role the plan creates, or one it declares as inherited (its account is in its ARN)."""
+        arn = _arn(res)
+        account = self.plan.account_of(res) or (arn.split(":")[4] if arn else "")
         name = res.inputs.get("name") or res.name
         path = res.inputs.get("path") or "/"
-        arn = _arn(res) or f"arn:aws:iam::{account}:role{path}{name}"
+        arn = arn or f"arn:aws:iam::{account}:role{path}{name}"
         trust = _doc(res.inputs.get("assumeRolePolicy"))
         role = Role(arn=arn, name=name, account=account, tags=_tags(self.plan, res),
                     trust=Doc("trust", name, trust) if trust else None)

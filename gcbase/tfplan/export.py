@@ -140,10 +140,13 @@ def _entries(plan: Plan) -> tuple[list[_Entry], dict[str, Any]]:
         key = _provider_key(plan, res, providers)
         if comp:
             props = {**res.outputs, **res.inputs}
-            values = {p: props[p] for p in comp.get("props", []) if props.get(p) is not None}
+            values = {types.attribute(tf_type, p, block_list=False): props[p]
+                      for p in comp.get("props", []) if props.get(p) is not None}
             values["id"] = res.id or values.get("name")
-            entries.append(_Entry(tf_type, name_for(tf_type, res.name), res.urn, values, key, res,
-                                  actions=tuple(comp.get("actions") or ("create",))))
+            entry = _Entry(tf_type, name_for(tf_type, res.name), res.urn, values, key, res,
+                           actions=tuple(comp.get("actions") or ("create",)))
+            entries.append(entry)
+            entries.extend(_component_attachments(entry, props.get(comp.get("attachments", "")) or [], name_for))
             continue
         values = convert(tf_type, res.inputs)
         computed = {"id"} | ({"arn"} - set(values))
@@ -155,7 +158,8 @@ def _entries(plan: Plan) -> tuple[list[_Entry], dict[str, Any]]:
 
     by_urn = {e.urn: e for e in entries}
     for e in list(entries):
-        e.refs = _references(plan, e, by_urn)
+        if e.res is not None:  # entries split off a resource carry their references already
+            e.refs = _references(plan, e, by_urn)
         if e.tf_type == "aws_iam_role":
             entries.extend(_role_children(e, name_for, by_urn))
     return entries, providers
@@ -233,4 +237,15 @@ def _role_children(role: _Entry, name_for, by_urn: dict[str, _Entry]) -> list[_E
         tf_name = name_for("aws_iam_role_policy_attachment", f"{role.name}_{arn.rsplit('/', 1)[-1]}")
         out.append(_Entry("aws_iam_role_policy_attachment", tf_name, role.urn, values,
                           role.provider_key, refs=refs))
+    return out
+
+
+def _component_attachments(role: _Entry, arns: list[str], name_for) -> list[_Entry]:
+    """The managed policy attachments of a declared (inherited) role, as PartyRoles would name them."""
+    out: list[_Entry] = []
+    for arn in arns:
+        values = {"policy_arn": arn, "role": role.values["id"], "id": f"{role.values['id']}/{arn}"}
+        tf_name = name_for("aws_iam_role_policy_attachment", f"{role.name}_{arn.rsplit('/', 1)[-1].lower()}")
+        out.append(_Entry("aws_iam_role_policy_attachment", tf_name, role.urn, values, role.provider_key,
+                          refs={"role": {role.values["id"]: f"{role.address}.name"}}, actions=role.actions))
     return out

@@ -3,9 +3,10 @@
 Organization: the management account (moto's default account) creates the organization, one OU
 for the tenancy and one member account per stack account; the stack config is rewritten to
 those account ids before synthesis so that plan and moto agree. Then, from the plan: Digital
-Agency's SCPs (general ones on the OU, the My Number one on My Number accounts), and in each
-account its IAM policies, roles (trust, boundary, tags), inline and managed policies, S3
-bucket policies and KMS keys with their policies and aliases.
+Agency's SCPs (general ones on the OU, the My Number one on My Number accounts) and its
+governance role (declared as inherited) in each account, and in each account its IAM policies,
+roles (trust, boundary, tags), inline and managed policies, S3 bucket policies and KMS keys with
+their policies and aliases.
 """
 
 from __future__ import annotations
@@ -98,6 +99,12 @@ def _deploy_account(t: MotoTenancy, account: str) -> None:
     iam, s3, kms = s.client("iam"), s.client("s3"), s.client("kms")
     for r in (x for x in mine if x.type == "aws:iam/policy:Policy"):
         iam.create_policy(PolicyName=r.inputs["name"], PolicyDocument=r.inputs["policy"])
+    for r in t.plan.of_type("gcbase:identity:InheritedRole"):  # Digital Agency's, already in the account
+        if r.inputs["arn"].split(":")[4] == account:
+            iam.create_role(RoleName=r.inputs["name"], Path=r.inputs.get("path") or "/",
+                            AssumeRolePolicyDocument=r.inputs["assumeRolePolicy"])
+            for arn in r.inputs.get("managedPolicyArns") or []:
+                iam.attach_role_policy(RoleName=r.inputs["name"], PolicyArn=arn)
     for r in (x for x in mine if x.type == "aws:iam/role:Role"):
         kwargs = {"PermissionsBoundary": r.inputs["permissionsBoundary"]} if r.inputs.get("permissionsBoundary") else {}
         iam.create_role(RoleName=r.inputs["name"], AssumeRolePolicyDocument=r.inputs["assumeRolePolicy"],

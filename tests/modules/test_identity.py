@@ -8,7 +8,7 @@ from fnmatch import fnmatchcase
 import pulumi
 import pytest
 
-from helpers import one, policy, synth, test_provider
+from helpers import one, plan_of, policy, settings_of, synth, test_provider
 from modules.identity import (
     PartyRoles,
     PartyRolesArgs,
@@ -31,14 +31,17 @@ ROLE = "aws:iam/role:Role"
 ATTACH = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 INLINE = "aws:iam/rolePolicy:RolePolicy"
 MANAGED = "arn:aws:iam::aws:policy/"
+INHERITED = "gcbase:identity:InheritedRole"
+PEOPLE = ["gcbase-auditor", "gcbase-account-operator", "gcbase-break-glass"]
 
 
-def _roles(account: str, shared: bool, systems=SYSTEMS):
+def _roles(account: str, shared: bool, systems=SYSTEMS, deploy_governance_role: bool = False):
     def program():
         PartyRoles("roles", PartyRolesArgs(
             name_prefix=PREFIX, account_id=account, is_shared_account=shared,
             identity_account_id=IDENTITY, governance_account_id=GOVERNANCE,
             systems=systems, tags={"gcbase:environment": "prod"},
+            deploy_governance_role=deploy_governance_role,
         ), pulumi.ResourceOptions(provider=test_provider(account)))
     return synth(program)
 
@@ -51,6 +54,12 @@ def plan():
 @pytest.fixture(scope="module")
 def shared_plan():
     return _roles(SHARED, shared=True, systems=[])
+
+
+@pytest.fixture(scope="module")
+def deployed_plan():
+    """An organization the municipality administers itself (guardrails.deploy): the stack creates the role."""
+    return _roles(ACCT, shared=False, deploy_governance_role=True)
 
 
 def _role(plan, name):
@@ -90,31 +99,68 @@ def _single_trust(res):
     return st
 
 
-def test_one_role_per_party_and_per_system(plan, shared_plan):
+def test_one_role_per_party_and_per_system(plan, shared_plan, deployed_plan):
+    """The governance role is Digital Agency's: created only when the stack deploys the guardrails."""
     names = sorted(r.inputs["name"] for r in plan.of_type(ROLE))
-    assert names == sorted(["GCGovernanceRole", "gcbase-auditor", "gcbase-account-operator",
-                            "gcbase-break-glass", "gcbase-asp-juki", "gcbase-asp-zei"])
+    assert names == sorted([*PEOPLE, "gcbase-asp-juki", "gcbase-asp-zei"])
     shared_names = sorted(r.inputs["name"] for r in shared_plan.of_type(ROLE))
-    assert shared_names == sorted(["GCGovernanceRole", "gcbase-auditor", "gcbase-account-operator",
-                                   "gcbase-break-glass", "gcbase-network-operator"])
+    assert shared_names == sorted([*PEOPLE, "gcbase-network-operator"])
+    deployed_names = sorted(r.inputs["name"] for r in deployed_plan.of_type(ROLE))
+    assert deployed_names == sorted(["GCGovernanceRole", *PEOPLE, "gcbase-asp-juki", "gcbase-asp-zei"])
+    for p in (plan, shared_plan):
+        assert [r.inputs["name"] for r in p.of_type(INHERITED)] == ["GCGovernanceRole"]
+    assert deployed_plan.of_type(INHERITED) == []
 
 
-def test_role_arns_output(plan, shared_plan):
-    comp = one(plan, "gcbase:identity:PartyRoles")
+@pytest.mark.parametrize("which", ["inherited", "deployed"])
+def test_role_arns_output(plan, shared_plan, deployed_plan, which):
+    comp = one(plan if which == "inherited" else deployed_plan, "gcbase:identity:PartyRoles")
     arns = comp.outputs["roleArns"]
     assert arns["governance"] == f"arn:aws:iam::{ACCT}:role/GCGovernanceRole"
     assert arns["asp-juki"] == f"arn:aws:iam::{ACCT}:role/gcbase-asp-juki"
     assert "network-operator" not in arns
     shared_arns = one(shared_plan, "gcbase:identity:PartyRoles").outputs["roleArns"]
     assert shared_arns["network-operator"] == f"arn:aws:iam::{SHARED}:role/gcbase-network-operator"
+    assert shared_arns["governance"] == f"arn:aws:iam::{SHARED}:role/GCGovernanceRole"
 
 
-def test_governance_role_trusts_only_digital_agency(plan):
-    res = _role(plan, "GCGovernanceRole")
+def test_governance_role_is_declared_as_digital_agencys(plan):
+    """Not created (it exists, and the protect-governance-roles SCP denies creating it): declared."""
+    declared = one(plan, INHERITED, "governance")
+    comp = one(plan, "gcbase:identity:PartyRoles")
+    assert declared.parent == comp.urn and not declared.custom
+    assert declared.name == "roles-governance"
+    assert declared.inputs["name"] == "GCGovernanceRole"
+    assert declared.inputs["arn"] == f"arn:aws:iam::{ACCT}:role/GCGovernanceRole"
+    assert declared.inputs["path"] == "/"
+    assert declared.inputs["managedBy"] == "digital-agency"
+    assert declared.inputs["managedPolicyArns"] == [MANAGED + "AdministratorAccess"]
+    assert _managed(plan, "GCGovernanceRole") == []  # no attachment the SCP would deny
+    assert not [r for r in plan.resources if r.custom and "governance" in r.name]
+
+
+@pytest.mark.parametrize("which", ["inherited", "deployed"])
+def test_governance_role_trusts_only_digital_agency(plan, deployed_plan, which):
+    if which == "inherited":
+        res = one(plan, INHERITED, "governance")
+    else:
+        res = _role(deployed_plan, "GCGovernanceRole")
+        assert res.inputs["maxSessionDuration"] == 3600
+        assert _managed(deployed_plan, "GCGovernanceRole") == [MANAGED + "AdministratorAccess"]
     st = _single_trust(res)
     assert st["Principal"] == {"AWS": f"arn:aws:iam::{GOVERNANCE}:root"}
     assert IDENTITY not in json.dumps(policy(res, "assumeRolePolicy"))
-    assert res.inputs["maxSessionDuration"] == 3600
+
+
+@pytest.mark.parametrize("stack", ["131121-prod", "131121-stg", "363421-prod"])
+def test_example_stacks_declare_the_governance_role_in_every_account(stack):
+    """Tenancy passes guardrails.deploy through: the examples (deploy false) create no governance role."""
+    s = settings_of(stack)
+    assert s.guardrails.deploy is False
+    stack_plan = plan_of(stack)
+    assert [r for r in stack_plan.of_type(ROLE) if r.inputs["name"] == "GCGovernanceRole"] == []
+    declared = sorted(r.inputs["arn"] for r in stack_plan.of_type(INHERITED))
+    assert declared == sorted(f"arn:aws:iam::{a}:role/GCGovernanceRole" for a in s.account_ids)
 
 
 @pytest.mark.parametrize("name,party", [
@@ -248,7 +294,7 @@ def test_asp_boundary_confines_to_its_system(plan):
 
 def test_every_document_is_filled(plan, shared_plan):
     for p in (plan, shared_plan):
-        for res in p.of_type(ROLE) + p.of_type(INLINE) + p.of_type("aws:iam/policy:Policy"):
+        for res in p.of_type(ROLE) + p.of_type(INLINE) + p.of_type("aws:iam/policy:Policy") + p.of_type(INHERITED):
             text = res.inputs.get("policy") or res.inputs["assumeRolePolicy"]
             assert "${" not in text and json.loads(text)["Version"] == "2012-10-17", res.name
 

@@ -180,6 +180,31 @@ def test_inherited_policy_component_exported_as_organizations_policy():
     assert doc["gcbase"]["not_checked"] == []
 
 
+def test_inherited_role_component_exported_as_role_and_attachments():
+    """Digital Agency's governance role: Checkov and the waivers see the role and its attachment as before."""
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                                "Principal": {"AWS": "arn:aws:iam::900000000001:root"}}]})
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+    def prog():
+        pulumi.ComponentResource("gcbase:identity:InheritedRole", "gc-roles-1-governance", {
+            "name": "GCGovernanceRole", "assumeRolePolicy": trust, "managedPolicyArns": [admin], "path": "/",
+            "managedBy": "digital-agency", "arn": "arn:aws:iam::210000000101:role/GCGovernanceRole"})
+    doc = export(synth(prog))
+    role = _planned(doc, "aws_iam_role.gc_roles_1_governance")["values"]
+    assert role == {"arn": "arn:aws:iam::210000000101:role/GCGovernanceRole", "assume_role_policy": trust,
+                    "id": "GCGovernanceRole", "name": "GCGovernanceRole", "path": "/"}  # a role's id is its name
+    attach = "aws_iam_role_policy_attachment.gc_roles_1_governance_administratoraccess"
+    assert _planned(doc, attach)["values"]["policy_arn"] == admin
+    assert "role" not in _planned(doc, attach)["values"]  # a reference to the role, as Terraform prints it
+    assert _config(doc, attach)["expressions"]["role"] == {
+        "references": ["aws_iam_role.gc_roles_1_governance.name", "aws_iam_role.gc_roles_1_governance"]}
+    assert _change(doc, "aws_iam_role.gc_roles_1_governance")["actions"] == ["no-op"]
+    assert _change(doc, attach)["actions"] == ["no-op"]
+    assert len(doc["planned_values"]["root_module"]["resources"]) == 2
+    assert doc["gcbase"]["urns"][attach] == doc["gcbase"]["urns"]["aws_iam_role.gc_roles_1_governance"]
+
+
 def test_addresses_are_identifiers_unique_and_stable():
     def prog():
         aws.kms.Key("gc.key")
