@@ -209,7 +209,10 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
     catalogue = load_catalogue()
     gc = tfplan.get("gcbase") or {}
+    # address -> urn; "urns" also covers what the exporter split off a resource (inline role
+    # policies, policy attachments), which "addresses" (urn -> address) cannot name
     urns = {addr: urn for urn, addr in (gc.get("addresses") or {}).items()}
+    urns.update({addr: urn for addr, urn in (gc.get("urns") or {}).items() if isinstance(urn, str)})
     findings: list[Finding] = []
     errored: list[tuple[Any, str, str]] = []
     with _LOCK:
