@@ -33,6 +33,21 @@ def provider_config(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def provider_account(inputs: dict[str, Any]) -> Optional[str]:
+    """The account an AWS provider acts in: allowedAccountIds, else its assume-role ARN's account."""
+    cfg = provider_config(inputs)
+    allowed = cfg.get("allowedAccountIds")
+    if isinstance(allowed, str):
+        allowed = [allowed]
+    if allowed:
+        return str(allowed[0])
+    for role in cfg.get("assumeRoles") or []:
+        parts = str((role or {}).get("roleArn", "")).split(":") if isinstance(role, dict) else []
+        if len(parts) > 4 and parts[4]:
+            return parts[4]
+    return None
+
+
 @dataclass
 class Resource:
     urn: str
@@ -87,14 +102,7 @@ class Plan:
 
     def account_of(self, res: Resource) -> Optional[str]:
         prov = self.provider_of(res)
-        if prov is None:
-            return None
-        allowed = prov.inputs.get("allowedAccountIds") or []
-        if allowed:
-            return allowed[0]
-        role = (prov.inputs.get("assumeRoles") or [{}])[0].get("roleArn", "") if prov.inputs.get("assumeRoles") else ""
-        parts = role.split(":")
-        return parts[4] if len(parts) > 4 else None
+        return provider_account(prov.inputs) if prov is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

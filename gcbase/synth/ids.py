@@ -11,6 +11,8 @@ import hashlib
 import json
 from typing import Any
 
+from gcbase.model import provider_account
+
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "ap-northeast-1"
 
@@ -84,30 +86,7 @@ def _uuid(seed: str) -> str:
 
 
 def _provider_config(provider: dict) -> tuple[str, str]:
-    region = provider.get("region") or DEFAULT_REGION
-    account = DEFAULT_ACCOUNT
-    allowed = provider.get("allowedAccountIds")
-    if isinstance(allowed, str):
-        try:
-            allowed = json.loads(allowed)
-        except ValueError:
-            allowed = [allowed]
-    if allowed:
-        account = str(allowed[0])
-    else:
-        roles = provider.get("assumeRoles")
-        if isinstance(roles, str):
-            try:
-                roles = json.loads(roles)
-            except ValueError:
-                roles = []
-        for role in roles or []:
-            arn = (role or {}).get("roleArn", "")
-            parts = arn.split(":")
-            if len(parts) > 4 and parts[4]:
-                account = parts[4]
-                break
-    return region, account
+    return provider.get("region") or DEFAULT_REGION, provider_account(provider) or DEFAULT_ACCOUNT
 
 
 def _module(token: str) -> str:
