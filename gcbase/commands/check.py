@@ -13,6 +13,7 @@ import argparse
 from typing import Any
 
 from gcbase.check.findings import SEVERITIES, CheckReport, requirement_verdict
+from gcbase.commands.synth import add_source_arguments
 from gcbase.outputs import write_json
 
 JSON_VERSION = 1
@@ -21,13 +22,7 @@ MAX_LISTED = 20  # failures printed per plan; --json has them all
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="check plans: Checkov's AWS checks and gcbase's, mapped to requirements")
-    p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name or config file (default: every example stack)")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--plan", metavar="FILE", help="a Terraform plan JSON (terraform show -json, gcbase synth --tf-plan)")
-    src.add_argument("--preview", metavar="FILE", help="`pulumi preview --json` output")
-    src.add_argument("--stack-export", metavar="FILE", help="`pulumi stack export` output")
-    src.add_argument("--program", metavar="DIR", help="any Pulumi Python project directory")
-    p.add_argument("--config", metavar="FILE", help="with --program: the Pulumi.<stack>.yaml to use")
+    add_source_arguments(p, plan_file=True)
     p.add_argument("--fail-on", choices=SEVERITIES, default="high",
                    help="exit 1 when an unwaived failure is at or above this severity (default: high)")
     p.add_argument("--json", metavar="FILE", help="write every finding and requirement verdict as JSON")

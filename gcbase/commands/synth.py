@@ -13,16 +13,24 @@ from gcbase.synth import all_stack_files, synth_stack
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("synth", help="run stacks' Pulumi programs offline and write their plans")
-    p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name or config file (default: every example stack)")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--program", metavar="DIR", help="any Pulumi Python project directory instead of gcbase's stacks")
-    src.add_argument("--preview", metavar="FILE", help="import `pulumi preview --json` output")
-    src.add_argument("--stack-export", metavar="FILE", help="import `pulumi stack export` output")
-    p.add_argument("--config", metavar="FILE", help="with --program: the Pulumi.<stack>.yaml to use")
+    add_source_arguments(p)
     p.add_argument("--json", metavar="FILE", help="write the captured plan (gcbase JSON) to FILE (one plan only)")
     p.add_argument("--tf-plan", metavar="FILE", help="write Terraform plan JSON to FILE (one plan only)")
     p.add_argument("-o", "--out-dir", metavar="DIR", help="write <stack>.plan.json and <stack>.tfplan.json into DIR")
     p.set_defaults(func=run)
+
+
+def add_source_arguments(p: argparse.ArgumentParser, plan_file: bool = False) -> None:
+    """Where the plans come from: gcbase stacks, any Pulumi project, or the CLI's own output
+    (shared by synth and check, read back by collect_plans)."""
+    p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name or config file (default: every example stack)")
+    src = p.add_mutually_exclusive_group()
+    if plan_file:
+        src.add_argument("--plan", metavar="FILE", help="a Terraform plan JSON (terraform show -json, gcbase synth --tf-plan)")
+    src.add_argument("--program", metavar="DIR", help="any Pulumi Python project directory instead of gcbase's stacks")
+    src.add_argument("--preview", metavar="FILE", help="import `pulumi preview --json` output")
+    src.add_argument("--stack-export", metavar="FILE", help="import `pulumi stack export` output")
+    p.add_argument("--config", metavar="FILE", help="with --program: the Pulumi.<stack>.yaml to use")
 
 
 def collect_plans(args: argparse.Namespace) -> list[Plan]:
