@@ -104,6 +104,8 @@ class PlanIndex:
                 v = res.values.get(attr)
                 if isinstance(v, str) and v:
                     self._by_value.setdefault(v, []).append(res.address)
+        self.memo: dict[str, Any] = {}  # what several checks derive from the whole plan (e.g. its SCPs), once
+
 
     def __iter__(self) -> Iterator[PlanResource]:
         return iter(self.resources.values())

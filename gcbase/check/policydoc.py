@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any, Iterable, Optional
 
 
@@ -36,6 +37,7 @@ def statements(doc: Optional[dict]) -> list[dict]:
     return [s for s in as_list(doc.get("Statement")) if isinstance(s, dict)]
 
 
+@lru_cache(maxsize=65536)  # pure; the same (pattern, action) pairs recur for every resource of every plan
 def _wild(pattern: str, value: str, fold: bool) -> bool:
     if fold:
         pattern, value = pattern.lower(), value.lower()

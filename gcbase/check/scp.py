@@ -14,6 +14,9 @@ EXEMPTION_KEYS = ("aws:PrincipalArn",)  # the governance-role exemption (its val
 
 
 def scp_documents(plan: PlanIndex) -> list[tuple[PlanResource, dict]]:
+    """The plan's SCPs with their parsed documents (read once per plan: every protected resource asks)."""
+    if "scp_documents" in plan.memo:
+        return plan.memo["scp_documents"]
     out = []
     for res in plan.of_type("aws_organizations_policy"):
         if (res.values.get("type") or SCP_TYPE) != SCP_TYPE:
@@ -21,6 +24,7 @@ def scp_documents(plan: PlanIndex) -> list[tuple[PlanResource, dict]]:
         doc = document(res.values.get("content"))
         if doc:
             out.append((res, doc))
+    plan.memo["scp_documents"] = out
     return out
 
 
