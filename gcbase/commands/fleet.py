@@ -1,6 +1,7 @@
 """gcbase fleet: synth + check + boundaries over many stacks in parallel worker processes.
 
     gcbase fleet [STACK...] [--all-municipalities] [--limit N] [--workers N] [--shard i/n] -o DIR [--resume]
+                 [--plan-cache DIR]
     gcbase fleet merge DIR... -o OUT
 
 A run writes DIR/results/<stack>.json per stack (an interrupted run resumes with --resume) and
@@ -41,6 +42,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out-dir", metavar="DIR", required=True, help="results and report directory")
     p.add_argument("--resume", action="store_true", help="skip stacks whose result is already in DIR")
     p.add_argument("--no-boundaries", action="store_true", help="skip the responsibility-boundary matrix")
+    p.add_argument("--plan-cache", metavar="DIR",
+                   help="reuse synthesized plans whose inputs (config, program, baselines, SDK) are unchanged: "
+                        "a re-check after a policy or waiver change only checks")
     p.add_argument("--fail-on", choices=SEVERITIES, default="high",
                    help="exit 1 when an unwaived failure is at or above this severity (default: high)")
     p.set_defaults(func=run)
@@ -79,7 +83,7 @@ def merge_command(args: argparse.Namespace, dirs: list[str]) -> int:
 
     used = [flag for flag, on in (("--all-municipalities", args.all_municipalities), ("--limit", args.limit),
                                   ("--workers", args.workers), ("--shard", args.shard), ("--resume", args.resume),
-                                  ("--no-boundaries", args.no_boundaries)) if on]
+                                  ("--no-boundaries", args.no_boundaries), ("--plan-cache", args.plan_cache)) if on]
     if used:
         raise GcbaseError.one("gcbase fleet merge", "", f"{', '.join(used)} go with a fleet run, not with merge")
     if not dirs:
@@ -102,17 +106,21 @@ def run(args: argparse.Namespace) -> int:
         raise GcbaseError.one("--environment", "", "goes with --all-municipalities (stack files name their environment)")
     if args.workers is not None and args.workers < 1:
         raise GcbaseError.one("--workers", "", "must be at least 1")
+    if args.plan_cache and Path(args.plan_cache).exists() and not Path(args.plan_cache).is_dir():
+        raise GcbaseError.one("--plan-cache", "", f"{args.plan_cache} exists and is not a directory")
     jobs = select(args.stacks, args.all_municipalities, args.environment, args.limit, args.shard)
     out = Path(args.out_dir)
     try:
-        result = run_fleet(jobs, out, workers=args.workers, resume=args.resume, boundaries=not args.no_boundaries)
+        result = run_fleet(jobs, out, workers=args.workers, resume=args.resume, boundaries=not args.no_boundaries,
+                           plan_cache=args.plan_cache)
     except KeyboardInterrupt:
         print(f"error: interrupted; finished stacks are in {out / 'results'}; rerun with --resume to go on",
               file=sys.stderr)
         return 130
     print(f"{result.done} stacks checked, {result.skipped} already done, {len(result.errors)} with errors, "
           f"{result.seconds:.1f} s with {result.workers} worker(s)"
-          + (f", peak RSS per worker {max(result.peak_rss_mb.values()):.0f} MB" if result.peak_rss_mb else ""))
+          + (f", peak RSS per worker {max(result.peak_rss_mb.values()):.0f} MB" if result.peak_rss_mb else "")
+          + (f", plans from the cache: {result.cache_hits}" if args.plan_cache else ""))
     for stack, errors in result.errors.items():
         for error in errors:
             print(f"error: {stack}: {error}", file=sys.stderr)

@@ -48,6 +48,7 @@ class FleetRun:
     seconds: float = 0.0
     workers: int = 1
     peak_rss_mb: dict[int, float] = field(default_factory=dict)  # worker pid -> peak RSS
+    cache_hits: int = 0  # stacks whose plan came from the plan cache
 
 
 class _Progress(Progress):
@@ -173,15 +174,18 @@ def _write_manifest(out: Path, jobs: list[Job], boundaries: bool) -> None:
 
 def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = None, resume: bool = False,
               boundaries: bool = True, stream: Optional[TextIO] = None, terminal: Optional[bool] = None,
-              max_tasks_per_child: Optional[int] = None, plan_dir: Optional[Path | str] = None) -> FleetRun:
+              max_tasks_per_child: Optional[int] = None, plan_dir: Optional[Path | str] = None,
+              plan_cache: Optional[Path | str] = None) -> FleetRun:
     """Check every job, writing DIR/results/<stack>.json as each finishes; see the module docstring.
-    plan_dir: also keep each stack's Terraform plan JSON there (<stack>.tfplan.json)."""
+    plan_dir: also keep each stack's Terraform plan JSON there (<stack>.tfplan.json).
+    plan_cache: reuse synthesized plans whose inputs are unchanged (gcbase.fleet.plancache)."""
     started = time.perf_counter()
     out = Path(out_dir)
     (out / RESULTS).mkdir(parents=True, exist_ok=True)
     _write_manifest(out, jobs, boundaries)
     run = FleetRun(out, total=len(jobs))
     plans = str(plan_dir) if plan_dir else None
+    cache = str(plan_cache) if plan_cache else None
     if plans:
         Path(plans).mkdir(parents=True, exist_ok=True)
     todo = []
@@ -200,6 +204,7 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
             if result["status"] != "ok":
                 run.errors[job.stack] = list(result.get("errors") or [])
             pid, rss = (result.get("run") or {}).get("pid"), (result.get("run") or {}).get("peakRssMb")
+            run.cache_hits += (result.get("run") or {}).get("planCache") == "hit"
             if pid is not None and rss is not None:
                 run.peak_rss_mb[pid] = max(rss, run.peak_rss_mb.get(pid, 0.0))
             progress.finished(job.stack, summary_line(result), _seconds(result))
@@ -207,9 +212,9 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
         if run.workers == 1:
             worker.init(boundaries)
             for job in todo:
-                store(job, worker.run_job(job, boundaries, plans))
+                store(job, worker.run_job(job, boundaries, plans, cache))
         elif todo:
-            spec = PoolSpec(partial(worker.run_job, boundaries=boundaries, plan_dir=plans), worker.init,
+            spec = PoolSpec(partial(worker.run_job, boundaries=boundaries, plan_dir=plans, plan_cache=cache), worker.init,
                             (boundaries, True), max_tasks_per_child)
             run_pool(todo, run.workers, spec, store)
     run.seconds = time.perf_counter() - started

@@ -8,7 +8,8 @@ Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<sta
   findings [[check id, resource, result, waiver id or null], ...] sorted (result PASSED, FAILED,
   SKIPPED, or ERRORED: the check raised on that resource and was not evaluated, never a pass),
   notRun, typesNotChecked, boundaries {summary, mismatches} (null when not evaluated),
-  run {seconds {validate, synth, export, check, summarize, boundaries, collect}, pid, peakRssMb}
+  run {seconds {validate, synth, export, check, summarize, boundaries, collect}, pid, peakRssMb,
+  planCache "hit" | "miss" (only with a plan cache; on a hit "synth" is the time to read the plan)}
   (volatile: a merged report leaves it out).
 """
 
@@ -81,10 +82,27 @@ def fallback_meta(job: Job) -> dict[str, str]:
     return {k: v for k, v in meta.items() if v}
 
 
-def _synth(job: Job) -> Any:
+def _synth(job: Job, plan_cache: Optional[str], run: dict[str, Any]) -> Any:
+    """The stack's plan: from the plan cache when it holds one for exactly these inputs, else synthesized
+    (and stored there). run["planCache"] says which ("hit" | "miss"; absent without a cache)."""
     from gcbase.synth import synth_stack, synth_values
 
-    return synth_stack(job.file) if job.config is None else synth_values(job.stack, job.config)
+    cache = digest = None
+    if plan_cache:
+        from gcbase.fleet.plancache import PlanCache, key
+
+        cache, digest = PlanCache(plan_cache), key(job.stack, job.config, job.file)
+        plan = cache.get(digest)
+        run["planCache"] = "miss" if plan is None else "hit"
+        if plan is not None:
+            return plan
+    plan = synth_stack(job.file) if job.config is None else synth_values(job.stack, job.config)
+    if cache is not None and digest is not None:
+        try:
+            cache.put(digest, plan)
+        except (OSError, GcbaseError) as err:  # the cache only saves time: the stack is still checked
+            run["planCache"] = f"miss, not stored: {one_line(str(err))}"
+    return plan
 
 
 def _check_meta(catalogue: Any, check_id: str, finding: Any) -> dict[str, Any]:
@@ -107,16 +125,18 @@ def _boundaries(result: Any) -> dict[str, Any]:
 
 
 def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
-                plan_dir: Optional[str] = None) -> dict[str, Any]:
+                plan_dir: Optional[str] = None, plan_cache: Optional[str] = None,
+                run: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """The stack's result content; raises GcbaseError (or anything) when it cannot be checked.
-    With plan_dir, the exported Terraform plan JSON is kept there as <stack>.tfplan.json."""
+    With plan_dir, the exported Terraform plan JSON is kept there as <stack>.tfplan.json; with
+    plan_cache, plans are read from and written to that cache (gcbase.fleet.plancache)."""
     from gcbase.check import load_catalogue, run_tfplan
     from gcbase.tfplan import export, unchecked
     from gcbase.waivers import waivers_for
 
     settings = _settings(job)  # every problem of a broken config, before anything runs
     timer("validate")
-    plan = _synth(job)
+    plan = _synth(job, plan_cache, run if run is not None else {})
     timer("synth")
     tfplan = export(plan)
     if plan_dir:
@@ -148,7 +168,8 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
     return out
 
 
-def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str] = None) -> dict[str, Any]:
+def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str] = None,
+            plan_cache: Optional[str] = None) -> dict[str, Any]:
     """One stack's result; a stack that cannot be checked gives status "error" and its problems."""
     if boundaries is None:
         boundaries = _STATE.get("boundaries", True)
@@ -162,6 +183,7 @@ def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str]
 
     result: dict[str, Any] = {"schema": SCHEMA, "stack": job.stack, "status": "ok", "errors": [],
                               "source": {"file": job.file, "generated": job.config is not None}}
+    run: dict[str, Any] = {}
     # The cyclic collector is off during a stack and collects its garbage once at the end. After
     # its first stack a pool worker freezes what survived (the modules that stack imported, Checkov's
     # registries, policy_sentry's data), so later collections do not walk those ~500k objects again
@@ -170,7 +192,7 @@ def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str]
     collecting = gc.isenabled()
     gc.disable()
     try:
-        result.update(check_stack(job, boundaries, timer, plan_dir))
+        result.update(check_stack(job, boundaries, timer, plan_dir, plan_cache, run))
     except GcbaseError as err:
         result.update(status="error", errors=[one_line(p) for p in err.problems])
     except Exception as err:  # noqa: BLE001 - one stack must not stop the fleet; say what broke
@@ -185,5 +207,5 @@ def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str]
         timer("collect")
     if result["status"] == "error":
         result["meta"] = fallback_meta(job)
-    result["run"] = {"seconds": seconds, "pid": os.getpid(), "peakRssMb": peak_rss_mb()}
+    result["run"] = {"seconds": seconds, "pid": os.getpid(), "peakRssMb": peak_rss_mb(), **run}
     return result

@@ -1,0 +1,187 @@
+"""The fleet's plan cache: a hit gives exactly the result a synth gives, every synth input is in
+the key (proved by watching what a synth opens), and a broken entry is only a miss."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gcbase.fleet import plancache
+from gcbase.fleet.generate import stack_config
+from gcbase.fleet.jobs import Job
+from gcbase.fleet.plancache import PlanCache, fingerprint, key
+from gcbase.fleet.run import RESULTS, run_fleet
+
+ROOT = Path(__file__).resolve().parents[2]
+CODES = ["011002", "012033"]  # 札幌市, 小樽市: small generated stacks
+
+
+def jobs_of(codes):
+    return [Job(stack=f"{c}-prod", config=stack_config(c)) for c in codes]
+
+
+def fleet(jobs, out, **kwargs):
+    kwargs.setdefault("workers", 1)
+    kwargs.setdefault("boundaries", False)
+    return run_fleet(jobs, out, stream=io.StringIO(), terminal=False, **kwargs)
+
+
+def results(out: Path) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / RESULTS).glob("*.json"))}
+
+
+def stable(res: dict) -> dict:
+    return {k: v for k, v in res.items() if k != "run"}
+
+
+@pytest.fixture(scope="module")
+def cold_and_warm(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("plancache")
+    cache = tmp / "cache"
+    cold = fleet(jobs_of(CODES), tmp / "cold", plan_cache=cache)
+    warm = fleet(jobs_of(CODES), tmp / "warm", plan_cache=cache)
+    plain = fleet(jobs_of(CODES), tmp / "plain")
+    return tmp, cache, cold, warm, plain
+
+
+def test_a_cached_plan_gives_the_same_result_as_a_synth(cold_and_warm):
+    tmp, cache, cold, warm, plain = cold_and_warm
+    assert (cold.errors, warm.errors, plain.errors) == ({}, {}, {})
+    assert (cold.cache_hits, warm.cache_hits, plain.cache_hits) == (0, 2, 0)
+    assert len(list(cache.glob("*/*.plan.json"))) == 2
+    got_cold, got_warm, got_plain = results(tmp / "cold"), results(tmp / "warm"), results(tmp / "plain")
+    assert [r["run"]["planCache"] for r in got_cold.values()] == ["miss", "miss"]
+    assert [r["run"]["planCache"] for r in got_warm.values()] == ["hit", "hit"]
+    assert all("planCache" not in r["run"] for r in got_plain.values())
+    for stack, res in got_plain.items():
+        assert res["status"] == "ok" and res["findings"]
+        assert stable(got_warm[stack]) == stable(res) == stable(got_cold[stack])
+
+
+def test_boundaries_on_a_cached_plan_are_the_same(cold_and_warm, tmp_path):
+    _, cache, *_ = cold_and_warm
+    job = jobs_of(CODES[:1])
+    fleet(job, tmp_path / "hit", plan_cache=cache, boundaries=True)
+    fleet(job, tmp_path / "synth", boundaries=True)
+    hit, synth = results(tmp_path / "hit"), results(tmp_path / "synth")
+    stack = job[0].stack
+    assert hit[stack]["run"]["planCache"] == "hit"
+    assert hit[stack]["boundaries"]["summary"]["checks"] > 0
+    assert stable(hit[stack]) == stable(synth[stack])
+
+
+def test_a_broken_entry_is_a_miss_and_is_written_again(cold_and_warm, tmp_path):
+    _, cache, *_ = cold_and_warm
+    mine = tmp_path / "cache"
+    shutil.copytree(cache, mine)
+    job = jobs_of(CODES[:1])[0]
+    entry = PlanCache(mine).path(key(job.stack, job.config))
+    for broken in ('{"schema": "gcbase-plan-cache/1", "key": "', json.dumps({"schema": "other/1"}),
+                   json.dumps({"schema": plancache.SCHEMA, "key": "0" * 64, "plan": {}})):
+        entry.write_text(broken, encoding="utf-8")
+        run = fleet([job], tmp_path / "out", plan_cache=mine)
+        assert (run.cache_hits, run.errors) == (0, {})
+        assert results(tmp_path / "out")[job.stack]["run"]["planCache"] == "miss"
+        assert PlanCache(mine).get(key(job.stack, job.config)) is not None  # stored again, readable
+
+
+def _copy_inputs(dst: Path) -> Path:
+    for name in (*plancache.INPUTS, "policies"):
+        src = ROOT / name
+        if src.is_file():
+            shutil.copy(src, dst / name)
+        else:
+            shutil.copytree(src, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return dst
+
+
+def test_the_key_follows_every_synth_input_and_nothing_else(tmp_path):
+    root = _copy_inputs(tmp_path)
+    config = stack_config(CODES[0])
+    base = key("x-prod", config, root=root)
+    assert key("x-prod", config, root=root) == base  # deterministic
+    assert key("y-prod", config, root=root) != base
+    assert key("x-prod", {**config, "gcbase:environment": "stg"}, root=root) != base
+
+    def changed(rel: str) -> bool:
+        fingerprint.cache_clear()
+        path = root / rel
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        try:
+            fingerprint.cache_clear()
+            return key("x-prod", config, root=root) != base
+        finally:
+            path.write_bytes(original)
+            fingerprint.cache_clear()
+
+    # What a synth reads: a baseline SCP, a module, the program, gcbase's code, the project file.
+    for rel in ("baselines/guardrails/deny-root-user.json", "baselines/profiles/standard.yaml", "modules/network.py",
+                "stacks/__main__.py", "gcbase/synth/ids.py", "Pulumi.yaml"):
+        assert changed(rel), rel
+    # What only checks and reports read: a changed policy or waiver reuses every plan.
+    for rel in ("baselines/waivers.yaml", "baselines/requirements.yaml", "baselines/boundaries/expectations.yaml",
+                "policies/resource/GCJP_AWS_1.py", "stacks/Pulumi.131121-prod.yaml"):
+        assert not changed(rel), rel
+    fingerprint.cache_clear()
+
+
+def test_a_stack_file_is_keyed_by_its_content(tmp_path):
+    original = ROOT / "stacks" / "Pulumi.131121-prod.yaml"
+    copy = tmp_path / original.name
+    shutil.copy(original, copy)
+    before = key("131121-prod", file=str(copy))
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert key("131121-prod", file=str(copy)) != before
+
+
+AUDIT = r"""
+import json, sys
+from pathlib import Path
+root = Path(sys.argv[1]).resolve()
+opened = set()
+
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, Path)):
+        p = Path(args[0]).resolve()
+        if root in p.parents and ".venv" not in p.parts and "__pycache__" not in p.parts:
+            opened.add(str(p))
+
+sys.addaudithook(hook)
+from gcbase.fleet.generate import stack_config
+from gcbase.synth import synth_stack, synth_values
+synth_values("011002-prod", stack_config("011002"))
+synth_values("016314-prod", stack_config("016314"))  # a shared-use town over the connection service
+synth_stack(root / "stacks" / "Pulumi.363421-prod.yaml")
+print(json.dumps(sorted(opened)))
+"""
+
+
+def test_a_synth_opens_no_file_outside_the_key():
+    """Every file a synth opens (generated and file stacks, both usage modes and connection kinds)
+    is a fingerprinted input or the stack's own config file: nothing a synth reads can change
+    without changing the key."""
+    proc = subprocess.run([sys.executable, "-c", AUDIT, str(ROOT)], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    opened = {Path(p) for p in json.loads(proc.stdout)}
+    covered = set(plancache._inputs(ROOT)) | {ROOT / "stacks" / "Pulumi.363421-prod.yaml"}
+    assert any(p.suffix == ".json" and "baselines" in p.parts for p in opened)  # the hook saw the reads
+    assert sorted(str(p) for p in opened - covered) == []
+
+
+def test_cli_plan_cache_must_be_a_directory(tmp_path, capsys):
+    from gcbase.cli import main
+
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x", encoding="utf-8")
+    code = main(["fleet", "131121-prod", "-o", str(tmp_path / "out"), "--plan-cache", str(not_a_dir)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert "--plan-cache" in err[0] and "not a directory" in err[0]
+    assert not (tmp_path / "out").exists()
