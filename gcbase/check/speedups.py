@@ -9,6 +9,13 @@ resources), which repeat in every role of every stack, so they are memoized here
 returned as fresh lists, so callers may sort or extend them. The findings stay identical:
 scripts/bench-fleet compares every (check, resource, result) with the Checkov CLI's.
 
+Checkov's graph builder resolves every reference by trying ever shorter prefixes of it
+("aws_kms_key.k.arn", then "aws_kms_key.k"). Each miss ends in a linear scan over every vertex
+name of that block type looking for "<name>[" (count/for_each instances): a tenth of a plan's
+check time on our plans. While the edges are built the name maps do not change, so the scan is
+answered from an index of those prefixes, built once per map: the same first match the scan
+finds (dict order), in constant time.
+
 Checkov also keeps each policy's cloudsplaining PolicyDocument in a class-level dict keyed by
 file name and resource address, never cleared. Within one long-lived process that is a leak,
 and a wrong answer when two plans have a policy at the same address with different content,
@@ -75,7 +82,49 @@ def install() -> None:
             return None if value is None else list(value)
 
         sd.StatementDetail._not_action_effective_actions = not_action_effective_actions
+        _index_vertex_prefixes()
         _installed = True
+
+
+def _index_vertex_prefixes() -> None:
+    from checkov.terraform.graph_builder import local_graph as lg
+
+    build_edges, possible_vertices = lg.TerraformLocalGraph._build_edges, lg.TerraformLocalGraph._get_possible_vertices
+
+    def prefixes(block_map: dict[str, list[int]]) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for key, indices in block_map.items():
+            at = key.find("[")
+            while at != -1:
+                index.setdefault(key[:at], indices)  # the first key in dict order, as the scan finds
+                at = key.find("[", at + 1)
+        return index
+
+    def _build_edges(self: Any) -> None:
+        self._gcbase_prefixes = {}  # (module, block type) -> prefix index, while the name maps are fixed
+        try:
+            build_edges(self)
+        finally:
+            del self._gcbase_prefixes
+
+    def _get_possible_vertices(self: Any, module_key: Any, block_type: str, name: str) -> list[int]:
+        cache = getattr(self, "_gcbase_prefixes", None)
+        if cache is None:
+            return possible_vertices(self, module_key, block_type, name)
+        block_map = self.vertices_by_module_dependency_by_name.get(module_key, {}).get(block_type, {})
+        exact = block_map.get(name) or block_map.get(
+            name.replace(lg.LEFT_BRACKET_WITH_QUOTATION, lg.LEFT_BRACKET)
+            .replace(lg.RIGHT_BRACKET_WITH_QUOTATION, lg.RIGHT_BRACKET))
+        if exact:
+            return exact
+        if (module_key, block_type) not in cache:
+            cache[module_key, block_type] = prefixes(block_map)
+        return cache[module_key, block_type].get(name, [])
+
+    _build_edges.__wrapped__ = build_edges  # type: ignore[attr-defined]
+    _get_possible_vertices.__wrapped__ = possible_vertices  # type: ignore[attr-defined]
+    lg.TerraformLocalGraph._build_edges = _build_edges
+    lg.TerraformLocalGraph._get_possible_vertices = _get_possible_vertices
 
 
 def after_plan() -> None:
