@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -143,8 +144,11 @@ def _entry(file: str, i: int, item: Any, line: Optional[int], problems: list[Pro
 
 def load_waivers(path: Path | str) -> tuple[Waiver, ...]:
     """Read and validate one waiver file; raises GcbaseError with every problem, one line each."""
-    file = str(path)
-    text = read_text(path, "waiver file")
+    return _parse_waivers(read_text(path, "waiver file"), str(path))
+
+
+@lru_cache(maxsize=64)  # a fleet worker reads the same shared file for every stack; Waivers are frozen
+def _parse_waivers(text: str, file: str) -> tuple[Waiver, ...]:
     data = parse_yaml(text, file)
     if data is None:
         return ()

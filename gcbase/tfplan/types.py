@@ -38,6 +38,7 @@ def schema_version(tf_type: str) -> int:
     return int((table().get("schema_versions") or {}).get(tf_type, 0))
 
 
+@lru_cache(maxsize=8192)  # the same property names in every resource of every plan
 def snake(name: str) -> str:
     """camelCase -> snake_case (tunnel1Address -> tunnel1_address, s3BucketName -> s3_bucket_name)."""
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
