@@ -7,11 +7,13 @@ This is the only place the Pulumi program touches configuration. It works the sa
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import pulumi
 
 from gcbase.errors import GcbaseError
+from gcbase.model import SECRET_MASK
 from gcbase.settings import StackConfig
 from gcbase.validate import NAMESPACE, settings_from_values
 from gcbase.settings import Settings
@@ -19,6 +21,10 @@ from gcbase.settings import Settings
 _OBJECT_KEYS = ("usage", "accounts", "regions", "network", "systems", "profile", "guardrails")
 _SCALAR_KEYS = ("municipality", "environment")
 SECRET_KEYS = ("vpnPresharedKey",)
+# AWS's rule for a VPN tunnel's pre-shared key (CreateVpnConnection, PreSharedKey).
+PSK = re.compile(r"[A-Za-z1-9._][A-Za-z0-9._]{7,63}")
+PSK_RULE = ("must be 8 to 64 characters of letters, digits, '.' and '_', not starting with 0 "
+            "(AWS's rule for VPN tunnel keys); the secret's value is not shown")
 
 
 def _known_keys() -> tuple[str, ...]:
@@ -43,8 +49,11 @@ def read() -> tuple[Settings, Optional[pulumi.Output[str]]]:
         settings = settings_from_values(values, file, stack)
     except GcbaseError as err:
         raise pulumi.RunError("invalid stack config:\n" + str(err)) from None
-    psk = cfg.get_secret("vpnPresharedKey")
-    return settings, psk
+    psk = cfg.get("vpnPresharedKey")  # decrypted by the CLI under `pulumi up`; kept secret below
+    if psk is not None and psk != SECRET_MASK and not PSK.fullmatch(psk):
+        # checked here, where the value is known: gcbase's offline synth sees only the ciphertext
+        raise pulumi.RunError("invalid stack config:\n" + str(GcbaseError.one(file, "vpnPresharedKey", PSK_RULE)))
+    return settings, None if psk is None else pulumi.Output.secret(psk)
 
 
 __all__ = ["read", "SECRET_KEYS", "_known_keys"]

@@ -93,3 +93,27 @@ def test_planted_secret_on_an_example_stack():
     keys = {k: v for vpn in vpns for k, v in vpn.inputs.items() if k.endswith("PresharedKey")}
     assert keys and set(keys.values()) == {SECRET_MASK}
     assert_nowhere(plan, PSK)
+
+
+@pytest.mark.parametrize("bad", ["0planted.psk_1", "short7", "planted-psk-with-dash", "x" * 65, "планted_psk_1"])
+def test_a_vpn_key_aws_would_refuse_is_one_line_without_the_value(bad):
+    """The key is validated where it is known (the program, under `pulumi up` or with a plaintext
+    value); the error names the file and key and never repeats the secret."""
+    from gcbase.errors import GcbaseError
+
+    config = ROOT / "stacks" / "Pulumi.363421-prod.yaml"
+    with pytest.raises(GcbaseError) as err:
+        synth_program(ROOT, config_file=config, extra_config={"gcbase:vpnPresharedKey": bad},
+                      extra_secret_keys=["gcbase:vpnPresharedKey"], source="synth")
+    text = str(err.value)
+    assert len(err.value.problems) == 1 and "\n" not in text
+    assert "Pulumi.363421-prod.yaml" in text and "vpnPresharedKey" in text and "8 to 64 characters" in text
+    assert bad not in text
+
+
+def test_an_encrypted_vpn_key_is_not_judged_offline():
+    """gcbase's synth reads only the ciphertext (masked): the rule waits for `pulumi up`."""
+    config = ROOT / "stacks" / "Pulumi.363421-prod.yaml"
+    plan = synth_program(ROOT, config_file=config, extra_config={"gcbase:vpnPresharedKey": SECRET_MASK},
+                         extra_secret_keys=["gcbase:vpnPresharedKey"], source="synth")
+    assert plan.of_type("aws:ec2/vpnConnection:VpnConnection")
