@@ -172,20 +172,23 @@ def _parse_waivers(text: str, file: str) -> tuple[Waiver, ...]:
     return tuple(out)
 
 
-def waiver_files(stack: str = "", extra: Iterable[Path | str] = ()) -> list[Path]:
-    """The shared file, the stack's own file when it exists, then any given on the command line."""
-    files = [SHARED_FILE] if SHARED_FILE.is_file() else []
+def waiver_files(stack: str = "", extra: Iterable[Path | str] = (), ours: bool = True) -> list[Path]:
+    """The shared file, the stack's own file when it exists, then any given on the command line.
+    The first two were approved for gcbase's own tenancy stacks: a plan of another program (ours
+    False) gets only the files given on the command line."""
+    files = [SHARED_FILE] if ours and SHARED_FILE.is_file() else []
     own = STACK_DIR / f"{stack}.yaml"
-    if stack and Path(stack).name == stack and own.is_file():  # a stack name never leads out of stacks/waivers/
+    if ours and stack and Path(stack).name == stack and own.is_file():  # a stack name never leads out of stacks/waivers/
         files.append(own)
     return files + [Path(p) for p in extra]
 
 
-def waivers_for(stack: str = "", extra: Iterable[Path | str] = ()) -> tuple[Waiver, ...]:
-    """Every waiver that applies to a stack, from all its files (all problems of all files at once)."""
+def waivers_for(stack: str = "", extra: Iterable[Path | str] = (), ours: bool = True) -> tuple[Waiver, ...]:
+    """Every waiver that applies to a stack, from all its files (all problems of all files at once);
+    ours: the plan is of gcbase's own program (see waiver_files)."""
     problems: list[Problem] = []
     out: list[Waiver] = []
-    for path in waiver_files(stack, extra):
+    for path in waiver_files(stack, extra, ours):
         try:
             out.extend(load_waivers(path))
         except GcbaseError as err:
@@ -193,6 +196,14 @@ def waivers_for(stack: str = "", extra: Iterable[Path | str] = ()) -> tuple[Waiv
     if problems:
         raise GcbaseError(problems)
     return tuple(w for w in out if w.applies_to(stack))
+
+
+@lru_cache(maxsize=1)
+def gcbase_project() -> str:
+    """The Pulumi project name of gcbase's own program (Pulumi.yaml at the repository root)."""
+    from gcbase.synth.program import read_project
+
+    return read_project(ROOT)[0]
 
 
 @dataclass

@@ -24,7 +24,7 @@ from gcbase.report.collect import StackResult, build
 from gcbase.report.model import Report
 from gcbase.report.progress import Progress
 from gcbase.validate import STACK_FILE
-from gcbase.waivers import uses_of, waivers_for
+from gcbase.waivers import gcbase_project, uses_of, waivers_for
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -37,7 +37,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"with -o: comma-separated subset of {','.join(FORMATS)} (default: all)")
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="report language (default: ja)")
     p.add_argument("--waivers", action="append", default=[], metavar="FILE",
-                   help="more waiver files, on top of baselines/waivers.yaml and stacks/waivers/<stack>.yaml")
+                   help="more waiver files, on top of baselines/waivers.yaml and stacks/waivers/<stack>.yaml "
+                        "(those two apply to gcbase's own plans only)")
     p.add_argument("--no-boundaries", action="store_true",
                    help="skip the responsibility-boundary matrix (faster on large fleets)")
 
@@ -52,7 +53,7 @@ def _boundaries(plan: Plan, enabled: bool) -> Any:
 
 
 def _one(plan: Plan, args: argparse.Namespace, check: Callable[..., Any], today: date) -> StackResult:
-    waivers = waivers_for(plan.stack, args.waivers)
+    waivers = waivers_for(plan.stack, args.waivers, ours=plan.project == gcbase_project())
     report = check(plan, waivers)
     return StackResult(plan, report, uses_of(report.findings, waivers, today),
                        _boundaries(plan, not args.no_boundaries))
@@ -64,7 +65,8 @@ def _tfplan(path: str, args: argparse.Namespace, today: date) -> StackResult:
 
     tfplan = load_plan_file(path)  # the shape Checkov reads, every problem one line naming the key
     plan = Plan(project="", stack=Path(path).name, source="tf-plan", config_file=path)  # findings point at the file
-    waivers = waivers_for(plan.stack, args.waivers)
+    ours = (tfplan.get("gcbase") or {}).get("project") == gcbase_project()  # exported by gcbase synth --tf-plan
+    waivers = waivers_for(plan.stack, args.waivers, ours=ours)
     report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers, file=path)
     return StackResult(plan, report, uses_of(report.findings, waivers, today), None)
 

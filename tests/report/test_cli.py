@@ -175,3 +175,29 @@ def test_a_violating_change_fails_the_gate_and_the_example_passes_the_checks(tmp
     loc = redundancy["locations"][0]
     assert loc["physicalLocation"]["artifactLocation"]["uri"] == weakened.as_posix()
     assert loc["physicalLocation"]["region"]["startLine"] == 19 and loc["message"]["text"] == "gcbase:network.lines"
+
+
+def test_gcbase_baseline_waivers_apply_to_gcbase_plans_only(tmp_path, capsys):
+    """baselines/waivers.yaml was approved for gcbase's tenancy: the same plan, once with gcbase's
+    provenance and once without (a vendor's own plan), is waived only in the first case, and the
+    second gets no "unused" warnings about waivers it never had."""
+    from gcbase.synth import synth_stack
+    from gcbase.tfplan import export
+
+    tfplan = export(synth_stack("131121-prod"))
+    ours, foreign = tmp_path / "ours.json", tmp_path / "foreign.json"
+    ours.write_text(json.dumps(tfplan), encoding="utf-8")
+    foreign.write_text(json.dumps({k: v for k, v in tfplan.items() if k != "gcbase"}), encoding="utf-8")
+    shared = str(ROOT / "baselines" / "waivers.yaml")
+    states = {}
+    for plan in (ours, foreign):
+        out = tmp_path / plan.stem
+        code, _, err = run(capsys, "--plan", str(plan), "--no-boundaries", "-o", str(out), "--format", "json")
+        doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        states[plan.stem] = ({(f["checkId"], f["resource"]): f["status"] for f in doc["findings"]},
+                             [w for w in doc["waivers"] if w["file"] == shared], err)
+    (ours_findings, ours_waivers, _), (foreign_findings, foreign_waivers, foreign_err) = states["ours"], states["foreign"]
+    waived = {k for k, status in ours_findings.items() if status == "waived"}
+    assert waived and ours_waivers
+    assert all(foreign_findings[k] == "fail" for k in waived)
+    assert foreign_waivers == [] and shared not in foreign_err
