@@ -4,6 +4,12 @@ One per account. The trail and Config deliver to the log archive in the shared a
 (modules/log_archive.py), encrypted with the archive's key; the trail also copies events to a
 CloudWatch Logs group in the account, encrypted with a per-account key, where the alarms of
 modules/alarms.py watch them.
+
+Control Tower records every enrolled account with its own Config recorder and delivery channel
+(one of each per region: a second fails to create). With `inherit_config` the recorder is declared
+as inherited (InheritedService, never created) and Config delivers where Control Tower's channel
+says; its recording settings are Control Tower's, so the checks on them (CKV2_AWS_45/48,
+GCJP_AWS_20) fail until someone verifies them and records that as a waiver.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import pulumi_aws as aws
 from gcbase.baselines import policy_document
 from modules.alarms import SecurityAlarms, SecurityAlarmsArgs
 from modules.log_archive import CONFIG_PREFIX, TRAIL_PREFIX, trail_name
+from modules.security import InheritedService
 
 
 def config_role_arn(account_id: str) -> str:
@@ -38,6 +45,7 @@ class AccountAuditArgs:
     tags: dict[str, str] = field(default_factory=dict)
     config_snapshot_frequency: str = "TwentyFour_Hours"  # daily configuration snapshot
     key_deletion_window_days: int = 30
+    inherit_config: bool = False  # Control Tower's recorder and delivery channel already run in the account
 
 
 class AccountAudit(pulumi.ComponentResource):
@@ -58,7 +66,8 @@ class AccountAudit(pulumi.ComponentResource):
         self.log_group = self._create_log_group(name)
         self.trail = self._create_trail(name)
         self.recorders = {
-            region: self._create_config(name, region, provider)
+            region: self._declare_config(name, region, provider) if args.inherit_config
+            else self._create_config(name, region, provider)
             for region, provider in args.providers.items()
         }
         self.alarms = SecurityAlarms(f"{name}-alarms", SecurityAlarmsArgs(
@@ -146,6 +155,10 @@ class AccountAudit(pulumi.ComponentResource):
             tags=a.tags,
             opts=self._opts(self._primary, depends_on=[role_policy]),
         )
+
+    def _declare_config(self, name: str, region: str, provider: aws.Provider) -> InheritedService:
+        return InheritedService("gcbase:audit:InheritedConfigRecorder", f"{name}-config-{region}",
+                                {"isEnabled": True}, self._opts(provider))
 
     def _create_config(self, name: str, region: str, provider: aws.Provider) -> aws.cfg.Recorder:
         a = self._args

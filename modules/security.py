@@ -5,6 +5,13 @@ exactly the standards in baselines/security.yaml (AWS FSBP and CIS 3.0), an acco
 IAM Access Analyzer and EBS encryption by default. Once per account (IAM and the S3
 account-level block are global): S3 Block Public Access and the IAM password policy.
 Values come from baselines/security.yaml; a caller may pass its own through the Args.
+
+GuardDuty and Security Hub may already run in the account, enabled by Digital Agency's Control
+Tower and mandatory templates (an account has one detector per region and one Security Hub: a
+second fails to create). Listed in `inherited`, they are declared as inherited (InheritedService,
+never created, as the SCPs are) and their settings (protection plans, standards) are the
+template's: gcbase does not assert them, so GCJP_AWS_37/38 fail until someone verifies the
+template and records that as a waiver.
 """
 
 from __future__ import annotations
@@ -48,6 +55,17 @@ class SecurityServicesArgs:
     auto_enable_controls: bool = field(default_factory=_default("securityHub", "autoEnableControls"))
     analyzer_type: str = field(default_factory=_default("accessAnalyzer", "type"))
     password_policy: dict[str, Any] = field(default_factory=_default("passwordPolicy"))
+    inherited: tuple[str, ...] = ()  # "guardduty", "securityhub": already enabled by Digital Agency
+
+
+class InheritedService(pulumi.ComponentResource):
+    """An account service Digital Agency's templates enable: declared in the plan, never created.
+    The token names what it stands for (gcbase/tfplan/types.yaml, components); the provider option
+    places it in its account and region."""
+
+    def __init__(self, token: str, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions):
+        super().__init__(token, name, {**props, "managedBy": "digital-agency"}, opts)
+        self.register_outputs({})
 
 
 class SecurityServices(pulumi.ComponentResource):
@@ -65,10 +83,20 @@ class SecurityServices(pulumi.ComponentResource):
         self.detector_ids: dict[str, pulumi.Output[str]] = {}
         self.standards_subscriptions: dict[str, list[aws.securityhub.StandardsSubscription]] = {}
         self.analyzer_arns: dict[str, pulumi.Output[str]] = {}
+        unknown = set(args.inherited) - {"guardduty", "securityhub"}
+        if unknown:
+            raise ValueError(f"SecurityServices cannot inherit {sorted(unknown)}: only guardduty and securityhub")
         for region, provider in args.providers.items():
-            detector = self._create_guardduty(region, provider)
-            self.detector_ids[region] = detector.id
-            self.standards_subscriptions[region] = self._create_security_hub(region, provider)
+            if "guardduty" in args.inherited:
+                InheritedService("gcbase:security:InheritedDetector", f"{self._name}-guardduty-{region}",
+                                 {"enable": True}, self._child(provider))
+            else:
+                self.detector_ids[region] = self._create_guardduty(region, provider).id
+            if "securityhub" in args.inherited:
+                InheritedService("gcbase:security:InheritedSecurityHub", f"{self._name}-securityhub-{region}",
+                                 {}, self._child(provider))
+            else:
+                self.standards_subscriptions[region] = self._create_security_hub(region, provider)
             self.analyzer_arns[region] = self._create_access_analyzer(region, provider).arn
             self._create_ebs_encryption(region, provider)
 

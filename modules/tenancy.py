@@ -81,11 +81,13 @@ class Tenancy(pulumi.ComponentResource):
                 kms_key_arn=self.log_archive.kms_key_arn,
                 cloudwatch_retention_days=s.profile.cloudwatch_log_retention_days,
                 tags=base_tags,
+                inherit_config="config" in s.guardrails.inherited_services,
             ), self._opts())
             SecurityServices(f"{name}-security-{acct}", SecurityServicesArgs(
                 account_id=acct,
                 providers=self.providers[acct],
                 tags=base_tags,
+                inherited=tuple(x for x in s.guardrails.inherited_services if x != "config"),
             ), self._opts())
 
         self.hub = TransitHub(f"{name}-hub", TransitHubArgs(
