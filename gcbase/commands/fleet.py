@@ -43,8 +43,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="skip stacks whose result is already in DIR")
     p.add_argument("--no-boundaries", action="store_true", help="skip the responsibility-boundary matrix")
     p.add_argument("--plan-cache", metavar="DIR",
-                   help="reuse synthesized plans whose inputs (config, program, baselines, SDK) are unchanged: "
-                        "a re-check after a policy or waiver change only checks")
+                   help="reuse synthesized plans whose inputs (config, program, gcbase's code, baselines, locked "
+                        "packages) are unchanged: a re-check after a change to policies/ or a waiver only checks")
     p.add_argument("--fail-on", choices=SEVERITIES, default="high",
                    help="exit 1 when an unwaived failure is at or above this severity (default: high)")
     p.set_defaults(func=run)
@@ -106,8 +106,12 @@ def run(args: argparse.Namespace) -> int:
         raise GcbaseError.one("--environment", "", "goes with --all-municipalities (stack files name their environment)")
     if args.workers is not None and args.workers < 1:
         raise GcbaseError.one("--workers", "", "must be at least 1")
-    if args.plan_cache and Path(args.plan_cache).exists() and not Path(args.plan_cache).is_dir():
-        raise GcbaseError.one("--plan-cache", "", f"{args.plan_cache} exists and is not a directory")
+    if args.plan_cache:
+        from gcbase.fleet.plancache import probe
+
+        if Path(args.plan_cache).exists() and not Path(args.plan_cache).is_dir():
+            raise GcbaseError.one("--plan-cache", "", f"{args.plan_cache} exists and is not a directory")
+        probe(args.plan_cache)  # before any stack runs: a cache nobody can write would only be silent misses
     jobs = select(args.stacks, args.all_municipalities, args.environment, args.limit, args.shard)
     out = Path(args.out_dir)
     try:
@@ -124,6 +128,9 @@ def run(args: argparse.Namespace) -> int:
     for stack, errors in result.errors.items():
         for error in errors:
             print(f"error: {stack}: {error}", file=sys.stderr)
+    for stack, reason in sorted(result.cache_errors.items())[:1]:
+        print(f"warning: --plan-cache: {len(result.cache_errors)} plan(s) not stored, e.g. {stack}: {reason}",
+              file=sys.stderr)
     report = merge([out])
     for path in write_report(report, out):
         print(f"wrote {path}")

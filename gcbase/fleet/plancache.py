@@ -5,34 +5,41 @@ A plan is a pure function of what the synth reads: the stack's config, the progr
 stacks/, modules/), gcbase's own code, the baseline data the program reads, and the installed
 Pulumi SDK and provider package. The key is a SHA-256 over all of these, so any change to one of
 them (a baseline SCP, a module, an SDK upgrade) is a miss and the stack is synthesized again.
-Policies (policies/) and the data only checks and reports read (CHECK_ONLY) are left out: that
-is the point, a changed check or waiver reuses every plan. tests/fleet/test_plancache.py runs a
-synth with an audit hook and proves every file it opens is covered by the key.
+Policies (policies/) and the data only checks and reports read (CHECK_ONLY: requirements, the
+built-in check mapping, waivers, boundary expectations) are left out: that is the point, a changed
+policy or waiver reuses every plan. gcbase's own code is in the key as a whole, so a change to it
+(even to code only checks run) synthesizes again. The locked package set (uv.lock) is in it too.
+tests/fleet/test_plancache.py runs a synth with an audit hook and proves every file it opens under
+the repository is covered by the key.
 
 Layout: DIR/<first two hex digits>/<key>.plan.json (gcbase's plan JSON, secrets already masked
-as in every plan file). An entry that cannot be read (truncated, edited, another schema) is a
-miss and is written again. Entries are written atomically, so workers sharing DIR are safe.
+as in every plan file, with the SHA-256 of that JSON). An entry that cannot be read, or whose plan
+does not match its digest or its stack (truncated, edited, another schema), is a miss and is
+written again. Entries are written atomically, so workers sharing DIR are safe; a hit touches its
+entry, so a CI job can drop the entries a run did not use (docs/ci/github-fleet.yml).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Optional
 
+from gcbase.errors import GcbaseError
 from gcbase.model import Plan
 from gcbase.outputs import write_text
 
 SCHEMA = "gcbase-plan-cache/1"
 ROOT = Path(__file__).resolve().parents[2]
-INPUTS = ("Pulumi.yaml", "stacks", "modules", "gcbase", "baselines")  # what a synth reads (and more)
+INPUTS = ("Pulumi.yaml", "uv.lock", "stacks", "modules", "gcbase", "baselines")  # what a synth reads (and more)
 STACK_CONFIGS = "Pulumi.*.yaml"  # under stacks/: a file job's own config is keyed by its content
 CHECK_ONLY = ("baselines/requirements.yaml", "baselines/checkov_builtin.yaml", "baselines/waivers.yaml",
-              "baselines/boundaries")  # read by checks, reports and the boundary matrix, never by a synth
+              "baselines/boundaries", "stacks/waivers")  # read by checks, reports, the matrix; never by a synth
 PACKAGES = ("pulumi", "pulumi-aws")
 
 
@@ -41,6 +48,8 @@ def _inputs(root: Path) -> list[Path]:
     files: list[Path] = []
     for name in INPUTS:
         top = root / name
+        if not top.exists():  # not a gcbase checkout: nothing to key plans on
+            raise GcbaseError.one(str(top), "", "missing; the plan cache keys plans on gcbase's program and data")
         candidates = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
         for path in candidates:
             if "__pycache__" in path.parts or path.suffix == ".pyc":
@@ -85,16 +94,39 @@ class PlanCache:
     def path(self, digest: str) -> Path:
         return self.dir / digest[:2] / f"{digest}.plan.json"
 
-    def get(self, digest: str) -> Optional[Plan]:
+    def get(self, digest: str, stack: str) -> Optional[Plan]:
+        path = self.path(digest)
         try:
-            data = json.loads(self.path(digest).read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("schema") != SCHEMA or data.get("key") != digest:
                 return None
-            return Plan.from_dict(data["plan"])
-        except (OSError, ValueError, TypeError, KeyError):
-            return None  # missing, truncated or edited: synthesize again
+            plan = data.get("plan")
+            if not isinstance(plan, dict) or data.get("sha256") != _digest(plan) or plan.get("stack") != stack:
+                return None  # edited, or not this stack's
+            found = Plan.from_dict(plan)
+            os.utime(path)  # used by this run (a CI job keeps only what its runs used)
+            return found
+        except Exception:  # noqa: BLE001 - an entry that cannot be read, whatever is wrong with it, is a miss
+            return None
 
     def put(self, digest: str, plan: Plan) -> None:
-        entry = {"schema": SCHEMA, "key": digest, "plan": plan.to_dict()}
+        data = plan.to_dict()
+        entry = {"schema": SCHEMA, "key": digest, "sha256": _digest(data), "plan": data}
         self.path(digest).parent.mkdir(parents=True, exist_ok=True)
         write_text(self.path(digest), json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+
+
+def _digest(plan: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(plan, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def probe(directory: Path | str) -> None:
+    """Raise one clear GcbaseError unless DIR can hold the cache (created when missing)."""
+    where = Path(directory)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        write_text(where / ".probe", "")
+        (where / ".probe").unlink()
+    except (OSError, GcbaseError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise GcbaseError.one("--plan-cache", "", f"{where}: cannot be written ({reason})") from None

@@ -49,6 +49,7 @@ class FleetRun:
     workers: int = 1
     peak_rss_mb: dict[int, float] = field(default_factory=dict)  # worker pid -> peak RSS
     cache_hits: int = 0  # stacks whose plan came from the plan cache
+    cache_errors: dict[str, str] = field(default_factory=dict)  # stack -> why its plan was not stored
 
 
 class _Progress(Progress):
@@ -204,7 +205,10 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
             if result["status"] != "ok":
                 run.errors[job.stack] = list(result.get("errors") or [])
             pid, rss = (result.get("run") or {}).get("pid"), (result.get("run") or {}).get("peakRssMb")
-            run.cache_hits += (result.get("run") or {}).get("planCache") == "hit"
+            cached = str((result.get("run") or {}).get("planCache") or "")
+            run.cache_hits += cached == "hit"
+            if cached.startswith("miss, not stored: "):
+                run.cache_errors[job.stack] = cached[len("miss, not stored: "):]
             if pid is not None and rss is not None:
                 run.peak_rss_mb[pid] = max(rss, run.peak_rss_mb.get(pid, 0.0))
             progress.finished(job.stack, summary_line(result), _seconds(result))

@@ -92,16 +92,17 @@ def _synth(job: Job, plan_cache: Optional[str], run: dict[str, Any]) -> Any:
         from gcbase.fleet.plancache import PlanCache, key
 
         cache, digest = PlanCache(plan_cache), key(job.stack, job.config, job.file)
-        plan = cache.get(digest)
+        plan = cache.get(digest, job.stack)
         run["planCache"] = "miss" if plan is None else "hit"
         if plan is not None:
+            plan.config_file = job.file or plan.config_file  # the same inputs may come from another path
             return plan
     plan = synth_stack(job.file) if job.config is None else synth_values(job.stack, job.config)
     if cache is not None and digest is not None:
         try:
             cache.put(digest, plan)
-        except (OSError, GcbaseError) as err:  # the cache only saves time: the stack is still checked
-            run["planCache"] = f"miss, not stored: {one_line(str(err))}"
+        except (OSError, GcbaseError, TypeError, ValueError) as err:  # the cache only saves time:
+            run["planCache"] = f"miss, not stored: {one_line(str(err))}"  # the stack is still checked
     return plan
 
 

@@ -32,6 +32,8 @@ def test_the_matrix_shards_cover_the_fleet_once_and_merge_reads_them():
     cache = next(s for s in shard_job["steps"] if str(s.get("uses", "")).startswith("actions/cache"))
     upload = next(s for s in shard_job["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact"))
     assert upload["if"] == "always()"  # a shard's results reach the merge whatever its exit
+    prune = next(s for s in shard_job["steps"] if "-delete" in str(s.get("run", "")))
+    assert prune["run"].startswith(f"find {cache['with']['path']} ") and "fleet-started" in run["run"]
     covered: list[str] = []
     for i in shards:
         args = build_parser().parse_args(_command(run, i))

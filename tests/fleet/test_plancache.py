@@ -45,7 +45,7 @@ def cold_and_warm(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("plancache")
     cache = tmp / "cache"
     cold = fleet(jobs_of(CODES), tmp / "cold", plan_cache=cache)
-    warm = fleet(jobs_of(CODES), tmp / "warm", plan_cache=cache)
+    warm = fleet(jobs_of(CODES), tmp / "warm", plan_cache=cache, workers=2)  # the pool path: spawned workers
     plain = fleet(jobs_of(CODES), tmp / "plain")
     return tmp, cache, cold, warm, plain
 
@@ -81,14 +81,36 @@ def test_a_broken_entry_is_a_miss_and_is_written_again(cold_and_warm, tmp_path):
     mine = tmp_path / "cache"
     shutil.copytree(cache, mine)
     job = jobs_of(CODES[:1])[0]
-    entry = PlanCache(mine).path(key(job.stack, job.config))
+    digest = key(job.stack, job.config)
+    entry = PlanCache(mine).path(digest)
+    good = json.loads(entry.read_text(encoding="utf-8"))
+    edited = json.loads(json.dumps(good))
+    edited["plan"]["resources"] = edited["plan"]["resources"][1:]  # well-formed, one resource less
+    other = json.loads(json.dumps(good))
+    other["plan"]["stack"] = "012033-prod"
+    other["sha256"] = plancache._digest(other["plan"])  # a consistent entry, but of another stack
     for broken in ('{"schema": "gcbase-plan-cache/1", "key": "', json.dumps({"schema": "other/1"}),
-                   json.dumps({"schema": plancache.SCHEMA, "key": "0" * 64, "plan": {}})):
+                   json.dumps({"schema": plancache.SCHEMA, "key": "0" * 64, "plan": {}}),
+                   json.dumps({**good, "plan": []}), json.dumps({**good, "plan": "x"}),
+                   json.dumps(edited), json.dumps(other)):
         entry.write_text(broken, encoding="utf-8")
+        assert PlanCache(mine).get(digest, job.stack) is None
         run = fleet([job], tmp_path / "out", plan_cache=mine)
         assert (run.cache_hits, run.errors) == (0, {})
         assert results(tmp_path / "out")[job.stack]["run"]["planCache"] == "miss"
-        assert PlanCache(mine).get(key(job.stack, job.config)) is not None  # stored again, readable
+        assert PlanCache(mine).get(digest, job.stack) is not None  # stored again, readable
+
+
+def test_a_hit_touches_its_entry(cold_and_warm, tmp_path):
+    """So a CI job can drop what no run used (docs/ci/github-fleet.yml prunes by modification time)."""
+    import os
+
+    _, cache, *_ = cold_and_warm
+    job = jobs_of(CODES[:1])[0]
+    entry = PlanCache(cache).path(key(job.stack, job.config))
+    os.utime(entry, (1_000_000_000, 1_000_000_000))
+    assert PlanCache(cache).get(key(job.stack, job.config), job.stack) is not None
+    assert entry.stat().st_mtime > 1_000_000_000
 
 
 def _copy_inputs(dst: Path) -> Path:
@@ -104,6 +126,7 @@ def _copy_inputs(dst: Path) -> Path:
 def test_the_key_follows_every_synth_input_and_nothing_else(tmp_path):
     root = _copy_inputs(tmp_path)
     config = stack_config(CODES[0])
+    fingerprint.cache_clear()
     base = key("x-prod", config, root=root)
     assert key("x-prod", config, root=root) == base  # deterministic
     assert key("y-prod", config, root=root) != base
@@ -123,11 +146,13 @@ def test_the_key_follows_every_synth_input_and_nothing_else(tmp_path):
 
     # What a synth reads: a baseline SCP, a module, the program, gcbase's code, the project file.
     for rel in ("baselines/guardrails/deny-root-user.json", "baselines/profiles/standard.yaml", "modules/network.py",
-                "stacks/__main__.py", "gcbase/synth/ids.py", "Pulumi.yaml"):
+                "stacks/__main__.py", "gcbase/synth/ids.py", "Pulumi.yaml", "uv.lock"):
         assert changed(rel), rel
     # What only checks and reports read: a changed policy or waiver reuses every plan.
+    (root / "stacks" / "waivers").mkdir(exist_ok=True)
+    (root / "stacks" / "waivers" / "x-prod.yaml").write_text("[]\n", encoding="utf-8")
     for rel in ("baselines/waivers.yaml", "baselines/requirements.yaml", "baselines/boundaries/expectations.yaml",
-                "policies/resource/GCJP_AWS_1.py", "stacks/Pulumi.131121-prod.yaml"):
+                "policies/resource/GCJP_AWS_1.py", "stacks/Pulumi.131121-prod.yaml", "stacks/waivers/x-prod.yaml"):
         assert not changed(rel), rel
     fingerprint.cache_clear()
 
@@ -175,13 +200,22 @@ def test_a_synth_opens_no_file_outside_the_key():
     assert sorted(str(p) for p in opened - covered) == []
 
 
-def test_cli_plan_cache_must_be_a_directory(tmp_path, capsys):
+@pytest.mark.parametrize("where, says", [("file", "not a directory"), ("file/sub", "cannot be written")])
+def test_cli_plan_cache_must_be_a_writable_directory(tmp_path, capsys, where, says):
     from gcbase.cli import main
 
-    not_a_dir = tmp_path / "file"
-    not_a_dir.write_text("x", encoding="utf-8")
-    code = main(["fleet", "131121-prod", "-o", str(tmp_path / "out"), "--plan-cache", str(not_a_dir)])
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    code = main(["fleet", "131121-prod", "-o", str(tmp_path / "out"), "--plan-cache", str(tmp_path / where)])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1
-    assert "--plan-cache" in err[0] and "not a directory" in err[0]
+    assert err[0].startswith("error: --plan-cache: ") and says in err[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_the_key_refuses_a_tree_that_is_not_gcbase(tmp_path):
+    from gcbase.errors import GcbaseError
+
+    fingerprint.cache_clear()
+    with pytest.raises(GcbaseError, match="missing; the plan cache keys plans"):
+        key("x-prod", {}, root=tmp_path)
+    fingerprint.cache_clear()

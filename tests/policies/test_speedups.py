@@ -30,6 +30,9 @@ def _edges(plan: dict, tmp_path: Path) -> list[tuple]:
 
 @pytest.mark.parametrize("stack", ["131121-prod", "363421-prod"])
 def test_the_graph_of_a_plan_has_the_same_edges_as_with_checkovs_scan(stack, tmp_path, monkeypatch):
+    """A plan's vertex names carry no index, so here every fallback lookup finds nothing on both
+    paths: this proves the patched graph building changes nothing else; the next test proves the
+    index itself."""
     from checkov.terraform.graph_builder.local_graph import TerraformLocalGraph as Graph
 
     _checkov()  # installs the speed-ups

@@ -95,7 +95,7 @@ def test_planted_secret_on_an_example_stack():
     assert_nowhere(plan, PSK)
 
 
-@pytest.mark.parametrize("bad", ["0planted.psk_1", "short7", "planted-psk-with-dash", "x" * 65, "планted_psk_1"])
+@pytest.mark.parametrize("bad", ["0planted.psk_1", "short_7", "planted-psk-with-dash", "x" * 65, "планted_psk_1"])
 def test_a_vpn_key_aws_would_refuse_is_one_line_without_the_value(bad):
     """The key is validated where it is known (the program, under `pulumi up` or with a plaintext
     value); the error names the file and key and never repeats the secret."""
@@ -109,6 +109,15 @@ def test_a_vpn_key_aws_would_refuse_is_one_line_without_the_value(bad):
     assert len(err.value.problems) == 1 and "\n" not in text
     assert "Pulumi.363421-prod.yaml" in text and "vpnPresharedKey" in text and "8 to 64 characters" in text
     assert bad not in text
+
+
+@pytest.mark.parametrize("good", ["eight_8.", "y" * 64, "planted.psk_0c8d2e6f"])
+def test_a_vpn_key_at_awss_limits_is_accepted(good):
+    config = ROOT / "stacks" / "Pulumi.363421-prod.yaml"
+    plan = synth_program(ROOT, config_file=config, extra_config={"gcbase:vpnPresharedKey": good},
+                         extra_secret_keys=["gcbase:vpnPresharedKey"], source="synth")
+    assert plan.of_type("aws:ec2/vpnConnection:VpnConnection")
+    assert_nowhere(plan, good)
 
 
 def test_an_encrypted_vpn_key_is_not_judged_offline():
