@@ -65,3 +65,22 @@ def settings_of(stack: str):
     from gcbase.validate import load_settings
 
     return load_settings(STACKS_DIR / f"Pulumi.{stack}.yaml")
+
+
+def fleet_jobs(codes: list[str]) -> list:
+    """Fleet jobs for generated municipality stacks (config values, no files)."""
+    from gcbase.fleet.generate import stack_config
+    from gcbase.fleet.jobs import Job
+
+    return [Job(stack=f"{c}-prod", config=stack_config(c)) for c in codes]
+
+
+def quiet_fleet(jobs: list, out: Path, **kwargs):
+    """run_fleet in this process (workers=1) without boundaries unless asked, progress discarded."""
+    import io
+
+    from gcbase.fleet.run import run_fleet
+
+    kwargs.setdefault("workers", 1)
+    kwargs.setdefault("boundaries", False)
+    return run_fleet(jobs, out, stream=io.StringIO(), terminal=False, **kwargs)

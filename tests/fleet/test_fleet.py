@@ -6,7 +6,6 @@ off except where a test is about them, so the module runs in well under a minute
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -19,21 +18,15 @@ from gcbase.errors import GcbaseError
 from gcbase.fleet.generate import stack_config
 from gcbase.fleet.jobs import Job, generated_jobs, parse_shard, select, shard
 from gcbase.fleet.merge import merge
-from gcbase.fleet.run import MANIFEST, RESULTS, read_result, run_fleet
+from gcbase.fleet.run import MANIFEST, RESULTS, read_result
+from helpers import fleet_jobs, quiet_fleet
 
 # 札幌市, 小樽市 (北海道), 八戸市 (青森県): the smallest kind of generated stack.
 CODES = ["011002", "012033", "022039"]
 EXTRA = "032018"  # 盛岡市 (岩手県)
 
 
-def jobs_of(codes):
-    return [Job(stack=f"{c}-prod", config=stack_config(c)) for c in codes]
-
-
-def fleet(jobs, out, **kwargs):
-    kwargs.setdefault("workers", 1)
-    kwargs.setdefault("boundaries", False)
-    return run_fleet(jobs, out, stream=io.StringIO(), terminal=False, **kwargs)
+jobs_of, fleet = fleet_jobs, quiet_fleet
 
 
 def result(out: Path, stack: str) -> dict:

@@ -3,7 +3,6 @@ the key (proved by watching what a synth opens), and a broken entry is only a mi
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -14,22 +13,15 @@ import pytest
 
 from gcbase.fleet import plancache
 from gcbase.fleet.generate import stack_config
-from gcbase.fleet.jobs import Job
 from gcbase.fleet.plancache import PlanCache, fingerprint, key
-from gcbase.fleet.run import RESULTS, run_fleet
+from gcbase.fleet.run import RESULTS
+from helpers import fleet_jobs, quiet_fleet
 
 ROOT = Path(__file__).resolve().parents[2]
 CODES = ["011002", "012033"]  # 札幌市, 小樽市: small generated stacks
 
 
-def jobs_of(codes):
-    return [Job(stack=f"{c}-prod", config=stack_config(c)) for c in codes]
-
-
-def fleet(jobs, out, **kwargs):
-    kwargs.setdefault("workers", 1)
-    kwargs.setdefault("boundaries", False)
-    return run_fleet(jobs, out, stream=io.StringIO(), terminal=False, **kwargs)
+jobs_of, fleet = fleet_jobs, quiet_fleet
 
 
 def results(out: Path) -> dict[str, dict]:
