@@ -109,8 +109,6 @@ def run(args: argparse.Namespace) -> int:
     if args.plan_cache:
         from gcbase.fleet.plancache import probe
 
-        if Path(args.plan_cache).exists() and not Path(args.plan_cache).is_dir():
-            raise GcbaseError.one("--plan-cache", "", f"{args.plan_cache} exists and is not a directory")
         probe(args.plan_cache)  # before any stack runs: a cache nobody can write would only be silent misses
     jobs = select(args.stacks, args.all_municipalities, args.environment, args.limit, args.shard)
     out = Path(args.out_dir)

@@ -123,6 +123,8 @@ def _digest(plan: dict[str, Any]) -> str:
 def probe(directory: Path | str) -> None:
     """Raise one clear GcbaseError unless DIR can hold the cache (created when missing)."""
     where = Path(directory)
+    if where.exists() and not where.is_dir():
+        raise GcbaseError.one("--plan-cache", "", f"{where} exists and is not a directory")
     try:
         where.mkdir(parents=True, exist_ok=True)
         write_text(where / ".probe", "")

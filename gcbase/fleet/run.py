@@ -205,10 +205,9 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
             if result["status"] != "ok":
                 run.errors[job.stack] = list(result.get("errors") or [])
             pid, rss = (result.get("run") or {}).get("pid"), (result.get("run") or {}).get("peakRssMb")
-            cached = str((result.get("run") or {}).get("planCache") or "")
-            run.cache_hits += cached == "hit"
-            if cached.startswith("miss, not stored: "):
-                run.cache_errors[job.stack] = cached[len("miss, not stored: "):]
+            run.cache_hits += (result.get("run") or {}).get("planCache") == "hit"
+            if (result.get("run") or {}).get("planCacheNotStored"):
+                run.cache_errors[job.stack] = str(result["run"]["planCacheNotStored"])
             if pid is not None and rss is not None:
                 run.peak_rss_mb[pid] = max(rss, run.peak_rss_mb.get(pid, 0.0))
             progress.finished(job.stack, summary_line(result), _seconds(result))

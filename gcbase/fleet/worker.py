@@ -9,7 +9,8 @@ Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<sta
   SKIPPED, or ERRORED: the check raised on that resource and was not evaluated, never a pass),
   notRun, typesNotChecked, boundaries {summary, mismatches} (null when not evaluated),
   run {seconds {validate, synth, export, check, summarize, boundaries, collect}, pid, peakRssMb,
-  planCache "hit" | "miss" (only with a plan cache; on a hit "synth" is the time to read the plan)}
+  planCache "hit" | "miss" (only with a plan cache; on a hit "synth" is the time to read the plan),
+  planCacheNotStored (why a missed plan could not be stored)}
   (volatile: a merged report leaves it out).
 """
 
@@ -102,7 +103,7 @@ def _synth(job: Job, plan_cache: Optional[str], run: dict[str, Any]) -> Any:
         try:
             cache.put(digest, plan)
         except (OSError, GcbaseError, TypeError, ValueError) as err:  # the cache only saves time:
-            run["planCache"] = f"miss, not stored: {one_line(str(err))}"  # the stack is still checked
+            run["planCacheNotStored"] = one_line(str(err))  # the stack is still checked
     return plan
 
 

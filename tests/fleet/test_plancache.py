@@ -93,6 +93,16 @@ def test_a_broken_entry_is_a_miss_and_is_written_again(cold_and_warm, tmp_path):
         assert PlanCache(mine).get(digest, job.stack) is not None  # stored again, readable
 
 
+def test_a_plan_that_cannot_be_stored_still_gets_checked(tmp_path):
+    """The CLI refuses such a cache up front (below); a library caller's stacks are still checked."""
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    run = fleet(jobs_of(CODES[:1]), tmp_path / "out", plan_cache=tmp_path / "file" / "sub")
+    res = results(tmp_path / "out")[f"{CODES[0]}-prod"]
+    assert res["status"] == "ok" and res["findings"] and res["run"]["planCache"] == "miss"
+    assert "Not a directory" in res["run"]["planCacheNotStored"]
+    assert list(run.cache_errors) == [f"{CODES[0]}-prod"]
+
+
 def test_a_hit_touches_its_entry(cold_and_warm, tmp_path):
     """So a CI job can drop what no run used (docs/ci/github-fleet.yml prunes by modification time)."""
     import os
