@@ -20,11 +20,16 @@ Checkov also keeps each policy's cloudsplaining PolicyDocument in a class-level 
 file name and resource address, never cleared. Within one long-lived process that is a leak,
 and a wrong answer when two plans have a policy at the same address with different content,
 so after_plan() clears it after every plan.
+
+GCBASE_SPEEDUPS=0 in the environment leaves Checkov as it is (install() does nothing; after_plan()
+still clears the cache): scripts/bench-check runs the same plans both ways and compares every
+result and the time.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -58,7 +63,7 @@ def install() -> None:
     """Memoize cloudsplaining's action expansions in this process (idempotent)."""
     global _installed
     with _lock:
-        if _installed:
+        if _installed or os.environ.get("GCBASE_SPEEDUPS", "1") == "0":
             return
         import cloudsplaining.scan.statement_detail as sd
 
