@@ -1,0 +1,37 @@
+"""The benchmark scripts run and say what docs/PERFORMANCE.md quotes (smallest sizes: this checks
+that they work and compare results, not how fast anything is)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from helpers import ROOT
+
+
+def _run(script: str, *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / script), *argv], cwd=ROOT, capture_output=True,
+                          text=True, timeout=900)
+
+
+def test_bench_check_compares_with_and_without_the_speedups():
+    proc = _run("bench-check", "-n", "2")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert re.search(r"^with speed-ups: [0-9.]+ s CPU", proc.stdout, re.M)
+    assert re.search(r"^without \(GCBASE_SPEEDUPS=0\): [0-9.]+ s CPU", proc.stdout, re.M)
+    assert re.search(r"^results: identical \([0-9,]+ check x resource results\)$", proc.stdout, re.M)
+
+
+def test_bench_fleet_prints_every_path_the_floor_and_the_targets():
+    proc = _run("bench-fleet", "-n", "2", "--workers", "2", "--cli-limit", "1", "--floor-limit", "1", "--plan-cache")
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]  # 1: a target missed (at this size, the ratio)
+    out = proc.stdout
+    for line in (r"^\(a\) gcbase fleet --no-boundaries, 2 workers: 2 stacks in",
+                 r"^\(d\) gcbase fleet --no-boundaries --plan-cache, filled cache",
+                 r"^    results with the plan cache: identical to \(a\)$",
+                 r"^\(f\) floor, the same resources registered bare under the SDK's mocks",
+                 r"^\(b\) checkov CLI, one process per stack",
+                 r"^findings: identical on 1 of 1 stacks",
+                 r"^target full fleet in <= 90 s: ", r"^floor \(f\) for the full fleet: [0-9,]+ s"):
+        assert re.search(line, out, re.M), line
