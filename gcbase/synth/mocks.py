@@ -96,9 +96,7 @@ class CaptureMonitor(pmocks.MockMonitor):
             name=request.name,
             custom=bool(request.custom),
             parent=request.parent or None,
-            # a component has no provider of its own, but passes one down (providers map): record it,
-            # so what a component stands for (an inherited resource) is placed in its account and region
-            provider=request.provider or (None if request.custom else request.providers.get("aws")) or None,
+            provider=request.provider or None,
             id=resp.id or None,
             inputs=raw_inputs,
             outputs=state,
