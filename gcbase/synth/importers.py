@@ -141,7 +141,9 @@ class _Reader:
         if not all(isinstance(v, list) and all(isinstance(u, str) for u in v) for v in prop_deps.values()):
             raise self.fail(_join(where, "propertyDependencies"), "expected an object of URN lists")
         provider = state.get("provider") or None
-        if provider and "::pulumi:providers:" not in provider:
+        # the provider's type is the URN's last type segment: "::pulumi:providers:aws::", or
+        # "...$pulumi:providers:aws::" for a provider declared inside a component (gcbase's own)
+        if provider and not re.search(r"(::|\$)pulumi:providers:[^:$]+::", provider):
             raise self.fail(_join(where, "provider"), f"{provider!r} is not a provider reference "
                                                       "(<urn of a pulumi:providers:* resource>::<id>)")
         label = f"{urn} "

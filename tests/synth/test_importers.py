@@ -353,3 +353,21 @@ def test_preview_records_each_resources_operation():
     assert ops == {"tokyo": "same", "default_4_18_2": "same", "koho": "same", "koho-bucket": "same",
                    "koho-public-access": "update", "koho-policy": "same", "koho-db-password": "same",
                    "koho-db-password-param": "replace", "koho-logs": "create", "koho-access-logging": "create"}
+
+
+@pytest.mark.parametrize("ref, ok", [
+    (P + "koho:web:Site$pulumi:providers:aws::nested::0c1d", True),  # a provider declared inside a component
+    (P + "pulumi:providers:aws::tokyo::0c1d", True),
+    (P + "koho:web:Site$aws:s3/bucketV2:BucketV2::koho-bucket::0c1d", False),  # not a provider
+])
+def test_stack_export_provider_references_inside_components(tmp_path, ref, ok):
+    doc = json.loads(EXPORT.read_text(encoding="utf-8"))
+    bucket = next(r for r in doc["deployment"]["resources"] if r["urn"].endswith("::koho-bucket"))
+    bucket["provider"] = ref
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    if ok:
+        assert by_name(from_stack_export(path))["koho-bucket"].provider == ref
+    else:
+        with pytest.raises(GcbaseError, match="is not a provider reference"):
+            from_stack_export(path)
