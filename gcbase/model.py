@@ -12,6 +12,7 @@ from typing import Any, Iterator, Optional
 
 # What every output shows in place of a secret value (the same text `pulumi preview` uses).
 SECRET_MASK = "[secret]"
+COMPONENT_PROVIDER = "provider"  # a component's input naming the provider (URN) of what it stands for
 # Pulumi's signature keys for secrets and unknowns (sdk/go/common/resource/sig).
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -87,12 +88,17 @@ class Plan:
         return [r for r in self.resources if r.type == token]
 
     def provider_of(self, res: Resource) -> Optional[Resource]:
-        """The provider resource a resource uses (explicit, or inherited from its parents)."""
+        """The provider resource a resource uses (explicit, or inherited from its parents). A
+        component that stands for a resource (an inherited service) names its provider's URN in its
+        input "provider": Pulumi records no provider for a component, in state or under the mocks."""
         urns = self.by_urn()
         current: Optional[Resource] = res
         while current is not None:
             if current.provider:
                 return urns.get(current.provider.rsplit("::", 1)[0])
+            named = None if current.custom else current.inputs.get(COMPONENT_PROVIDER)
+            if isinstance(named, str) and named in urns:
+                return urns[named]
             current = urns.get(current.parent) if current.parent else None
         return None
 

@@ -119,7 +119,7 @@ INHERITED_SERVICES: tuple[str, ...] = ("config", "guardduty", "securityhub")
 class Guardrails(_Model):
     deploy: bool = False  # only for an organization you administer yourself
     # Account services Digital Agency's Control Tower and mandatory templates already run in every
-    # account (one Config recorder, one GuardDuty detector per region, one Security Hub per account):
+    # account (one Config recorder, GuardDuty detector and Security Hub per region: a second fails):
     # declared as inherited instead of created, as the SCPs are (modules/security.py, modules/audit.py).
     inherited_services: tuple[InheritedService, ...] = ()
     target_id: Optional[str] = Field(default=None, pattern=r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9]{12})$")

@@ -6,10 +6,10 @@ CloudWatch Logs group in the account, encrypted with a per-account key, where th
 modules/alarms.py watch them.
 
 Control Tower records every enrolled account with its own Config recorder and delivery channel
-(one of each per region: a second fails to create). With `inherit_config` the recorder is declared
-as inherited (InheritedService, never created) and Config delivers where Control Tower's channel
-says; its recording settings are Control Tower's, so the checks on them (CKV2_AWS_45/48,
-GCJP_AWS_20) fail until someone verifies them and records that as a waiver.
+(one of each per region: a second fails to create). With `inherit_config` the recorder and its
+running status are declared as inherited (InheritedService, never created) and Config delivers
+where Control Tower's channel says (Control Tower's log archive, not gcbase's). What it records is
+Control Tower's and is not declared: tests/test_inherited_services.py pins what each check then says.
 """
 
 from __future__ import annotations
@@ -157,8 +157,11 @@ class AccountAudit(pulumi.ComponentResource):
         )
 
     def _declare_config(self, name: str, region: str, provider: aws.Provider) -> InheritedService:
-        return InheritedService("gcbase:audit:InheritedConfigRecorder", f"{name}-config-{region}",
-                                {"isEnabled": True}, self._opts(provider))
+        recorder = InheritedService("gcbase:audit:InheritedConfigRecorder", f"{name}-config-inherited-{region}",
+                                    {}, provider, self)
+        InheritedService("gcbase:audit:InheritedConfigRecorderStatus", f"{name}-config-status-inherited-{region}",
+                         {"isEnabled": True}, provider, self)
+        return recorder
 
     def _create_config(self, name: str, region: str, provider: aws.Provider) -> aws.cfg.Recorder:
         a = self._args

@@ -7,7 +7,7 @@ account-level block are global): S3 Block Public Access and the IAM password pol
 Values come from baselines/security.yaml; a caller may pass its own through the Args.
 
 GuardDuty and Security Hub may already run in the account, enabled by Digital Agency's Control
-Tower and mandatory templates (an account has one detector per region and one Security Hub: a
+Tower and mandatory templates (an account has one detector and one Security Hub per region: a
 second fails to create). Listed in `inherited`, they are declared as inherited (InheritedService,
 never created, as the SCPs are) and their settings (protection plans, standards) are the
 template's: gcbase does not assert them, so GCJP_AWS_37/38 fail until someone verifies the
@@ -59,12 +59,16 @@ class SecurityServicesArgs:
 
 
 class InheritedService(pulumi.ComponentResource):
-    """An account service Digital Agency's templates enable: declared in the plan, never created.
-    The token names what it stands for (gcbase/tfplan/types.yaml, components); the provider option
-    places it in its account and region."""
+    """An account service Digital Agency's Control Tower or templates run: declared in the plan,
+    never created. The token names what it stands for (gcbase/tfplan/types.yaml, components); its
+    input "provider" (the URN of the account and region's provider) places it, in the plan and in
+    the stack's state alike (gcbase.model.Plan.provider_of). Its name carries "inherited", so no
+    waiver written for the resource gcbase would create matches it by address."""
 
-    def __init__(self, token: str, name: str, props: dict[str, Any], opts: pulumi.ResourceOptions):
-        super().__init__(token, name, {**props, "managedBy": "digital-agency"}, opts)
+    def __init__(self, token: str, name: str, props: dict[str, Any], provider: aws.Provider,
+                 parent: pulumi.Resource):
+        super().__init__(token, name, {**props, "managedBy": "digital-agency", "provider": provider.urn},
+                         pulumi.ResourceOptions(parent=parent, provider=provider))
         self.register_outputs({})
 
 
@@ -88,13 +92,13 @@ class SecurityServices(pulumi.ComponentResource):
             raise ValueError(f"SecurityServices cannot inherit {sorted(unknown)}: only guardduty and securityhub")
         for region, provider in args.providers.items():
             if "guardduty" in args.inherited:
-                InheritedService("gcbase:security:InheritedDetector", f"{self._name}-guardduty-{region}",
-                                 {"enable": True}, self._child(provider))
+                InheritedService("gcbase:security:InheritedDetector", f"{self._name}-guardduty-inherited-{region}",
+                                 {"enable": True}, provider, self)
             else:
                 self.detector_ids[region] = self._create_guardduty(region, provider).id
             if "securityhub" in args.inherited:
-                InheritedService("gcbase:security:InheritedSecurityHub", f"{self._name}-securityhub-{region}",
-                                 {}, self._child(provider))
+                InheritedService("gcbase:security:InheritedSecurityHub",
+                                 f"{self._name}-securityhub-inherited-{region}", {}, provider, self)
             else:
                 self.standards_subscriptions[region] = self._create_security_hub(region, provider)
             self.analyzer_arns[region] = self._create_access_analyzer(region, provider).arn

@@ -1,9 +1,12 @@
 """gcbase:guardrails.inheritedServices: account services Digital Agency's Control Tower and
 templates already run are declared (no-op, placed in their account and region), never created;
-their settings are not asserted, so the checks on them fail until someone verifies and waives."""
+what they record or enable is not declared, so the checks on those settings fail until someone
+verifies them and records a waiver. The same holds for the stack's state after `pulumi up`."""
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from functools import lru_cache
 
 import pytest
@@ -12,11 +15,14 @@ from gcbase.check import run_tfplan
 from gcbase.errors import GcbaseError
 from gcbase.fleet.generate import stack_config
 from gcbase.synth import synth_values
+from gcbase.synth.importers import from_stack_export
 from gcbase.tfplan import export
 from gcbase.validate import settings_from_values
+from gcbase.waivers import waivers_for
 
 CODE = "011002"  # 札幌市: a shared account and one system account, two regions each
-ALL = ["config", "guardduty", "securityhub"]
+STACK = f"{CODE}-prod"
+ALL = ("config", "guardduty", "securityhub")
 CREATED = {  # what each service would otherwise create (Pulumi type tokens)
     "config": ("aws:cfg/recorder:Recorder", "aws:cfg/deliveryChannel:DeliveryChannel", "aws:cfg/recorderStatus:RecorderStatus"),
     "guardduty": ("aws:guardduty/detector:Detector", "aws:guardduty/detectorFeature:DetectorFeature"),
@@ -24,6 +30,17 @@ CREATED = {  # what each service would otherwise create (Pulumi type tokens)
 }
 DECLARED = {"config": "aws_config_configuration_recorder", "guardduty": "aws_guardduty_detector",
             "securityhub": "aws_securityhub_account"}
+# Per check on the inherited resources (or the plan), with baselines/waivers.yaml applied.
+EXPECTED = {
+    "GCJP_AWS_36": {"PASSED"},  # GuardDuty on in every account and region
+    "GCJP_AWS_23": {"PASSED"}, "GCJP_AWS_24": {"PASSED"}, "GCJP_AWS_25": {"PASSED"},  # protected by the SCP
+    "GCJP_AWS_37": {"FAILED"},  # the template's Security Hub standards: not declared
+    "GCJP_AWS_38": {"FAILED"},  # the template's GuardDuty protection plans: not declared
+    "GCJP_AWS_20": {"FAILED"},  # what Control Tower's recorder records: not declared
+    "CKV2_AWS_45": {"FAILED"}, "CKV2_AWS_48": {"FAILED"},  # likewise (Checkov's Config checks), in both regions
+    "CKV_AWS_238": {"PASSED"},  # the detector is on
+    "CKV2_AWS_3": {"SKIPPED"},  # the organization's GuardDuty configuration is Digital Agency's (baseline waiver)
+}
 
 
 @lru_cache(maxsize=None)
@@ -31,7 +48,7 @@ def plan_with(*services: str):
     config = dict(stack_config(CODE))
     if services:
         config["gcbase:guardrails"] = {"inheritedServices": list(services)}
-    return synth_values(f"{CODE}-prod", config)
+    return synth_values(STACK, config)
 
 
 @lru_cache(maxsize=None)
@@ -51,6 +68,14 @@ def _placements(tfplan: dict, tf_type: str) -> list[tuple[str, str, list]]:
     return sorted(out)
 
 
+def _results(tfplan: dict) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for f in run_tfplan(tfplan, stack=STACK, waivers=waivers_for(STACK)).findings:
+        if "inherited" in f.resource or (f.resource == "(plan)" and f.check_id in ("GCJP_AWS_36", "GCJP_AWS_37")):
+            out[f.check_id].add(f.result)
+    return dict(out)
+
+
 @pytest.mark.parametrize("service", ALL)
 def test_an_inherited_service_is_declared_where_it_was_created_and_never_created(service):
     created = _placements(tfplan_with(), DECLARED[service])
@@ -65,24 +90,44 @@ def test_an_inherited_service_is_declared_where_it_was_created_and_never_created
     assert all(plan.of_type(t) for t in others)  # the other services are still gcbase's
 
 
-def test_the_checks_see_the_services_on_but_not_their_settings():
-    results = {(f.check_id, f.resource): f.result for f in run_tfplan(tfplan_with(*ALL), stack=f"{CODE}-prod").findings}
+def test_the_checks_see_the_services_on_and_their_settings_unverified():
+    assert _results(tfplan_with(*ALL)) == EXPECTED
+    created = {(f.check_id, f.result) for f in run_tfplan(tfplan_with(), stack=STACK, waivers=waivers_for(STACK)).findings
+               if f.check_id in ("GCJP_AWS_20", "GCJP_AWS_37", "GCJP_AWS_38", "CKV2_AWS_45")}
+    assert {result for _, result in created} == {"PASSED"}  # what gcbase creates, it declares
 
-    def of(check: str) -> set[str]:
-        return {r for (c, _), r in results.items() if c == check}
 
-    assert of("GCJP_AWS_36") == {"PASSED"}  # GuardDuty on in every account and region
-    assert of("GCJP_AWS_23") == of("GCJP_AWS_24") == of("GCJP_AWS_25") == {"PASSED"}  # protected by the SCP
-    assert of("GCJP_AWS_37") == {"FAILED"}  # the template's standards: to verify, then waive
-    assert of("GCJP_AWS_38") == {"FAILED"}  # the template's protection plans: likewise
-    created = {(f.check_id, f.resource): f.result for f in run_tfplan(tfplan_with(), stack=f"{CODE}-prod").findings}
-    assert {r for (c, _), r in created.items() if c in ("GCJP_AWS_37", "GCJP_AWS_38")} == {"PASSED"}
+def _as_stack_export(plan, path) -> None:
+    """The plan as `pulumi stack export` writes state: components carry no provider."""
+    resources = [{"urn": f"urn:pulumi:{plan.stack}::{plan.project}::pulumi:pulumi:Stack::{plan.project}-{plan.stack}",
+                  "type": "pulumi:pulumi:Stack", "custom": False}]
+    for r in plan.resources:
+        state = {"urn": r.urn, "type": r.type, "custom": r.custom, "inputs": r.inputs, "outputs": r.outputs,
+                 "dependencies": r.dependencies, "propertyDependencies": r.property_dependencies}
+        state.update({k: v for k, v in (("id", r.id), ("parent", r.parent)) if v})
+        if r.custom and r.provider:
+            state["provider"] = r.provider
+        resources.append(state)
+    manifest = {"time": "2026-11-29T00:00:00Z", "magic": "", "version": "v3.272.0"}
+    path.write_text(json.dumps({"version": 3, "deployment": {"manifest": manifest, "resources": resources}}),
+                    encoding="utf-8")
+
+
+def test_the_stacks_state_places_them_the_same(tmp_path):
+    """After `pulumi up`, `gcbase check --stack-export` reads state, where a component has no
+    provider: the inherited services are placed by the provider they name, as in the synth."""
+    export_file = tmp_path / "state.json"
+    _as_stack_export(plan_with(*ALL), export_file)
+    imported = export(from_stack_export(export_file))
+    for tf_type in DECLARED.values():
+        assert _placements(imported, tf_type) == _placements(tfplan_with(*ALL), tf_type)
+    assert _results(imported) == EXPECTED
 
 
 def test_an_unknown_service_is_one_line_naming_the_key():
     config = {k.split(":", 1)[1]: v for k, v in stack_config(CODE).items()}
     config["guardrails"] = {"inheritedServices": ["config", "cloudtrail"]}
     with pytest.raises(GcbaseError) as err:
-        settings_from_values(config, f"Pulumi.{CODE}-prod.yaml", f"{CODE}-prod")
-    assert str(err.value) == (f"Pulumi.{CODE}-prod.yaml: gcbase:guardrails.inheritedServices[1]: 'cloudtrail' is not "
+        settings_from_values(config, f"Pulumi.{STACK}.yaml", STACK)
+    assert str(err.value) == (f"Pulumi.{STACK}.yaml: gcbase:guardrails.inheritedServices[1]: 'cloudtrail' is not "
                               "allowed; expected one of 'config', 'guardduty' or 'securityhub'")

@@ -13,6 +13,10 @@ class ConfigRecordsAll(BaseResourceCheck):
 
     def scan_resource_conf(self, conf):
         self.evaluated_keys = ["recording_group"]
+        if not c.values(conf, "recording_group"):  # AWS would default to all types, but nothing here says so
+            self.details.append("the plan does not declare what the recorder records (no recording_group); "
+                                "for a recorder Control Tower runs, verify its settings")
+            return CheckResult.FAILED
         group = c.block(conf, "recording_group")
         strategy = c.value(c.block(group, "recording_strategy"), "use_only", "ALL_SUPPORTED_RESOURCE_TYPES")
         if c.is_true(c.value(group, "all_supported", True)) and strategy == "ALL_SUPPORTED_RESOURCE_TYPES" \
