@@ -18,11 +18,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from gcbase.baselines import ROOT
 from gcbase.errors import GcbaseError, Problem
 from gcbase.model import Plan
 from gcbase.report.collect import StackResult, build
 from gcbase.report.model import Report
 from gcbase.report.progress import Progress
+from gcbase.synth.importers import NAME
 from gcbase.validate import STACK_FILE
 from gcbase.waivers import gcbase_project, uses_of, waivers_for
 
@@ -52,8 +54,18 @@ def _boundaries(plan: Plan, enabled: bool) -> Any:
     return evaluate(plan)
 
 
+def _ours(plan: Plan, args: argparse.Namespace) -> bool:
+    """Whether a plan is of gcbase's own program, so its shared and per-stack waivers apply. Read from
+    the plan itself (its project name), which whoever writes a plan file controls: a convenience that
+    keeps gcbase's waivers off other programs' plans, not a control. A --program is ours only when it
+    is gcbase's own directory."""
+    if plan.project != gcbase_project():
+        return False
+    return plan.source != "program" or Path(getattr(args, "program", "") or "").resolve() == ROOT
+
+
 def _one(plan: Plan, args: argparse.Namespace, check: Callable[..., Any], today: date) -> StackResult:
-    waivers = waivers_for(plan.stack, args.waivers, ours=plan.project == gcbase_project())
+    waivers = waivers_for(plan.stack, args.waivers, ours=_ours(plan, args))
     report = check(plan, waivers)
     return StackResult(plan, report, uses_of(report.findings, waivers, today),
                        _boundaries(plan, not args.no_boundaries))
@@ -64,8 +76,10 @@ def _tfplan(path: str, args: argparse.Namespace, today: date) -> StackResult:
     from gcbase.check.planfile import load_plan_file
 
     tfplan = load_plan_file(path)  # the shape Checkov reads, every problem one line naming the key
-    plan = Plan(project="", stack=Path(path).name, source="tf-plan", config_file=path)  # findings point at the file
-    ours = (tfplan.get("gcbase") or {}).get("project") == gcbase_project()  # exported by gcbase synth --tf-plan
+    made = tfplan.get("gcbase") if isinstance(tfplan.get("gcbase"), dict) else {}  # gcbase synth --tf-plan wrote it
+    ours = made.get("project") == gcbase_project()
+    named = made.get("stack") if ours and isinstance(made.get("stack"), str) and NAME.match(made["stack"]) else None
+    plan = Plan(project="", stack=named or Path(path).name, source="tf-plan", config_file=path)  # findings: the file
     waivers = waivers_for(plan.stack, args.waivers, ours=ours)
     report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers, file=path)
     return StackResult(plan, report, uses_of(report.findings, waivers, today), None)

@@ -201,3 +201,52 @@ def test_gcbase_baseline_waivers_apply_to_gcbase_plans_only(tmp_path, capsys):
     assert waived and ours_waivers
     assert all(foreign_findings[k] == "fail" for k in waived)
     assert foreign_waivers == [] and shared not in foreign_err
+
+
+def test_a_plan_gcbase_exported_is_checked_as_its_stack(tmp_path, capsys):
+    """`gcbase synth -o` writes <stack>.tfplan.json; `check --plan` of it names the stack from the
+    plan, so waivers scoped to that stack (`stacks:`) apply as they do to the synthesized stack."""
+    from gcbase.synth import synth_stack
+    from gcbase.tfplan import export
+
+    tfplan = export(synth_stack("131121-prod"))
+    for section in (tfplan["planned_values"]["root_module"]["resources"], [c["change"] for c in tfplan["resource_changes"]]):
+        for item in section:  # one failure no baseline waiver covers: key rotation off on every key
+            values = item.get("values", item.get("after"))
+            if "enable_key_rotation" in (values or {}):
+                values["enable_key_rotation"] = False
+    path = tmp_path / "131121-prod.tfplan.json"
+    path.write_text(json.dumps(tfplan), encoding="utf-8")
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("""\
+- check: CKV_AWS_7
+  resource: "*"
+  reason: A stack-scoped waiver, to see that it reaches the exported plan of its stack.
+  approver: CISO 山田
+  expires: 2099-12-31
+  stacks: [131121-prod]
+""", encoding="utf-8")
+    code, out, err = run(capsys, "--plan", str(path), "--waivers", str(waivers), "--no-boundaries",
+                         "-o", str(tmp_path / "out"), "--format", "json")
+    doc = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [s["stack"] for s in doc["stacks"]] == ["131121-prod"]
+    rotation = {f["status"] for f in doc["findings"] if f["checkId"] == "CKV_AWS_7"}
+    assert rotation == {"waived"}, rotation
+    assert [w["state"] for w in doc["waivers"] if w["file"] == str(waivers)] == ["active"]
+
+
+def test_a_foreign_program_named_gcbase_gets_no_gcbase_waivers(tmp_path, capsys):
+    """Provenance for --program is the directory, not the project name a copy could carry."""
+    import shutil
+
+    program = tmp_path / "copy"
+    shutil.copytree(ROOT / "tests" / "programs" / "hub-and-spoke", program)
+    project = program / "Pulumi.yaml"
+    project.write_text(re.sub(r"(?m)^name: .*$", "name: gcbase", project.read_text(encoding="utf-8")), encoding="utf-8")
+    config = program / "Pulumi.dev.yaml"  # its config keys follow the project name
+    config.write_text(config.read_text(encoding="utf-8").replace("hub-and-spoke:", "gcbase:"), encoding="utf-8")
+    code, out, err = run(capsys, "--program", str(program), "--no-boundaries", "-o", str(tmp_path / "out"),
+                         "--format", "json")
+    doc = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert doc["stacks"] and not [w for w in doc["waivers"] if w["file"] == str(ROOT / "baselines" / "waivers.yaml")]
+    assert "baselines/waivers.yaml" not in err
