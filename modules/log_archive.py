@@ -40,6 +40,15 @@ class LogArchiveArgs:
     access_log_expiration_days: int = 2555  # AWS BLEA gov-base: access logs deleted after 7 years
     abort_multipart_days: int = 7  # incomplete multipart uploads removed (CKV_AWS_300)
     key_deletion_window_days: int = 30  # longest KMS waiting period: a scheduled deletion can be undone
+    config_delivery: bool = True  # False when Control Tower's Config delivers elsewhere: no grants for it
+
+
+CONFIG_SIDS = ("AWSConfigBucketPermissionsCheck", "AWSConfigBucketExistenceCheck", "AWSConfigBucketDelivery",
+               "AllowConfigDelivery")  # the statements of the archive's policies that let AWS Config deliver
+
+
+def _without_config(doc: dict) -> dict:
+    return {**doc, "Statement": [st for st in doc["Statement"] if st.get("Sid") not in CONFIG_SIDS]}
 
 
 class LogArchive(pulumi.ComponentResource):
@@ -87,6 +96,7 @@ class LogArchive(pulumi.ComponentResource):
             trail_context_arns=[f"arn:aws:cloudtrail:*:{m}:trail/*" for m in members],
             log_context_arns=[f"arn:aws:logs:{a.region}:{m}:*" for m in members],
         )
+        doc = doc if a.config_delivery else _without_config(doc)
         key = aws.kms.Key(
             f"{name}-key",
             description=f"{a.name_prefix} log archive (CloudTrail, AWS Config)",
@@ -130,13 +140,17 @@ class LogArchive(pulumi.ComponentResource):
         )
         lifecycle = self._lifecycle(name, "archive", bucket, versioning,
                                     a.transition_days, a.retention_days)
-        policy = pulumi.Output.all(arn=bucket.arn).apply(lambda v: json.dumps(policy_document(
-            "logging/archive-bucket-policy.json",
-            bucket_arn=v["arn"],
-            member_account_ids=list(a.member_account_ids),
-            trail_object_arns=[f"{v['arn']}/{TRAIL_PREFIX}/AWSLogs/{m}/*" for m in a.member_account_ids],
-            config_object_arns=[f"{v['arn']}/{CONFIG_PREFIX}/AWSLogs/{m}/Config/*" for m in a.member_account_ids],
-        )))
+        def bucket_policy(arn: str) -> str:
+            doc = policy_document(
+                "logging/archive-bucket-policy.json",
+                bucket_arn=arn,
+                member_account_ids=list(a.member_account_ids),
+                trail_object_arns=[f"{arn}/{TRAIL_PREFIX}/AWSLogs/{m}/*" for m in a.member_account_ids],
+                config_object_arns=[f"{arn}/{CONFIG_PREFIX}/AWSLogs/{m}/Config/*" for m in a.member_account_ids],
+            )
+            return json.dumps(doc if a.config_delivery else _without_config(doc))
+
+        policy = bucket.arn.apply(bucket_policy)
         # The policy denies lifecycle and Object Lock changes to everyone: apply it last.
         self.bucket_policy = aws.s3.BucketPolicy(
             f"{name}-archive-policy", bucket=bucket.bucket, policy=policy,

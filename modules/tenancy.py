@@ -68,6 +68,7 @@ class Tenancy(pulumi.ComponentResource):
             retention_days=s.profile.log_retention_days,
             transition_days=s.profile.log_transition_to_glacier_days,
             tags=base_tags,
+            config_delivery="config" not in s.guardrails.inherited_services,  # else Control Tower's archive
         ), self._opts(shared[s.regions.primary]))
 
         for acct in s.account_ids:

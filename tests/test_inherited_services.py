@@ -131,3 +131,20 @@ def test_an_unknown_service_is_one_line_naming_the_key():
         settings_from_values(config, f"Pulumi.{STACK}.yaml", STACK)
     assert str(err.value) == (f"Pulumi.{STACK}.yaml: gcbase:guardrails.inheritedServices[1]: 'cloudtrail' is not "
                               "allowed; expected one of 'config', 'guardduty' or 'securityhub'")
+
+
+def test_the_log_archive_grants_config_only_when_gcbase_delivers_config_there():
+    """With Control Tower's Config, nothing of this tenancy delivers Config data to gcbase's archive:
+    its bucket and key policies keep the CloudTrail grants and drop Config's (least privilege)."""
+    def principals(plan) -> set[str]:
+        docs = [json.loads(r.inputs["policy"]) for r in plan.of_type("aws:s3/bucketPolicy:BucketPolicy")
+                if r.name.endswith("logs-archive-policy")]
+        docs += [json.loads(r.inputs["policy"]) for r in plan.of_type("aws:kms/key:Key") if r.name == f"gc{STACK}-logs-key"]
+        assert len(docs) == 2
+        return {str(st.get("Principal", {}).get("Service")) for doc in docs for st in doc["Statement"]
+                if isinstance(st.get("Principal"), dict)}
+
+    assert {"config.amazonaws.com", "cloudtrail.amazonaws.com"} <= principals(plan_with())
+    inherited = principals(plan_with("config"))
+    assert "cloudtrail.amazonaws.com" in inherited and "config.amazonaws.com" not in inherited
+    assert "config.amazonaws.com" in principals(plan_with("guardduty", "securityhub"))
