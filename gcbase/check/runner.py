@@ -202,8 +202,9 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
                meta: Optional[dict[str, Any]] = None, file: str = "plan") -> CheckReport:
     """Every built-in AWS check and every gcbase check on one Terraform plan JSON.
 
-    `only` restricts the run to some check ids (fixture tests); waivers default to
-    baselines/waivers.yaml (pass () for none); `file` names the plan in errors.
+    `only` restricts the run to some check ids (fixture tests); waivers default to the shared ones
+    of baselines/waivers.yaml for a plan gcbase exported from its own program, to none for any other
+    (pass () for none, or a tuple); `file` names the plan in errors.
     """
     if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
@@ -237,7 +238,11 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
                     findings.append(_finding(check.id, out.resource, out.result, "", [out.detail], urns))
         for check, address, exception in {(c.id, a): (c, a, e) for c, a, e in errored}.values():
             findings.append(_errored(check, check.id, address, exception, getattr(check, "name", "") or "", urns))
-    unused = apply_waivers(findings, default_waivers() if waivers is None else waivers)
+    if waivers is None:  # gcbase's shared waivers were approved for gcbase's own plans only (as in the CLI)
+        from gcbase.waivers import gcbase_project
+
+        waivers = default_waivers() if gc.get("project") == gcbase_project() else ()
+    unused = apply_waivers(findings, waivers)
     seen = {f.check_id for f in findings}
     expected = [m.id for m in catalogue.checks.values() if not only or m.id in only]
     return CheckReport(

@@ -205,3 +205,14 @@ def test_a_plan_check_that_raises_on_one_resource_is_errored_there_only(monkeypa
     assert [f.details for f in errored] == [["the check raised (ValueError: odd gateway); it was not evaluated"]]
     assert requirement_verdict(errored) == "ERRORED"
     assert requirement_verdict(errored + [f for f in report.findings if f.result == "PASSED"]) == "ERRORED"
+
+
+def test_default_waivers_only_for_plans_gcbase_exported_from_its_program():
+    from helpers import plan_of
+    from gcbase.tfplan import export
+
+    ours = export(plan_of("131121-prod"))
+    foreign = {k: v for k, v in ours.items() if k != "gcbase"}
+    waived = [f for f in run_tfplan(ours).findings if f.result == "SKIPPED" and f.waiver is not None]
+    assert waived  # baselines/waivers.yaml applies to gcbase's own plan
+    assert not [f for f in run_tfplan(foreign).findings if f.waiver is not None]
