@@ -37,6 +37,9 @@ def problems_of(file: str, stack: str | None, cfg: StackConfig) -> tuple[list[Pr
     _systems(file, cfg, p, onprem)
     if cfg.guardrails.deploy and not cfg.guardrails.target_id:
         p.append(Problem(file, "gcbase:guardrails.targetId", "required when deploy is true: the root, OU or account id to attach the SCPs to"))
+    if cfg.guardrails.deploy and "governance" not in cfg.accounts.model_fields_set:
+        p.append(Problem(file, "gcbase:accounts.governance", "required when guardrails.deploy is true: the management "
+                                                              "account of your organization, where the SCPs are created"))
     prof = _resolve_profile(file, cfg, p)
     return p, muni, prof
 

@@ -52,13 +52,18 @@ class Tenancy(pulumi.ComponentResource):
         shared = self.providers[s.accounts.shared]
         mynumber_accounts = sorted({sys.account for sys in s.systems if sys.tier == "mynumber"})
 
+        # Organizations policies are created in the organization's management account (the governance
+        # account of an organization you administer); inherited ones are only declared.
+        guardrails_provider = account_provider(
+            f"{name}-{s.accounts.governance}-{s.regions.primary}", s.accounts.governance, s.regions.primary,
+            s.accounts.deploy_role_name, base_tags, self) if s.guardrails.deploy else shared[s.regions.primary]
         self.guardrails = Guardrails(f"{name}-guardrails", GuardrailsArgs(
             deploy=s.guardrails.deploy,
             target_id=s.guardrails.target_id,
             allowed_regions=list(regions),
             mynumber_account_ids=mynumber_accounts,
             governance_account_id=s.accounts.governance,
-        ), self._opts(shared[s.regions.primary]))
+        ), self._opts(guardrails_provider))
 
         self.log_archive = LogArchive(f"{name}-logs", LogArchiveArgs(
             name_prefix=name,

@@ -148,3 +148,4 @@ def test_the_log_archive_grants_config_only_when_gcbase_delivers_config_there():
     inherited = principals(plan_with("config"))
     assert "cloudtrail.amazonaws.com" in inherited and "config.amazonaws.com" not in inherited
     assert "config.amazonaws.com" in principals(plan_with("guardduty", "securityhub"))
+

@@ -273,3 +273,19 @@ def test_cli_validate_exit_codes(tmp_path, capsys):
 def test_cli_unknown_stack_name(capsys):
     assert main(["validate", "999999-prod"]) == 2
     assert "no stack config stacks/Pulumi.999999-prod.yaml; known stacks: 131121-prod, 131121-stg, 363421-prod" in capsys.readouterr().err
+
+
+def test_deployed_guardrails_need_a_target_and_the_management_account(tmp_path):
+    def m(c):
+        c["gcbase:guardrails"] = {"deploy": True}
+        del c["gcbase:accounts"]["governance"]
+    assert problems(tmp_path, m) == [
+        "gcbase:guardrails.targetId: required when deploy is true: the root, OU or account id to attach the SCPs to",
+        "gcbase:accounts.governance: required when guardrails.deploy is true: the management account of your "
+        "organization, where the SCPs are created"]
+
+    def ok(c):
+        c["gcbase:guardrails"] = {"deploy": True, "targetId": "ou-ab12-cdefgh34"}
+    config = copy.deepcopy(BASE["config"])
+    ok(config)
+    assert load_settings(write(tmp_path, config)).guardrails.deploy
