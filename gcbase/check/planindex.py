@@ -106,7 +106,6 @@ class PlanIndex:
                     self._by_value.setdefault(v, []).append(res.address)
         self.memo: dict[str, Any] = {}  # what several checks derive from the whole plan (e.g. its SCPs), once
 
-
     def __iter__(self) -> Iterator[PlanResource]:
         return iter(self.resources.values())
 

@@ -13,7 +13,7 @@ SCP_TYPE = "SERVICE_CONTROL_POLICY"
 EXEMPTION_KEYS = ("aws:PrincipalArn",)  # the governance-role exemption (its value: GCJP_AWS_2)
 
 
-def scp_documents(plan: PlanIndex) -> list[tuple[PlanResource, dict]]:
+def scp_documents(plan: PlanIndex) -> tuple[tuple[PlanResource, dict], ...]:
     """The plan's SCPs with their parsed documents (read once per plan: every protected resource asks)."""
     if "scp_documents" in plan.memo:
         return plan.memo["scp_documents"]
@@ -24,17 +24,17 @@ def scp_documents(plan: PlanIndex) -> list[tuple[PlanResource, dict]]:
         doc = document(res.values.get("content"))
         if doc:
             out.append((res, doc))
-    plan.memo["scp_documents"] = out
-    return out
+    plan.memo["scp_documents"] = tuple(out)  # shared by every check of the plan: not to be extended
+    return plan.memo["scp_documents"]
 
 
-def not_denied(docs: list[tuple[PlanResource, dict]], actions: list[str], resource: str = "*") -> list[str]:
+def not_denied(docs: tuple[tuple[PlanResource, dict], ...], actions: list[str], resource: str = "*") -> list[str]:
     """The actions no SCP denies (to everyone but the exempt role) on a resource."""
     return [a for a in actions
             if not any(denies(doc, a, resource, allowed_conditions=EXEMPTION_KEYS) for _, doc in docs)]
 
 
-def protecting(docs: list[tuple[PlanResource, dict]], actions: list[str], resource: str = "*") -> list[str]:
+def protecting(docs: tuple[tuple[PlanResource, dict], ...], actions: list[str], resource: str = "*") -> list[str]:
     """Addresses of the SCPs that deny at least one of the actions."""
     return sorted({res.address for res, doc in docs for a in actions
                    if denies(doc, a, resource, allowed_conditions=EXEMPTION_KEYS)})
