@@ -23,8 +23,8 @@ import pulumi_aws as aws
 
 from gcbase.baselines import policy_document
 from modules.alarms import SecurityAlarms, SecurityAlarmsArgs
+from modules.inherited import InheritedService
 from modules.log_archive import CONFIG_PREFIX, TRAIL_PREFIX, trail_name
-from modules.security import InheritedService
 
 
 def config_role_arn(account_id: str) -> str:

@@ -25,6 +25,7 @@ import pulumi_aws as aws
 
 from gcbase.baselines import BASELINES
 from gcbase.yamlio import load_yaml
+from modules.inherited import InheritedService
 
 
 @lru_cache(maxsize=None)
@@ -56,20 +57,6 @@ class SecurityServicesArgs:
     analyzer_type: str = field(default_factory=_default("accessAnalyzer", "type"))
     password_policy: dict[str, Any] = field(default_factory=_default("passwordPolicy"))
     inherited: tuple[str, ...] = ()  # "guardduty", "securityhub": already enabled by Digital Agency
-
-
-class InheritedService(pulumi.ComponentResource):
-    """An account service Digital Agency's Control Tower or templates run: declared in the plan,
-    never created. The token names what it stands for (gcbase/tfplan/types.yaml, components); its
-    input "provider" (the URN of the account and region's provider) places it, in the plan and in
-    the stack's state alike (gcbase.model.Plan.provider_of). Its name carries "inherited", so no
-    waiver written for the resource gcbase would create matches it by address."""
-
-    def __init__(self, token: str, name: str, props: dict[str, Any], provider: aws.Provider,
-                 parent: pulumi.Resource):
-        super().__init__(token, name, {**props, "managedBy": "digital-agency", "provider": provider.urn},
-                         pulumi.ResourceOptions(parent=parent, provider=provider))
-        self.register_outputs({})
 
 
 class SecurityServices(pulumi.ComponentResource):
