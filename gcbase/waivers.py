@@ -206,6 +206,13 @@ def gcbase_project() -> str:
     return read_project(ROOT)[0]
 
 
+def exported_by_gcbase(tfplan: dict) -> bool:
+    """Whether a Terraform plan JSON is one gcbase exported from its own program (its "gcbase"
+    section names gcbase's project), so gcbase's shared and per-stack waivers apply to it."""
+    made = tfplan.get("gcbase")
+    return isinstance(made, dict) and made.get("project") == gcbase_project()
+
+
 @dataclass
 class Applied:
     uses: list[WaiverUse] = field(default_factory=list)

@@ -239,9 +239,9 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
         for check, address, exception in {(c.id, a): (c, a, e) for c, a, e in errored}.values():
             findings.append(_errored(check, check.id, address, exception, getattr(check, "name", "") or "", urns))
     if waivers is None:  # gcbase's shared waivers were approved for gcbase's own plans only (as in the CLI)
-        from gcbase.waivers import gcbase_project
+        from gcbase.waivers import exported_by_gcbase
 
-        waivers = default_waivers() if gc.get("project") == gcbase_project() else ()
+        waivers = default_waivers() if exported_by_gcbase(tfplan) else ()
     unused = apply_waivers(findings, waivers)
     seen = {f.check_id for f in findings}
     expected = [m.id for m in catalogue.checks.values() if not only or m.id in only]

@@ -30,12 +30,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Optional
 
+from gcbase.baselines import ROOT
 from gcbase.errors import GcbaseError
 from gcbase.model import Plan
 from gcbase.outputs import write_text
 
 SCHEMA = "gcbase-plan-cache/1"
-ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ("Pulumi.yaml", "uv.lock", "stacks", "modules", "gcbase", "baselines")  # what a synth reads (and more)
 STACK_CONFIGS = "Pulumi.*.yaml"  # under stacks/: a file job's own config is keyed by its content
 CHECK_ONLY = ("baselines/requirements.yaml", "baselines/checkov_builtin.yaml", "baselines/waivers.yaml",

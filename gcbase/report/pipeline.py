@@ -26,7 +26,7 @@ from gcbase.report.model import Report
 from gcbase.report.progress import Progress
 from gcbase.synth.importers import NAME
 from gcbase.validate import STACK_FILE
-from gcbase.waivers import gcbase_project, uses_of, waivers_for
+from gcbase.waivers import exported_by_gcbase, gcbase_project, uses_of, waivers_for
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -76,9 +76,9 @@ def _tfplan(path: str, args: argparse.Namespace, today: date) -> StackResult:
     from gcbase.check.planfile import load_plan_file
 
     tfplan = load_plan_file(path)  # the shape Checkov reads, every problem one line naming the key
-    made = tfplan.get("gcbase") if isinstance(tfplan.get("gcbase"), dict) else {}  # gcbase synth --tf-plan wrote it
-    ours = made.get("project") == gcbase_project()
-    named = made.get("stack") if ours and isinstance(made.get("stack"), str) and NAME.match(made["stack"]) else None
+    ours = exported_by_gcbase(tfplan)  # gcbase synth --tf-plan wrote it, naming its stack
+    named = tfplan["gcbase"].get("stack") if ours else None
+    named = named if isinstance(named, str) and NAME.match(named) else None
     plan = Plan(project="", stack=named or Path(path).name, source="tf-plan", config_file=path)  # findings: the file
     waivers = waivers_for(plan.stack, args.waivers, ours=ours)
     report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers, file=path)
