@@ -20,10 +20,32 @@ def municipalities() -> dict[str, dict[str, str]]:
         return {row["lgcode"]: row for row in csv.DictReader(fh)}
 
 
+BUSINESS_TIERS = ("mynumber", "lgwan", "internet")  # gcbase.settings.TIERS (not imported: settings imports nothing here)
+
+
 @lru_cache(maxsize=None)
-def businesses() -> dict[str, dict[str, str]]:
-    """business id -> {ja, en} for the 20 standardized businesses."""
-    return {b["id"]: b for b in load_yaml(BASELINES / "businesses.yaml")}
+def businesses() -> dict[str, dict]:
+    """business id -> {ja, en, core, myNumber, tiers, status, why} (baselines/businesses.yaml), checked:
+    known tiers only, a My Number business only in the mynumber tier, a reason for every project entry."""
+    from gcbase.errors import GcbaseError
+
+    path = str(BASELINES / "businesses.yaml")
+    out: dict[str, dict] = {}
+    for i, b in enumerate(load_yaml(BASELINES / "businesses.yaml")):
+        key = f"[{i}]"
+        if not isinstance(b, dict) or not isinstance(b.get("id"), str) or b["id"] in out:
+            raise GcbaseError.one(path, key, "each entry needs a unique id")
+        tiers = b.get("tiers")
+        if not isinstance(tiers, list) or not tiers or any(t not in BUSINESS_TIERS for t in tiers):
+            raise GcbaseError.one(path, f"{key}.tiers", f"a non-empty list of {', '.join(BUSINESS_TIERS)}")
+        if b.get("myNumber") is True and tiers != ["mynumber"]:
+            raise GcbaseError.one(path, f"{key}.tiers", f"{b['id']} is a My Number business: allowed only [mynumber]")
+        if b.get("status") not in ("standard", "project") or (b["status"] == "project" and not b.get("why")):
+            raise GcbaseError.one(path, f"{key}.status", "standard, or project with a `why`")
+        out[b["id"]] = b
+    if sum(1 for b in out.values() if b.get("core")) != 20:
+        raise GcbaseError.one(path, "", "must list exactly the 20 standardized core businesses (core: true)")
+    return out
 
 
 @lru_cache(maxsize=None)

@@ -12,7 +12,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from gcbase import baselines
 from gcbase.errors import Problem
-from gcbase.settings import ALLOWED_REGIONS, Municipality, Profile, StackConfig
+from gcbase.settings import ALLOWED_REGIONS, TIERS, Municipality, Profile, StackConfig
 
 # CloudWatch Logs PutRetentionPolicy accepts only these retentionInDays values (AWS API fact, not
 # a profile value); any other number (e.g. 2555) makes `pulumi up` fail on every log group.
@@ -21,6 +21,10 @@ CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 # AWS Backup vault and plan names take at most 50 characters; the longest derived from a system id
 # is gc<code>-<environment>-<id>-vault-dr (13 + 1 + id + 9), so an id may have at most 27.
 SYSTEM_ID_MAX_LENGTH = 27
+# Where a town-hall range may lie: RFC 1918 private space and RFC 6598 shared address space.
+TOWN_HALL_SPACE = (IPv4Network("10.0.0.0/8"), IPv4Network("172.16.0.0/12"), IPv4Network("192.168.0.0/16"),
+                   IPv4Network("100.64.0.0/10"))
+MIN_PUBLIC_TOWN_HALL_PREFIX = 16  # project choice: a public block a town hall may own (e.g. LGWAN-assigned), no wider
 
 
 def problems_of(file: str, stack: str | None, cfg: StackConfig) -> tuple[list[Problem], Municipality | None, Profile | None]:
@@ -93,13 +97,45 @@ def _network(file: str, cfg: StackConfig, p: list[Problem]) -> list[tuple[str, I
                              f"{net.customer_gateway_ip!r} is not an IPv4 address; the customer gateway needs the town hall VPN peer's static IPv4 address"))
     if net.amazon_side_asn == net.customer_asn:
         p.append(Problem(file, "gcbase:network.customerAsn", f"{net.customer_asn} equals amazonSideAsn; the two BGP ASNs must differ"))
-    onprem = [(f"gcbase:network.onPremisesCidrs[{i}]", c) for i, c in enumerate(net.on_premises_cidrs)]
+    onprem = [(f"gcbase:network.onPremisesCidrs.{tier}[{i}]", c)
+              for tier in TIERS for i, c in enumerate(net.on_premises_cidrs.get(tier, ()))]
     for key, cidr in onprem:
         if cidr.overlaps(net.cidr_pool):
             p.append(Problem(file, key, f"{cidr} overlaps the cloud CIDR pool {net.cidr_pool}; on-premises ranges must be disjoint from it"))
+        if not any(cidr.subnet_of(private) for private in TOWN_HALL_SPACE) and cidr.prefixlen < MIN_PUBLIC_TOWN_HALL_PREFIX:
+            p.append(Problem(file, key, f"{cidr} covers {cidr.num_addresses:,} public addresses; a town-hall range lies in "
+                                        f"{', '.join(str(n) for n in TOWN_HALL_SPACE)}, or is a public block of at most "
+                                        f"/{MIN_PUBLIC_TOWN_HALL_PREFIX} (else routes to the town hall would cover the internet)"))
     for a, b in _overlaps(onprem):
-        p.append(Problem(file, b, f"overlaps {a}"))
+        p.append(Problem(file, b, f"overlaps {a}; each town-hall range belongs to one tier"))
+    _vlans(file, net, p)
     return onprem
+
+
+def _vlans(file: str, net, p: list[Problem]) -> None:
+    """Each line carries one VLAN per connected tier (三層: one VIF and gateway per tier's segment)."""
+    tiers = net.connected_tiers
+    for i, line in enumerate(net.lines):
+        key = f"gcbase:network.lines[{i}]"
+        if line.vlan is not None and line.vlans:
+            p.append(Problem(file, f"{key}.vlan", "give either vlan (one connected tier) or vlans (one per tier), not both"))
+            continue
+        if line.vlan is not None:
+            if len(tiers) > 1:
+                p.append(Problem(file, f"{key}.vlan", f"the town hall connects {len(tiers)} tiers ({', '.join(tiers)}); "
+                                                      f"give one VLAN per tier instead, e.g. vlans: "
+                                                      + "{" + ", ".join(f"{t}: {line.vlan + 10 * n}" for n, t in enumerate(tiers)) + "}"))
+            continue
+        missing = [t for t in tiers if t not in line.vlans]
+        extra = [t for t in line.vlans if t not in tiers]
+        if missing:
+            p.append(Problem(file, f"{key}.vlans", f"no VLAN for {', '.join(missing)}; every connected tier "
+                                                   f"({', '.join(tiers) or 'none: give onPremisesCidrs'}) needs one on each line"))
+        if extra:
+            p.append(Problem(file, f"{key}.vlans", f"{', '.join(extra)} has no town-hall range in gcbase:network.onPremisesCidrs"))
+        values = list(line.vlans.values())
+        if len(set(values)) != len(values):
+            p.append(Problem(file, f"{key}.vlans", "two tiers share a VLAN; each tier's segment needs its own"))
 
 
 def _systems(file: str, cfg: StackConfig, p: list[Problem], onprem: list[tuple[str, IPv4Network]]) -> None:
@@ -117,7 +153,18 @@ def _systems(file: str, cfg: StackConfig, p: list[Problem], onprem: list[tuple[s
             p.append(Problem(file, f"{base}.id", f"{s.id!r} has {len(s.id)} characters; allowed: at most {SYSTEM_ID_MAX_LENGTH} "
                              "(AWS Backup names such as <prefix>-<id>-vault-dr are limited to 50)"))
         if s.business not in known:
-            p.append(Problem(file, f"{base}.business", f"{s.business!r} is not one of the 20 standardized businesses; allowed: {', '.join(known)}"))
+            p.append(Problem(file, f"{base}.business", f"{s.business!r} is not a known business (baselines/businesses.yaml); allowed: {', '.join(known)}"))
+        elif s.tier not in known[s.business]["tiers"]:
+            b = known[s.business]
+            why = "a My Number business (個人番号利用事務) stays in the マイナンバー利用事務系" if b.get("myNumber") else "baselines/businesses.yaml"
+            p.append(Problem(file, f"{base}.tier", f"{s.tier!r} is not allowed for {s.business} ({b['ja']}); allowed: "
+                                                   f"{', '.join(b['tiers'])} ({why})"))
+        if s.member is not None:
+            members = (cfg.municipality, *cfg.usage.members)
+            if cfg.usage.mode != "shared":
+                p.append(Problem(file, f"{base}.member", "only for shared usage (共同利用方式); a single-use stack serves its own municipality"))
+            elif s.member not in members:
+                p.append(Problem(file, f"{base}.member", f"{s.member!r} is not a member; allowed: {', '.join(members)}"))
         if not s.cidr.subnet_of(net.cidr_pool):
             p.append(Problem(file, f"{base}.cidr", f"{s.cidr} is outside the pool gcbase:network.cidrPool {net.cidr_pool}"))
         if s.cidr.prefixlen > 24:
@@ -130,6 +177,15 @@ def _systems(file: str, cfg: StackConfig, p: list[Problem], onprem: list[tuple[s
             p.append(Problem(file, f"{base}.account", f"{s.account} is the shared account; each system runs in its own account issued for it"))
     for a, b in _overlaps(system_nets):
         p.append(Problem(file, b, f"overlaps {a}; systems' CIDRs must not overlap"))
+    if cfg.usage.mode == "shared" and cfg.usage.separation == "account":
+        owner: dict[str, tuple[int, str]] = {}
+        for i, s in enumerate(cfg.systems):
+            member = s.member or cfg.municipality
+            first = owner.setdefault(s.account, (i, member))
+            if first[1] != member:
+                p.append(Problem(file, f"gcbase:systems[{i}].account",
+                                 f"{s.account} already serves member {first[1]} (gcbase:systems[{first[0]}]); with "
+                                 "separation: account no account is shared by two members"))
 
 
 def _overlaps(named: list[tuple[str, IPv4Network]]) -> list[tuple[str, str]]:

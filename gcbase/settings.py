@@ -10,8 +10,9 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 ACCOUNT_ID = r"^[0-9]{12}$"
 SLUG = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
@@ -55,11 +56,28 @@ class Regions(_Model):
 
 
 class Line(_Model):
-    """One Direct Connect connection (a carrier line) that carries a transit VIF."""
+    """One Direct Connect connection (a carrier line). It carries one transit VIF per tier the town
+    hall connects (三層の対策: each tier's segment on its own VLAN, to its own Direct Connect gateway):
+    `vlans: {mynumber: 101, lgwan: 111}`, or `vlan: 101` when the town hall connects one tier only."""
 
     connection_id: str = Field(pattern=r"^dx(con|lag)-[a-z0-9]{8,}$")
-    vlan: int = Field(ge=1, le=4094)
+    vlan: Optional[int] = Field(default=None, ge=1, le=4094)
+    vlans: dict[Tier, int] = Field(default_factory=dict)
     location: Optional[str] = None
+
+    @field_validator("vlans")
+    @classmethod
+    def _vlan_range(cls, value: dict[str, int]) -> dict[str, int]:
+        for tier, vlan in value.items():
+            if not 1 <= vlan <= 4094:
+                raise PydanticCustomError("vlan_range", "{tier}: {vlan} is not a VLAN id; allowed: 1 to 4094",
+                                          {"tier": tier, "vlan": vlan})
+        return value
+
+
+UNTIERED_ONPREM = ("a list of town-hall ranges without tiers is no longer accepted (三層の対策: each range belongs "
+                   "to one tier's segment); write them per tier, e.g. onPremisesCidrs: {mynumber: [172.16.0.0/20], "
+                   "lgwan: [172.16.16.0/20]}")
 
 
 class Network(_Model):
@@ -68,10 +86,34 @@ class Network(_Model):
     lines: tuple[Line, ...] = ()
     vpn_backup: bool = False
     cidr_pool: IPv4Network
-    on_premises_cidrs: tuple[IPv4Network, ...] = ()
+    # The town hall's ranges per tier (庁内ネットワークの系統ごとのアドレス範囲): a tier's VPCs reach
+    # only their own tier's ranges, and each tier connects over its own VIFs and gateway.
+    on_premises_cidrs: dict[Tier, tuple[IPv4Network, ...]] = Field(default_factory=dict)
     amazon_side_asn: int = Field(default=64512, ge=64512, le=4294967294)
     customer_asn: int = Field(ge=1, le=4294967294)
     customer_gateway_ip: Optional[str] = None  # VPN backup peer (town hall side)
+
+    @field_validator("on_premises_cidrs", mode="before")
+    @classmethod
+    def _tiered(cls, value: object) -> object:
+        if isinstance(value, (list, tuple)):
+            raise PydanticCustomError("untiered_onprem", UNTIERED_ONPREM)
+        return value
+
+    @property
+    def connected_tiers(self) -> tuple[str, ...]:
+        """Tiers the town hall connects (those with ranges), in TIERS order."""
+        return tuple(t for t in TIERS if self.on_premises_cidrs.get(t))
+
+    def all_on_premises(self) -> tuple[IPv4Network, ...]:
+        return tuple(c for t in TIERS for c in self.on_premises_cidrs.get(t, ()))
+
+    def line_vlans(self, line: "Line") -> dict[str, int]:
+        """tier -> VLAN on one line (`vlan` stands for the single connected tier's)."""
+        if line.vlans:
+            return dict(line.vlans)
+        tiers = self.connected_tiers
+        return {tiers[0]: line.vlan} if line.vlan is not None and len(tiers) == 1 else {}
 
 
 class System(_Model):
@@ -83,6 +125,8 @@ class System(_Model):
     tier: Tier
     cidr: IPv4Network
     account: str = Field(pattern=ACCOUNT_ID)
+    # 共同利用方式: the member municipality this system instance serves (default: the stack's own).
+    member: Optional[str] = None
 
 
 class ProfileOverrides(_Model):

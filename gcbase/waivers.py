@@ -103,6 +103,13 @@ def _expiry(value: Any) -> Optional[str]:
     return None
 
 
+def _waivable(check: str) -> bool:
+    from gcbase.check.catalogue import load_catalogue
+
+    meta = load_catalogue().checks.get(check)
+    return meta is None or meta.waivable
+
+
 def _entry(file: str, i: int, item: Any, line: Optional[int], problems: list[Problem]) -> Optional[Waiver]:
     key = f"[{i}]"
     if not isinstance(item, dict):
@@ -128,6 +135,9 @@ def _entry(file: str, i: int, item: Any, line: Optional[int], problems: list[Pro
         problems.append(Problem(file, f"{key}.resource", "control characters or line breaks are not allowed in a pattern"))
     if not CHECK_ID.match(check):
         problems.append(Problem(file, f"{key}.check", f"{check!r} is not a check id; expected CKV_AWS_n, CKV2_AWS_n, GCJP_AWS_n or GCJP2_AWS_n"))
+    elif not _waivable(check):
+        problems.append(Problem(file, f"{key}.check", f"{check} cannot be waived (its metadata says waivable: false): "
+                                                      "fix what it reports instead"))
     if len(reason) < MIN_REASON:
         problems.append(Problem(file, f"{key}.reason", f"too short; say why the failure is acceptable ({MIN_REASON} characters or more)"))
     expires = _expiry(item["expires"])

@@ -96,17 +96,27 @@ class Tenancy(pulumi.ComponentResource):
                 inherited=tuple(x for x in s.guardrails.inherited_services if x != "config"),
             ), self._opts())
 
+        own = s.municipality.code
+
+        def member_of(system) -> Optional[str]:  # None: the stack's own municipality
+            return system.member if system.member and system.member != own else None
+
+        groups: dict[tuple[str, Optional[str]], list[str]] = {}
+        for system in s.systems:
+            groups.setdefault((system.tier, member_of(system)), []).append(str(system.cidr))
         self.hub = TransitHub(f"{name}-hub", TransitHubArgs(
             name_prefix=name,
             connection=s.network.connection,
-            lines=[line.model_dump() for line in s.network.lines],
+            lines=[{"connection_id": line.connection_id, "vlans": s.network.line_vlans(line),
+                    "location": line.location} for line in s.network.lines],
             vpn_backup=s.network.vpn_backup,
             customer_gateway_ip=s.network.customer_gateway_ip,
             vpn_preshared_key=args.vpn_preshared_key,
             amazon_side_asn=s.network.amazon_side_asn,
             customer_asn=s.network.customer_asn,
             cidr_pool=str(s.network.cidr_pool),
-            on_premises_cidrs=[str(c) for c in s.network.on_premises_cidrs],
+            on_premises={t: [str(c) for c in cidrs] for t, cidrs in s.network.on_premises_cidrs.items() if cidrs},
+            vpc_groups=groups,
             share_with_account_ids=[a for a in s.account_ids if a != s.accounts.shared],
             tags=base_tags,
         ), self._opts(shared[s.regions.primary]))
@@ -119,6 +129,7 @@ class Tenancy(pulumi.ComponentResource):
                 "gcbase:business": system.business,
                 "gcbase:tier": system.tier,
                 "gcbase:vendor": system.vendor,
+                **({"gcbase:member": system.member} if member_of(system) else {}),
             }
             prov = self.providers[system.account]
             self.vpcs[system.id] = WorkloadVpc(f"{name}-{system.id}", WorkloadVpcArgs(
@@ -129,7 +140,7 @@ class Tenancy(pulumi.ComponentResource):
                 region=s.regions.primary,
                 hub=self.hub,
                 hub_provider=shared[s.regions.primary],
-                on_premises_cidrs=[str(c) for c in s.network.on_premises_cidrs],
+                member=member_of(system),
                 flow_log_retention_days=s.profile.cloudwatch_log_retention_days,
                 tags=sys_tags,
             ), self._opts(prov[s.regions.primary]))

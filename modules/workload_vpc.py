@@ -18,7 +18,7 @@ import pulumi_aws as aws
 
 from gcbase.baselines import policy_document
 from gcbase.errors import GcbaseError
-from modules.network import ROUTE_TABLES, TransitHub, network_defaults
+from modules.network import TransitHub, network_defaults
 
 ANYWHERE = "0.0.0.0/0"
 
@@ -32,7 +32,7 @@ class WorkloadVpcArgs:
     region: str
     hub: TransitHub
     hub_provider: Optional[pulumi.ProviderResource] = None
-    on_premises_cidrs: list[str] = field(default_factory=list)
+    member: Optional[str] = None  # shared use: the member municipality served (None: the stack's own)
     flow_log_retention_days: int = 365
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -45,7 +45,6 @@ class WorkloadVpc(pulumi.ComponentResource):
         self._cfg = network_defaults()["vpc"]
         self._base = f"{args.name_prefix}-{args.system_id}"
         self._internet = args.tier == "internet"
-        self.routing = TransitHub.routing(args.tier)
         if args.region not in self._cfg["zones"]:
             raise GcbaseError.one("gcbase:regions", "primary", f"no zones defined for {args.region}")
         zones = list(self._cfg["zones"][args.region])
@@ -149,25 +148,21 @@ class WorkloadVpc(pulumi.ComponentResource):
             transit_gateway_attachment_id=attachment.id,
             transit_gateway_default_route_table_association=False,
             transit_gateway_default_route_table_propagation=False,
-            tags={**a.tags, "Name": f"{self._base}-tgw", "gcbase:route-table": self.routing.associate},
+            tags={**a.tags, "Name": f"{self._base}-tgw", "gcbase:route-table": a.tier,
+                  **({"gcbase:member": a.member} if a.member else {})},
             opts=hub_opts,
         )
-        self.hub_routing = a.hub.attach(f"{self._name}-tgw", a.tier, accepter.transit_gateway_attachment_id,
-                                        pulumi.ResourceOptions.merge(hub_opts, pulumi.ResourceOptions(
-                                            depends_on=[accepter])))
+        self.hub_routing = a.hub.attach_vpc(f"{self._name}-tgw", a.tier, a.member, accepter.transit_gateway_attachment_id,
+                                            pulumi.ResourceOptions.merge(hub_opts, pulumi.ResourceOptions(
+                                                depends_on=[accepter])))
         return attachment
 
-    def _tgw_destinations(self) -> list[str]:
-        """Ranges sent to the TGW: the town hall, and the system pool when any tier is reachable."""
-        a = self._args
-        dests = list(a.on_premises_cidrs) if "onprem" in self.routing.reaches else []
-        if a.hub.cidr_pool and any(k in self.routing.reaches for k in ROUTE_TABLES if k != "onprem"):
-            dests.append(a.hub.cidr_pool)  # more specific local route keeps own traffic in the VPC
-        return dests
-
     def _create_routes(self, nat_ids: list[pulumi.Output[str]]) -> None:
+        """To the TGW only what the tier rules let this VPC reach (its tier's town-hall ranges, its
+        tier's other VPCs of the same member); on the internet tier a default route to its own NAT."""
+        dests = self._args.hub.destinations(self._args.tier, self._args.member, self._args.cidr)
         for i, table in enumerate(self.private_route_tables):
-            for j, dest in enumerate(self._tgw_destinations()):
+            for j, dest in enumerate(dests):
                 aws.ec2.Route(f"{self._name}-private-{i}-tgw-{j}", route_table_id=table.id,
                               destination_cidr_block=dest, transit_gateway_id=self._args.hub.transit_gateway_id,
                               opts=self._child(depends_on=[self.accepter]))

@@ -60,6 +60,7 @@ class CheckMeta:
     remediation: dict[str, str] = field(default_factory=dict)
     parameters: dict[str, Any] = field(default_factory=dict)
     path: Optional[Path] = None  # the check file (custom checks)
+    waivable: bool = True  # false: no waiver may accept its failures (e.g. My Number tier to the internet)
 
 
 @dataclass
@@ -147,13 +148,16 @@ def _check_meta(path: Path, kind: str, reqs: dict[str, Requirement], problems: l
     params = data.get("parameters") or {}
     if not isinstance(params, dict):
         problems.append(Problem(str(path), "parameters", "must be a mapping"))
-    extra = set(data) - {"id", "severity", "requirements", "title", "remediation", "parameters"}
+    if not isinstance(data.get("waivable", True), bool):
+        problems.append(Problem(str(path), "waivable", "true or false"))
+    extra = set(data) - {"id", "severity", "requirements", "title", "remediation", "parameters", "waivable"}
     if extra:
         problems.append(Problem(str(path), "", f"unknown keys: {', '.join(sorted(extra))}"))
     if len(problems) > before:
         return None
     return CheckMeta(stem, kind, data["severity"], tuple(req_ids), title["ja"].strip(), title["en"].strip(),
-                     {k: str(v).strip() for k, v in remediation.items()}, dict(params), check_file)
+                     {k: str(v).strip() for k, v in remediation.items()}, dict(params), check_file,
+                     bool(data.get("waivable", True)))
 
 
 def _builtins(reqs: dict[str, Requirement], problems: list[Problem]) -> tuple[dict[str, CheckMeta], dict]:

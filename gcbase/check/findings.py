@@ -54,6 +54,7 @@ class Finding:
     details: list[str] = field(default_factory=list)  # one sentence each: why
     waiver: Optional[Waiver] = None
     error: Optional[dict[str, str]] = None  # ERRORED only: {file: the check's source, exception: "Type: message"}
+    path: list[dict[str, str]] = field(default_factory=list)  # network checks: the offending path, hop by hop
 
     @property
     def failed(self) -> bool:

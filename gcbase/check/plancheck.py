@@ -32,6 +32,7 @@ class Outcome:
     resource: str  # address, or PLAN_ADDRESS
     result: str  # PASSED | FAILED | ERRORED
     detail: str  # why; for ERRORED the exception, "Type: message"
+    path: tuple = ()  # a network path, hop by hop ({kind, address, text} each), when the rule is about paths
 
 
 class PlanCheck:

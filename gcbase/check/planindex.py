@@ -24,6 +24,7 @@ class PlanResource:
     values: dict[str, Any]
     refs: dict[str, list[str]] = field(default_factory=dict)  # dotted attribute path -> addresses
     provider_key: str = ""
+    expressions: dict[str, Any] = field(default_factory=dict)  # the configuration's expressions, as written
 
     def get(self, path: str, default: Any = None) -> Any:
         """First value along a dotted path through nested blocks (lists of objects)."""
@@ -82,8 +83,9 @@ def _module_resources(module: dict) -> Iterator[dict]:
 
 
 class PlanIndex:
-    def __init__(self, tfplan: dict[str, Any]):
+    def __init__(self, tfplan: dict[str, Any], intent: Any = None):
         self.plan = tfplan
+        self.intent = intent  # gcbase.intent.Intent the plan is judged against, or None (no stack known)
         root_conf = (tfplan.get("configuration") or {}).get("root_module") or {}
         conf = {c.get("address"): c for c in root_conf.get("resources") or []}
         self.providers: dict[str, dict] = (tfplan.get("configuration") or {}).get("provider_config") or {}
@@ -97,7 +99,13 @@ class PlanIndex:
             _collect_refs(c.get("expressions") or {}, "", refs)
             self.resources[r["address"]] = PlanResource(
                 r["address"], r.get("type", ""), r.get("name", ""), dict(r.get("values") or {}),
-                refs, c.get("provider_config_key", ""))
+                refs, c.get("provider_config_key", ""), c.get("expressions") or {})
+        # attribute -> True where Terraform says the value is known only after apply (resource_changes)
+        self.after_unknown: dict[str, dict[str, Any]] = {}
+        for rc in tfplan.get("resource_changes") or []:
+            if isinstance(rc, dict) and isinstance(rc.get("change"), dict) \
+                    and isinstance(rc["change"].get("after_unknown"), dict):
+                self.after_unknown[str(rc.get("address"))] = rc["change"]["after_unknown"]
         self._by_value: dict[str, list[str]] = {}
         for res in self.resources.values():
             for attr in _JOIN_ATTRS:
@@ -133,6 +141,18 @@ class PlanIndex:
                 if addr != res.address:
                     found[addr] = self.resources[addr]
         return [r for r in found.values() if not types or r.type in types]
+
+    def is_unknown(self, res: PlanResource, path: str) -> bool:
+        """Whether an attribute's value is unknown at plan time: marked so in resource_changes, or absent
+        from the planned values while the configuration computes it from a reference."""
+        node: Any = self.after_unknown.get(res.address) or {}
+        for key in path.split("."):
+            if node is True:
+                return True
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is True or (isinstance(node, list) and any(n is True for n in node)):
+            return True
+        return res.get(path) is None and bool(res.refs.get(path))
 
     def referrers(self, target: PlanResource, types: tuple[str, ...], path: str) -> list[PlanResource]:
         """Resources of some types whose attribute `path` points at target."""

@@ -188,23 +188,26 @@ def _errored(check: Any, check_id: str, resource: str, exception: str, title_en:
 
 
 def _finding(check_id: str, resource: str, result: str, title_en: str, details: Iterable[str],
-             urns: dict[str, str]) -> Finding:
+             urns: dict[str, str], path: Iterable[dict[str, str]] = ()) -> Finding:
     meta = load_catalogue().meta(check_id, title_en)
     return Finding(
         check_id=check_id, resource=resource, result=result, severity=meta.severity,
         requirements=list(meta.requirements), title_ja=meta.title_ja, title_en=meta.title_en or title_en,
-        remediation=dict(meta.remediation), urn=urns.get(resource),
-        source="checkov" if meta.kind == "builtin" else "gcbase", details=[d for d in details if d])
+        remediation=dict(meta.remediation), urn=urns.get(resource.split(" -> ")[0]),
+        source="checkov" if meta.kind == "builtin" else "gcbase", details=[d for d in details if d],
+        path=[dict(h) for h in path])
 
 
 def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-plan",
                waivers: Optional[tuple[Waiver, ...]] = None, only: Optional[list[str]] = None,
-               meta: Optional[dict[str, Any]] = None, file: str = "plan") -> CheckReport:
+               meta: Optional[dict[str, Any]] = None, file: str = "plan", intent: Any = None) -> CheckReport:
     """Every built-in AWS check and every gcbase check on one Terraform plan JSON.
 
     `only` restricts the run to some check ids (fixture tests); waivers default to the shared ones
     of baselines/waivers.yaml for a plan gcbase exported from its own program, to none for any other
-    (pass () for none, or a tuple); `file` names the plan in errors.
+    (pass () for none, or a tuple); `file` names the plan in errors. `intent` (gcbase.intent.Intent) is
+    what the stack declares, which the network and trust analyses prove the plan against; by default the
+    one in `meta`, else none (the analyses then say what they could not decide).
     """
     if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
@@ -223,7 +226,11 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
             if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")):
                 continue  # only AWS checks and ours; other providers' checks never apply
             findings.append(_finding(rec.check_id, rec.resource, result, rec.check_name, rec.details or [], urns))
-        index = PlanIndex(tfplan)
+        if intent is None and isinstance((meta or {}).get("intent"), dict):
+            from gcbase.intent import Intent
+
+            intent = Intent.from_dict(meta["intent"])
+        index = PlanIndex(tfplan, intent)
         for check in plan_checks():
             if only and check.id not in only:
                 continue
@@ -235,7 +242,7 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
                 if out.result == ERRORED:
                     findings.append(_errored(check, check.id, out.resource, out.detail, "", urns))
                 else:
-                    findings.append(_finding(check.id, out.resource, out.result, "", [out.detail], urns))
+                    findings.append(_finding(check.id, out.resource, out.result, "", [out.detail], urns, out.path))
         for check, address, exception in {(c.id, a): (c, a, e) for c, a, e in errored}.values():
             findings.append(_errored(check, check.id, address, exception, getattr(check, "name", "") or "", urns))
     if waivers is None:  # gcbase's shared waivers were approved for gcbase's own plans only (as in the CLI)

@@ -25,9 +25,12 @@ _SYSTEMS = [
     ("kaigo", "kaigo-hoken", "mynumber"),
     ("fukushi", "shogaisha-fukushi", "mynumber"),
     ("senkyo", "senkyo", "lgwan"),
-    ("shugaku", "shugaku", "lgwan"),
-    ("kosodate", "kodomo-kosodate", "internet"),
+    ("shugaku", "shugaku", "mynumber"),
+    ("zaimu", "zaimu-kaikei", "lgwan"),
+    ("shinsei", "denshi-shinsei", "internet"),
 ]
+# The town hall's range per tier (one /20 each in 172.16.0.0/16) and the VLAN offset per tier.
+_TOWN_HALL = {"mynumber": ("172.16.0.0/20", 0), "lgwan": ("172.16.16.0/20", 10), "internet": ("172.16.32.0/20", 20)}
 
 
 def _rng(code: str) -> random.Random:
@@ -60,7 +63,9 @@ def stack_config(code: str, environment: str = "prod") -> dict[str, Any]:
          "cidr": str(subnets[i]), "account": _account(code, 101 + i)}
         for i, (sid, business, tier) in enumerate(chosen)
     ]
-    lines = [{"connectionId": f"dxcon-{hashlib.sha256((code + str(i)).encode()).hexdigest()[:8]}", "vlan": 100 + i}
+    tiers = [t for t in _TOWN_HALL if any(s["tier"] == t for s in systems)]
+    lines = [{"connectionId": f"dxcon-{hashlib.sha256((code + str(i)).encode()).hexdigest()[:8]}",
+              "vlans": {t: 100 + i + _TOWN_HALL[t][1] for t in tiers}}
              for i in range(2)]
     config: dict[str, Any] = {
         "gcbase:municipality": code,
@@ -72,7 +77,7 @@ def stack_config(code: str, environment: str = "prod") -> dict[str, Any]:
             "redundancy": "dual",
             "lines": lines,
             "cidrPool": str(pool),
-            "onPremisesCidrs": ["172.16.0.0/16"],
+            "onPremisesCidrs": {t: [_TOWN_HALL[t][0]] for t in tiers},
             "customerAsn": 65000 + rng.randint(1, 500),
         },
         "gcbase:systems": systems,

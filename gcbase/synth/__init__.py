@@ -44,7 +44,7 @@ def synth_stack(ref: str | Path) -> Plan:
     path = stack_file(ref)
     settings = load_settings(path)  # one clear line per problem before anything runs
     plan = synth_program(ROOT, config_file=path, stack=settings.stack, source="synth")
-    plan.meta.update(_meta(settings))
+    plan.meta.update(_meta(settings, str(path)))
     return plan
 
 
@@ -65,11 +65,13 @@ def synth_values(stack: str, config: dict[str, Any], file: str = "") -> Plan:
         plan = mocks.run_file(main_file, project=project, stack=stack, config=config, source="synth")
     except pulumi.RunError as err:
         raise GcbaseError.one(file, "", str(err).replace("\n", "; ")) from None
-    plan.meta.update(_meta(settings))
+    plan.meta.update(_meta(settings, file))
     return plan
 
 
-def _meta(settings: Any) -> dict[str, str]:
+def _meta(settings: Any, file: str) -> dict[str, Any]:
+    from gcbase.intent import intent_of
+
     m = settings.municipality
     return {"municipality": m.code, "municipalityName": m.name, "prefecture": m.prefecture,
-            "environment": settings.environment}
+            "environment": settings.environment, "intent": intent_of(settings, file).to_dict()}
