@@ -66,7 +66,7 @@ def test_stack_outputs():
     plan = plan_of("131121-prod")
     assert plan.outputs["municipality"] == {"code": "131121", "name": "世田谷区"}
     assert plan.outputs["environment"] == "prod"
-    assert set(plan.outputs["vpcIds"]) == {"juki", "zei", "senkyo", "kosodate"}
+    assert set(plan.outputs["vpcIds"]) == {"juki", "zei", "senkyo", "shinsei"}
     assert all(v.startswith("vpc-") for v in plan.outputs["vpcIds"].values())
     assert plan.outputs["transitGatewayId"].startswith("tgw-")
 

@@ -158,9 +158,53 @@ def test_aws_region_outside_japan(tmp_path):
 
 def test_unknown_business(tmp_path):
     def m(c):
-        c["gcbase:systems"][0]["business"] = "zaimu-kaikei"
+        c["gcbase:systems"][0]["business"] = "keiri"
     (line,) = problems(tmp_path, m)
-    assert line.startswith("gcbase:systems[0].business: 'zaimu-kaikei' is not one of the 20 standardized businesses; allowed: jido-teate, ")
+    assert line.startswith("gcbase:systems[0].business: 'keiri' is not a known business (baselines/businesses.yaml); allowed: jido-teate, ")
+
+
+def test_a_my_number_business_only_in_the_my_number_tier(tmp_path):
+    def m(c):
+        c["gcbase:systems"][0]["tier"] = "lgwan"  # juki (住民基本台帳)
+    assert problems(tmp_path, m) == [
+        "gcbase:systems[0].tier: 'lgwan' is not allowed for juki (住民基本台帳); allowed: mynumber (a My Number business "
+        "(個人番号利用事務) stays in the マイナンバー利用事務系)"]
+
+
+def test_a_business_outside_its_allowed_tiers(tmp_path):
+    def m(c):
+        c["gcbase:systems"][0]["business"] = "zaimu-kaikei"
+    assert problems(tmp_path, m) == [
+        "gcbase:systems[0].tier: 'mynumber' is not allowed for zaimu-kaikei (財務会計); allowed: lgwan (baselines/businesses.yaml)"]
+
+
+def test_every_my_number_business_is_data_with_one_tier():
+    from gcbase import baselines
+
+    known = baselines.businesses()
+    assert sum(1 for b in known.values() if b["core"]) == 20
+    assert all(b["tiers"] == ["mynumber"] for b in known.values() if b["myNumber"])
+    assert known["juki"]["myNumber"] and known["juki"]["tiers"] == ["mynumber"]
+    assert all(b.get("why") for b in known.values() if b["status"] == "project")
+
+
+def test_businesses_data_refuses_a_my_number_business_outside_its_tier(tmp_path, monkeypatch):
+    from gcbase import baselines
+    from gcbase.errors import GcbaseError
+
+    root = tmp_path / "baselines"
+    root.mkdir()
+    text = (baselines.BASELINES / "businesses.yaml").read_text(encoding="utf-8")
+    (root / "businesses.yaml").write_text(text.replace(
+        "{id: juki,                core: true, myNumber: true,  tiers: [mynumber]",
+        "{id: juki,                core: true, myNumber: true,  tiers: [mynumber, lgwan]"), encoding="utf-8")
+    monkeypatch.setattr(baselines, "BASELINES", root)
+    baselines.businesses.cache_clear()
+    try:
+        with pytest.raises(GcbaseError, match=r"juki is a My Number business: allowed only \[mynumber\]"):
+            baselines.businesses()
+    finally:
+        baselines.businesses.cache_clear()
 
 
 def test_unknown_tier(tmp_path):
@@ -193,11 +237,87 @@ def test_overlapping_systems(tmp_path):
 
 def test_overlap_with_on_premises(tmp_path):
     def m(c):
-        c["gcbase:network"]["onPremisesCidrs"] = ["10.20.12.0/24"]
+        c["gcbase:network"]["onPremisesCidrs"]["internet"] = ["10.20.12.0/24"]
     assert problems(tmp_path, m) == [
-        "gcbase:network.onPremisesCidrs[0]: 10.20.12.0/24 overlaps the cloud CIDR pool 10.20.0.0/16; on-premises ranges must be disjoint from it",
-        "gcbase:systems[3].cidr: 10.20.12.0/22 overlaps on-premises range gcbase:network.onPremisesCidrs[0] 10.20.12.0/24",
+        "gcbase:network.onPremisesCidrs.internet[0]: 10.20.12.0/24 overlaps the cloud CIDR pool 10.20.0.0/16; on-premises ranges must be disjoint from it",
+        "gcbase:systems[3].cidr: 10.20.12.0/22 overlaps on-premises range gcbase:network.onPremisesCidrs.internet[0] 10.20.12.0/24",
     ]
+
+
+def test_untiered_town_hall_ranges_get_one_line_saying_how_to_migrate(tmp_path):
+    def m(c):
+        c["gcbase:network"]["onPremisesCidrs"] = ["172.16.0.0/16"]
+    assert problems(tmp_path, m) == [
+        "gcbase:network.onPremisesCidrs: a list of town-hall ranges without tiers is no longer accepted (三層の対策: "
+        "each range belongs to one tier's segment); write them per tier, e.g. onPremisesCidrs: {mynumber: "
+        "[172.16.0.0/20], lgwan: [172.16.16.0/20]}"]
+
+
+def test_town_hall_ranges_of_two_tiers_must_not_overlap(tmp_path):
+    def m(c):
+        c["gcbase:network"]["onPremisesCidrs"]["lgwan"] = ["172.16.8.0/21"]
+    assert problems(tmp_path, m) == [
+        "gcbase:network.onPremisesCidrs.lgwan[0]: overlaps gcbase:network.onPremisesCidrs.mynumber[0]; each town-hall "
+        "range belongs to one tier"]
+
+
+def test_town_hall_range_covering_the_internet_is_refused(tmp_path):
+    def m(c):
+        c["gcbase:network"]["onPremisesCidrs"]["internet"] = ["128.0.0.0/1"]
+    assert problems(tmp_path, m) == [
+        "gcbase:network.onPremisesCidrs.internet[0]: 128.0.0.0/1 covers 2,147,483,648 public addresses; a town-hall "
+        "range lies in 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, or is a public block of at most /16 "
+        "(else routes to the town hall would cover the internet)",
+        "gcbase:network.onPremisesCidrs.internet[0]: overlaps gcbase:network.onPremisesCidrs.mynumber[0]; each "
+        "town-hall range belongs to one tier",
+        "gcbase:network.onPremisesCidrs.internet[0]: overlaps gcbase:network.onPremisesCidrs.lgwan[0]; each "
+        "town-hall range belongs to one tier",
+    ]
+
+
+def test_one_vlan_per_line_when_several_tiers_are_connected(tmp_path):
+    def m(c):
+        c["gcbase:network"]["lines"][0] = {"connectionId": "dxcon-fgk3a9x1", "vlan": 101}
+    assert problems(tmp_path, m) == [
+        "gcbase:network.lines[0].vlan: the town hall connects 3 tiers (mynumber, lgwan, internet); give one VLAN per "
+        "tier instead, e.g. vlans: {mynumber: 101, lgwan: 111, internet: 121}"]
+
+
+def test_every_connected_tier_needs_its_own_vlan_on_each_line(tmp_path):
+    def m(c):
+        c["gcbase:network"]["lines"][1]["vlans"] = {"mynumber": 102, "lgwan": 102}
+    assert problems(tmp_path, m) == [
+        "gcbase:network.lines[1].vlans: no VLAN for internet; every connected tier (mynumber, lgwan, internet) needs one on each line",
+        "gcbase:network.lines[1].vlans: two tiers share a VLAN; each tier's segment needs its own"]
+
+
+def test_a_vlan_for_a_tier_without_town_hall_range(tmp_path):
+    def m(c):
+        del c["gcbase:network"]["onPremisesCidrs"]["internet"]
+    assert problems(tmp_path, m) == [
+        "gcbase:network.lines[0].vlans: internet has no town-hall range in gcbase:network.onPremisesCidrs",
+        "gcbase:network.lines[1].vlans: internet has no town-hall range in gcbase:network.onPremisesCidrs"]
+
+
+def test_member_only_in_shared_use(tmp_path):
+    def m(c):
+        c["gcbase:systems"][0]["member"] = "131121"
+    assert problems(tmp_path, m) == [
+        "gcbase:systems[0].member: only for shared usage (共同利用方式); a single-use stack serves its own municipality"]
+
+
+def test_shared_use_with_account_separation_never_shares_an_account_between_members(tmp_path):
+    path = tmp_path / "Pulumi.363421-prod.yaml"
+    doc = yaml.safe_load((ROOT / "stacks" / "Pulumi.363421-prod.yaml").read_text(encoding="utf-8"))
+    doc["config"]["gcbase:systems"][2]["account"] = "310000000101"
+    doc["config"]["gcbase:systems"][2]["member"] = "999999"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(GcbaseError) as err:
+        load_settings(path)
+    assert [str(p).split(": ", 1)[1] for p in err.value.problems] == [
+        "gcbase:systems[2].member: '999999' is not a member; allowed: 363421, 363022, 363219",
+        "gcbase:systems[2].account: 310000000101 already serves member 363421 (gcbase:systems[0]); with separation: "
+        "account no account is shared by two members"]
 
 
 def test_duplicate_system(tmp_path):

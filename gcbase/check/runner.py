@@ -193,7 +193,7 @@ def _finding(check_id: str, resource: str, result: str, title_en: str, details: 
     return Finding(
         check_id=check_id, resource=resource, result=result, severity=meta.severity,
         requirements=list(meta.requirements), title_ja=meta.title_ja, title_en=meta.title_en or title_en,
-        remediation=dict(meta.remediation), urn=urns.get(resource.split(" -> ")[0]),
+        remediation=dict(meta.remediation), urn=next((urns[p] for p in resource.split(" -> ") if p in urns), None),
         source="checkov" if meta.kind == "builtin" else "gcbase", details=[d for d in details if d],
         path=[dict(h) for h in path])
 

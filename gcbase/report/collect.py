@@ -63,7 +63,8 @@ def _findings(result: StackResult) -> list[Finding]:
             status=STATUS.get(f.result, "fail"), severity=f.severity,
             title={"ja": f.title_ja or f.title_en, "en": f.title_en or f.title_ja},
             remediation=dict(f.remediation), requirements=tuple(f.requirements),
-            message="; ".join(d for d in f.details if d), urn=f.urn or "", location=location, waiver=f.waiver))
+            message="; ".join(d for d in f.details if d), urn=f.urn or "", location=location, waiver=f.waiver,
+            path=[dict(h) for h in getattr(f, "path", ())]))
     return out
 
 

@@ -110,21 +110,35 @@ def _waiver_text(f: Finding, t: Texts) -> str:
     return f'<span class="warn">{_e(t("waiver.expired"))}</span> {text}' if f.expired_waiver else text
 
 
-def _resource_item(f: Finding) -> str:
-    parts = [f"{_e(f.stack)} <code>{_e(f.resource)}</code>", _location(f), _e(f.message)]
+def _path_labels(report: Report) -> dict[int, str]:
+    """id(finding) -> "P1", "P2", ... for each failing finding with a network path, per stack."""
+    out: dict[int, str] = {}
+    for stack in report.stacks:
+        for n, f in enumerate((f for f in report.failures() if f.stack == stack.stack and f.path), start=1):
+            out[id(f)] = f"P{n}"
+    return out
+
+
+def _resource_item(f: Finding, label: str = "") -> str:
+    message = f.message.split(" Path: ", 1)[0] if f.path else f.message
+    parts = [f"{_e(f.stack)} <code>{_e(f.resource)}</code>", _location(f), _e(message)]
+    if f.path:
+        hops = "".join(f'<li><span class="hop-{_e(h.get("kind", ""))}">{_e(h.get("text", ""))}</span></li>' for h in f.path)
+        parts.append((f'<b class="path-label">{_e(label)}</b> ' if label else "") + f'<ol class="path">{hops}</ol>')
     return "<li>" + "<br>".join(p for p in parts if p) + "</li>"
 
 
 def _findings(report: Report, t: Texts, requirement_titles: dict[str, str]) -> str:
     """One row per check and result, worst first, with every resource it concerns."""
     groups: dict[tuple[str, str], list[Finding]] = {}
+    labels = _path_labels(report)
     for f in report.errored() + report.failures() + report.waived():
         groups.setdefault((f.check_id, f.status), []).append(f)
     rows = []
     for (check_id, status), found in groups.items():
         first = found[0]
         reqs = "<br>".join(f"<b>{_e(r)}</b> {_e(requirement_titles.get(r, ''))}" for r in first.requirements)
-        items = [_resource_item(f) for f in found]
+        items = [_resource_item(f, labels.get(id(f), "")) for f in found]
         resources = f'<ul class="resources">{"".join(items[:MAX_SHOWN])}</ul>'
         if len(items) > MAX_SHOWN:
             resources += (f'<details><summary>{_e(t("md.more", count=len(items) - MAX_SHOWN))}</summary>'
@@ -219,8 +233,15 @@ def _coverage(report: Report, t: Texts) -> str:
 
 
 def _topologies(report: Report, t: Texts) -> str:
-    return "".join(f'<div class="topology" id="topology-{_e(s.stack)}">{topology_svg(s.plan, t)}</div>'
-                   for s in report.stacks if s.plan is not None) or f'<p class="note">{_e(t("report.no_findings"))}</p>'
+    labels = _path_labels(report)
+    out = []
+    for s in report.stacks:
+        if s.plan is None:
+            continue
+        paths = [(labels[id(f)], f.path) for f in report.failures() if f.stack == s.stack and id(f) in labels]
+        note = f'<p class="note">{_e(t("topology.paths"))}</p>' if paths else ""
+        out.append(f'<div class="topology" id="topology-{_e(s.stack)}">{note}{topology_svg(s.plan, t, paths=paths)}</div>')
+    return "".join(out) or f'<p class="note">{_e(t("report.no_findings"))}</p>'
 
 
 def _verdict(report: Report, t: Texts) -> str:

@@ -31,6 +31,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "urn": f.urn or None, "status": f.status, "severity": f.severity, "title": f.title,
         "remediation": f.remediation, "requirements": list(f.requirements), "message": f.message,
         "location": _location(f.location), "waiver": _waiver(f.waiver), "expiredWaiver": f.expired_waiver,
+        "path": [dict(h) for h in f.path],
     }
 
 

@@ -42,6 +42,7 @@ def _case(suite: ET.Element, f: Finding, t: Texts, titles: dict[str, str]) -> No
         lines.append(f"{t('col.location')}: {f.location.file}:{f.location.line or 1} {f.location.key}".rstrip())
     if f.message:
         lines.append(f"{t('col.message')}: {f.message}")
+    lines += [f"{t('col.path')} {i + 1}: {hop['text']}" for i, hop in enumerate(f.path)]
     remediation = t.pick({k: v for k, v in f.remediation.items() if k in ("ja", "en")})
     if remediation:
         lines.append(f"{t('col.remediation')}: {remediation}")

@@ -48,6 +48,7 @@ class Finding:
     urn: str = ""
     location: Optional[Location] = None
     waiver: Optional[Waiver] = None
+    path: list[dict[str, str]] = field(default_factory=list)  # network findings: the path, hop by hop
 
     @property
     def expired_waiver(self) -> bool:

@@ -77,6 +77,11 @@ def _result(f: Finding, rule_index: int, t: Texts) -> dict:
             "gcbase/v1": hashlib.sha256(f"{f.check_id}|{f.stack}|{f.resource}".encode()).hexdigest()},
         "properties": {"stack": f.stack, "resourceType": f.resource_type, "severity": f.severity},
     }
+    if f.path:  # a network path: SARIF's code flow, one location per hop (GitHub shows it as "paths")
+        result["codeFlows"] = [{"threadFlows": [{"locations": [
+            {"location": {"message": {"text": hop["text"]}, "logicalLocations": [
+                {"name": hop["address"] or hop["kind"], "kind": hop["kind"]}]}, "nestingLevel": 0, "executionOrder": i}
+            for i, hop in enumerate(f.path)]}]}]
     if f.waiver is not None:
         w = f.waiver
         justification = t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason)

@@ -11,9 +11,11 @@ from modules.workload_vpc import WorkloadVpc, WorkloadVpcArgs
 
 HUB_ACCOUNT = "210000000001"
 SYSTEM_ACCOUNT = "210000000101"
-ONPREM = ["172.16.0.0/16", "192.168.10.0/24"]
+ONPREM = {"mynumber": ["172.16.0.0/20", "192.168.10.0/24"], "lgwan": ["172.16.16.0/20"],
+          "internet": ["172.16.32.0/20"]}
 POOL = "10.20.0.0/16"
 CIDR = "10.20.4.0/22"
+SAME_TIER_PEER = "10.20.0.0/22"  # another VPC of the same tier (and member) the hub knows
 ENDPOINTS = {"ssm", "ssmmessages", "ec2messages", "logs", "kms"}
 
 
@@ -23,12 +25,13 @@ def vpc_plan(tier: str, region: str = "ap-northeast-1", retention: int = 400):
         system_provider = test_provider(SYSTEM_ACCOUNT, region, name="system")
         hub = TransitHub("hub", TransitHubArgs(
             name_prefix="gc131121-prod", connection="lgwan",
-            lines=[{"connection_id": "dxcon-fgk3a9x1", "vlan": 101}], customer_asn=65101,
-            cidr_pool=POOL, on_premises_cidrs=ONPREM, share_with_account_ids=[SYSTEM_ACCOUNT],
+            lines=[{"connection_id": "dxcon-fgk3a9x1", "vlans": {"mynumber": 101, "lgwan": 111, "internet": 121}}],
+            customer_asn=65101, cidr_pool=POOL, on_premises=ONPREM,
+            vpc_groups={(tier, None): [SAME_TIER_PEER, CIDR]}, share_with_account_ids=[SYSTEM_ACCOUNT],
         ), pulumi.ResourceOptions(provider=hub_provider))
         WorkloadVpc("sys", WorkloadVpcArgs(
             name_prefix="gc131121-prod", system_id="juki", tier=tier, cidr=CIDR, region=region,
-            hub=hub, hub_provider=hub_provider, on_premises_cidrs=ONPREM,
+            hub=hub, hub_provider=hub_provider,
             flow_log_retention_days=retention, tags={"gcbase:tier": tier},
         ), pulumi.ResourceOptions(provider=system_provider))
     return synth(program)
@@ -115,8 +118,8 @@ def test_private_subnets_use_two_zone_ids_per_region():
         assert "availabilityZone" not in subnets[0].inputs
 
 
-def test_private_route_tables_send_town_hall_and_pool_to_the_tgw(tier_plan):
-    _, plan = tier_plan
+def test_private_route_tables_send_only_their_tiers_town_hall_and_peers_to_the_tgw(tier_plan):
+    tier, plan = tier_plan
     tgw = one(plan, "aws:ec2transitgateway/transitGateway:TransitGateway")
     private_tables = {t.id for t in plan.of_type("aws:ec2/routeTable:RouteTable") if "private" in t.name}
     assert len(private_tables) == 2
@@ -124,7 +127,8 @@ def test_private_route_tables_send_town_hall_and_pool_to_the_tgw(tier_plan):
     assert {r.inputs["transitGatewayId"] for r in to_tgw} == {tgw.id}
     for table in private_tables:
         assert sorted(r.inputs["destinationCidrBlock"] for r in to_tgw if r.inputs["routeTableId"] == table) \
-            == sorted([*ONPREM, POOL])
+            == sorted([*ONPREM[tier], SAME_TIER_PEER])
+    assert not any(r.inputs["destinationCidrBlock"] == POOL for r in to_tgw)  # never the whole pool
 
 
 def test_attachment_is_requested_here_and_accepted_in_the_hub(tier_plan):
@@ -150,7 +154,7 @@ def test_route_table_isolation_between_tiers(tier_plan):
     tier, plan = tier_plan
     assoc, prop = tgw_placement(plan)
     assert assoc == [tier]
-    assert prop == {tier, "onprem"}
+    assert prop == {tier, f"onprem-{tier}"}
     if tier == "mynumber":
         assert "internet" not in prop
     if tier == "internet":

@@ -373,7 +373,7 @@ def _(p):
     _tgw(p).inputs["autoAcceptSharedAttachments"] = "enable"
 
 
-@mutation("tgw-mynumber-propagates-into-internet")
+@mutation("tgw-mynumber-propagates-into-internet", PROD)
 def _(p):
     """The My Number attachment propagates its routes into the internet tier's table."""
     att = one(p, "aws:ec2transitgateway/vpcAttachment:VpcAttachment", "juki-tgw-attach")
@@ -383,18 +383,18 @@ def _(p):
         {"transitGatewayAttachmentId": att, "transitGatewayRouteTableId": rt})
 
 
-@mutation("tgw-mynumber-associated-with-lgwan")
+@mutation("tgw-mynumber-associated-with-lgwan", PROD)
 def _(p):
     """The My Number attachment uses the LGWAN tier's route table."""
     rt = _rt(p, "lgwan")
     set_input(one(p, TGW_ASSOC, "juki-tgw-assoc"), "transitGatewayRouteTableId", rt.id, rt)
 
 
-@mutation("tgw-dx-associated-with-mynumber")
+@mutation("tgw-dx-associated-with-mynumber", PROD)
 def _(p):
     """The Direct Connect attachment uses the My Number table instead of the town hall's."""
     rt = _rt(p, "mynumber")
-    set_input(one(p, TGW_ASSOC, "dx-assoc-onprem"), "transitGatewayRouteTableId", rt.id, rt)
+    set_input(one(p, TGW_ASSOC, "dx-mynumber-assoc-onprem-mynumber"), "transitGatewayRouteTableId", rt.id, rt)
 
 
 @mutation("tgw-attachment-one-az")
@@ -408,13 +408,13 @@ def _(p):
 @mutation("second-line-removed")
 def _(p):
     """Only one Direct Connect line remains."""
-    drop(p, one(p, VIF, "hub-vif2"))
+    drop(p, one(p, VIF, "hub-vif-mynumber-2"))
 
 
 @mutation("second-line-on-same-connection")
 def _(p):
     """Both VIFs ride the same physical connection."""
-    one(p, VIF, "hub-vif2").inputs["connectionId"] = one(p, VIF, "hub-vif1").inputs["connectionId"]
+    one(p, VIF, "hub-vif-mynumber-2").inputs["connectionId"] = one(p, VIF, "hub-vif-mynumber-1").inputs["connectionId"]
 
 
 @mutation("lgwan-propagates-into-internet", PROD)
@@ -431,7 +431,7 @@ def _(p):
 def _(p):
     """The internet tier's attachment uses the My Number tier's route table."""
     rt = _rt(p, "mynumber")
-    set_input(one(p, TGW_ASSOC, "kosodate-tgw-assoc"), "transitGatewayRouteTableId", rt.id, rt)
+    set_input(one(p, TGW_ASSOC, "shinsei-tgw-assoc"), "transitGatewayRouteTableId", rt.id, rt)
 
 
 @mutation("mynumber-subnet-in-internet-vpc-gets-igw-route", PROD)
@@ -445,13 +445,13 @@ def _(p):
 def _(p):
     """The VPN backup's attachment uses the My Number table instead of the town hall's."""
     rt = _rt(p, "mynumber")
-    set_input(one(p, TGW_ASSOC, "vpn-assoc-onprem"), "transitGatewayRouteTableId", rt.id, rt)
+    set_input(one(p, TGW_ASSOC, "vpn-mynumber-assoc-onprem-mynumber"), "transitGatewayRouteTableId", rt.id, rt)
 
 
 @mutation("one-line-left-with-vpn-backup", KAMIYAMA)
 def _(p):
     """One Direct Connect line plus the VPN: still not two lines."""
-    drop(p, one(p, VIF, "hub-vif2"))
+    drop(p, one(p, VIF, "hub-vif-mynumber-2"))
 
 
 @mutation("second-mynumber-system-nat", KAMIYAMA)

@@ -19,7 +19,7 @@ CONFIG = "stacks/Pulumi.131121-prod.yaml"
 PSK = "planted-psk-0f9e8d7c6b5a"  # must never appear in any report
 HOSTILE = '<script>alert("x")</script>&'  # must appear escaped, never as markup
 SYSTEMS = (("juki", "mynumber", "210000000101"), ("senkyo", "lgwan", "210000000103"),
-           ("kosodate", "internet", "210000000104"))
+           ("shinsei", "internet", "210000000104"))
 
 
 def _program() -> None:
@@ -29,16 +29,17 @@ def _program() -> None:
     hub_provider = test_provider("210000000001", name="hub")
     hub = TransitHub("t-hub", TransitHubArgs(
         name_prefix=STACK, connection="lgwan",
-        lines=[{"connection_id": "dxcon-fgk3a9x1", "vlan": 101, "location": "Equinix TY2"},
-               {"connection_id": "dxcon-fh7b2m4q", "vlan": 102, "location": "AT Tokyo CC1"}],
+        lines=[{"connection_id": "dxcon-fgk3a9x1", "vlans": {"mynumber": 101}, "location": "Equinix TY2"},
+               {"connection_id": "dxcon-fh7b2m4q", "vlans": {"mynumber": 102}, "location": "AT Tokyo CC1"}],
         vpn_backup=True, customer_gateway_ip="203.0.113.10", vpn_preshared_key=pulumi.Output.secret(PSK),
-        customer_asn=65101, cidr_pool="10.20.0.0/16", on_premises_cidrs=["172.16.0.0/16"],
+        customer_asn=65101, cidr_pool="10.20.0.0/16", on_premises={"mynumber": ["172.16.0.0/20"]},
+        vpc_groups={(tier, None): [f"10.20.{4 * i}.0/22"] for i, (_, tier, _) in enumerate(SYSTEMS)},
         share_with_account_ids=[a for _, _, a in SYSTEMS],
     ), pulumi.ResourceOptions(provider=hub_provider))
     for i, (system, tier, account) in enumerate(SYSTEMS):
         WorkloadVpc(f"t-{system}", WorkloadVpcArgs(
             name_prefix=STACK, system_id=system, tier=tier, cidr=f"10.20.{4 * i}.0/22", region="ap-northeast-1",
-            hub=hub, hub_provider=hub_provider, on_premises_cidrs=["172.16.0.0/16"], flow_log_retention_days=365,
+            hub=hub, hub_provider=hub_provider, flow_log_retention_days=365,
             tags={"gcbase:tier": tier, "gcbase:system": system},
         ), pulumi.ResourceOptions(provider=test_provider(account, name=f"p-{system}")))
 
@@ -99,7 +100,7 @@ def report(fail_on: str = "high", findings: list[Finding] | None = None) -> Repo
           ("E.7.1.1",), waiver=ACTIVE),
         f("GCJP_AWS_20", "t-juki-vpc", "aws_internet_gateway.t_juki_igw", "fail", "low", TITLE_IGW, ("GL.3T.1",),
           message=HOSTILE, remediation=REMEDIATION_IGW, waiver=EXPIRED),
-        f("CKV_AWS_130", "t-kosodate-vpc", "aws_subnet.t_kosodate_public_0", "fail", "medium",
+        f("CKV_AWS_130", "t-shinsei-vpc", "aws_subnet.t_shinsei_public_0", "fail", "medium",
           {"ja": "サブネットでパブリックIPを自動割当しない", "en": "Subnets do not assign public IPs"}, ("GL.3T.1",),
           remediation={"ja": "map_public_ip_on_launch を false にする", "en": "Set map_public_ip_on_launch to false"}),
         f("GCJP_AWS_1", "t-hub-tgw", "aws_organizations_policy.region_allowlist", "fail", "critical",

@@ -18,15 +18,21 @@ from gcbase.cli import main
 
 SARIF_SCHEMA = json.loads(Path(__file__).with_name("sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 IGW_PLAN = ROOT / "tests" / "policies" / "fixtures" / "GCJP_AWS_28" / "fail.json"  # IGW in a My Number VPC, no SCP
+NAT_PLAN = ROOT / "tests" / "policies" / "fixtures" / "GCJP_AWS_29" / "fail.json"  # NAT in a My Number VPC, no SCP
 WAIVE_ALL = """\
 - check: GCJP_AWS_21
   resource: "(plan)"
   reason: The region guardrail is Digital Agency's, inherited and not in this test plan.
   approver: CISO 山田
   expires: {expires}
-- check: GCJP_AWS_28
-  resource: "aws_*internet_gateway*"
-  reason: Test fixture with an internet gateway on purpose, to exercise the gate.
+- check: GCJP_AWS_29
+  resource: "aws_nat_gateway.*"
+  reason: Test fixture with a NAT gateway on purpose, to exercise the gate.
+  approver: CISO 山田
+  expires: {expires}
+- check: GCJP_AWS_46
+  resource: aws_vpc.juki
+  reason: Test fixture with a NAT gateway on purpose, to exercise the gate.
   approver: CISO 山田
   expires: {expires}
 - check: CKV_AWS_1
@@ -52,7 +58,7 @@ def test_violations_fail_the_gate_and_every_format_is_written(tmp_path, capsys):
                          "--format", "sarif,junit,md,json", "--lang", "en")
     assert code == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["junit.xml", "report.json", "report.md", "report.sarif"]
-    assert "gate (--fail-on critical): FAIL: 4 failure(s), 0 expired waiver(s), 0 boundary mismatch(es)" in out
+    assert "gate (--fail-on critical): FAIL: 6 failure(s), 0 expired waiver(s), 0 boundary mismatch(es)" in out
     sarif = json.loads((tmp_path / "report.sarif").read_text(encoding="utf-8"))
     assert sarif_valid(sarif) == []
     results = sarif["runs"][0]["results"]
@@ -62,9 +68,9 @@ def test_violations_fail_the_gate_and_every_format_is_written(tmp_path, capsys):
     junit = ET.parse(tmp_path / "junit.xml").getroot()
     doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     statuses = [f["status"] for f in doc["findings"]]
-    assert int(junit.get("tests")) == len(statuses) and int(junit.get("failures")) == statuses.count("fail") > 4
+    assert int(junit.get("tests")) == len(statuses) and int(junit.get("failures")) == statuses.count("fail") > 6
     assert doc["failOn"] == "critical" and doc["passed"] is False and doc["boundaries"] is None
-    assert "**Fail: 4 failure(s) at or above Critical, 0 responsibility-boundary mismatch(es)**" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "**Fail: 6 failure(s) at or above Critical, 0 responsibility-boundary mismatch(es)**" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
 def test_the_gate_threshold(capsys):
@@ -76,31 +82,40 @@ def test_the_gate_threshold(capsys):
 def test_current_waivers_pass_the_gate_and_show_as_waived(tmp_path, capsys):
     waivers = tmp_path / "w.yaml"
     waivers.write_text(WAIVE_ALL.format(expires="2099-03-31"), encoding="utf-8")
-    code, out, err = run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "critical", "--waivers", str(waivers),
+    code, out, err = run(capsys, "--plan", str(NAT_PLAN), "--fail-on", "critical", "--waivers", str(waivers),
                          "-o", str(tmp_path / "out"), "--format", "json,junit")
     assert code == 0, out + err
     assert "gate (--fail-on critical): PASS" in out
-    assert f"warning: {waivers}:11: waiver CKV_AWS_1 * matched no finding (unused)" in err
+    assert f"warning: {waivers}:16: waiver CKV_AWS_1 * matched no finding (unused)" in err
     doc = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     waived = sorted(f["resource"] for f in doc["findings"] if f["status"] == "waived")
-    assert waived == ["(plan)", "aws_egress_only_internet_gateway.juki_v6", "aws_internet_gateway.juki",
-                      "aws_internet_gateway_attachment.juki_attach"]
+    assert waived == ["(plan)", "aws_nat_gateway.juki", "aws_nat_gateway.juki_private", "aws_vpc.juki"]
     assert [(w["checkId"], w["state"], w["matched"]) for w in doc["waivers"] if w["file"] == str(waivers)] == [
-        ("GCJP_AWS_21", "active", 1), ("GCJP_AWS_28", "active", 3), ("CKV_AWS_1", "unused", 0)]
+        ("GCJP_AWS_21", "active", 1), ("GCJP_AWS_29", "active", 2), ("GCJP_AWS_46", "active", 1), ("CKV_AWS_1", "unused", 0)]
     junit = ET.parse(tmp_path / "out" / "junit.xml").getroot()
     assert junit.get("skipped") == "4"
-    # a lower bar still fails on the high-severity flow-log findings nobody waived
-    assert run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "high", "--waivers", str(waivers))[0] == 1
+    # a lower bar still fails on the high-severity findings nobody waived
+    assert run(capsys, "--plan", str(NAT_PLAN), "--fail-on", "high", "--waivers", str(waivers))[0] == 1
+
+
+def test_a_waiver_for_a_check_that_cannot_be_waived_is_refused(tmp_path, capsys):
+    waivers = tmp_path / "w.yaml"
+    waivers.write_text("- check: GCJP_AWS_43\n  resource: '*'\n  reason: The vendor says it is fine to go online.\n"
+                       "  approver: CISO 山田\n  expires: 2099-03-31\n", encoding="utf-8")
+    code, out, err = run(capsys, "--plan", str(IGW_PLAN), "--waivers", str(waivers))
+    assert code == 2
+    assert f"error: {waivers}: [0].check: GCJP_AWS_43 cannot be waived (its metadata says waivable: false): fix " \
+           "what it reports instead" in err
 
 
 def test_an_expired_waiver_fails_the_gate(tmp_path, capsys):
     waivers = tmp_path / "w.yaml"
     waivers.write_text(WAIVE_ALL.format(expires="2020-03-31"), encoding="utf-8")
-    code, out, err = run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "critical", "--waivers", str(waivers))
+    code, out, err = run(capsys, "--plan", str(NAT_PLAN), "--fail-on", "critical", "--waivers", str(waivers))
     assert code == 1
-    assert f"error: {waivers}:6: waiver GCJP_AWS_28 aws_*internet_gateway* expired on 2020-03-31 and still matches " \
-           "3 failure(s); they count as failures" in err
-    assert "2 expired waiver(s)" in out
+    assert f"error: {waivers}:6: waiver GCJP_AWS_29 aws_nat_gateway.* expired on 2020-03-31 and still matches " \
+           "2 failure(s); they count as failures" in err
+    assert "3 expired waiver(s)" in out
 
 
 @pytest.mark.parametrize("argv,message", [
@@ -146,12 +161,12 @@ def test_example_stack_report(example):
     assert doc["boundaries"] and {"governance", "auditor", "asp"} <= set(doc["parties"])
     assert doc["passed"] is True and doc["boundaryMismatches"] == 0
     html = (path / "report.html").read_text(encoding="utf-8")
-    for system in ("juki  10.20.0.0/22", "zei  10.20.4.0/22", "senkyo  10.20.8.0/22", "kosodate  10.20.12.0/22"):
+    for system in ("juki  10.20.0.0/22", "zei  10.20.4.0/22", "senkyo  10.20.8.0/22", "shinsei  10.20.12.0/22"):
         assert system in html, system
     sarif = json.loads((path / "report.sarif").read_text(encoding="utf-8"))
     assert sarif_valid(sarif) == []
     lines = {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in sarif["runs"][0]["results"]}
-    assert lines and lines <= set(range(1, 34))  # lines of the stack config file
+    assert lines and lines <= set(range(1, 38))  # lines of the stack config file
     wb = load_workbook(path / "checklist.xlsx")
     assert wb.worksheets[0].max_row - 1 == len(doc["requirements"])
     assert "PresharedKey" not in html and "[secret]" not in html
@@ -164,17 +179,19 @@ def test_a_violating_change_fails_the_gate_and_the_example_passes_the_checks(tmp
     code, out, err = run(capsys, "stacks/Pulumi.131121-prod.yaml", "--no-boundaries")
     assert code == 0, out + err
     assert "gate (--fail-on high): PASS: 0 failure(s), 0 expired waiver(s), 0 boundary mismatch(es)" in out
-    line = '      - {connectionId: dxcon-fh7b2m4q, vlan: 102, location: "AT Tokyo CC1"}\n'
+    line = '      - {connectionId: dxcon-fh7b2m4q, vlans: {mynumber: 102, lgwan: 112, internet: 122}, location: "AT Tokyo CC1"}\n'
     assert line in original and "redundancy: dual" in original
     weakened = tmp_path / "Pulumi.131121-prod.yaml"
     weakened.write_text(original.replace(line, "").replace("redundancy: dual", "redundancy: single"), encoding="utf-8")
     code, out, err = run(capsys, str(weakened), "--no-boundaries", "-o", str(tmp_path / "out"), "--format", "sarif")
     assert code == 1
     sarif = json.loads((tmp_path / "out" / "report.sarif").read_text(encoding="utf-8"))
-    (redundancy,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "GCJP_AWS_34"]
-    loc = redundancy["locations"][0]
-    assert loc["physicalLocation"]["artifactLocation"]["uri"] == weakened.as_posix()
-    assert loc["physicalLocation"]["region"]["startLine"] == 19 and loc["message"]["text"] == "gcbase:network.lines"
+    redundancy = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "GCJP_AWS_34"]
+    assert len(redundancy) == 3  # one Direct Connect gateway per connected tier, each on one line now
+    for result in redundancy:
+        loc = result["locations"][0]
+        assert loc["physicalLocation"]["artifactLocation"]["uri"] == weakened.as_posix()
+        assert loc["physicalLocation"]["region"]["startLine"] == 19 and loc["message"]["text"] == "gcbase:network.lines"
 
 
 def test_gcbase_baseline_waivers_apply_to_gcbase_plans_only(tmp_path, capsys):

@@ -60,7 +60,7 @@ def test_build_maps_statuses_locations_and_waivers():
     igw = next(f for f in rep.findings if f.check_id == "GCJP_AWS_20")
     assert igw.expired_waiver and igw.waiver == OLD
     assert igw.message == "IGW in a mynumber VPC" and igw.resource_type == "aws:ec2/vpc:Vpc"
-    assert (igw.location.file, igw.location.key, igw.location.line) == ("stacks/Pulumi.131121-prod.yaml", "gcbase:systems[0]", 27)
+    assert (igw.location.file, igw.location.key, igw.location.line) == ("stacks/Pulumi.131121-prod.yaml", "gcbase:systems[0]", 31)
     assert igw.title == {"ja": "GCJP_AWS_20 title", "en": "GCJP_AWS_20 title"}  # no Japanese title: English for both
     plan_wide = next(f for f in rep.findings if f.check_id == "GCJP_AWS_31")
     assert (plan_wide.location.key, plan_wide.location.line) == ("", 1)

@@ -67,12 +67,12 @@ def test_sarif_locations_point_at_the_stack_config_key_line(sarif):
     results = {r["ruleId"]: r for r in sarif["runs"][0]["results"]}
     loc = results["GCJP_AWS_20"]["locations"][0]
     assert loc["physicalLocation"] == {"artifactLocation": {"uri": "stacks/Pulumi.131121-prod.yaml", "uriBaseId": "%SRCROOT%"},
-                                       "region": {"startLine": 27}}
+                                       "region": {"startLine": 31}}
     assert loc["message"]["text"] == "gcbase:systems[0]"
     assert loc["logicalLocations"][0]["name"] == "aws_internet_gateway.t_juki_igw"
     assert loc["logicalLocations"][0]["fullyQualifiedName"].startswith(f"urn:pulumi:{STACK}::gcbase::")
     assert results["GCJP_AWS_1"]["locations"][0]["physicalLocation"]["region"]["startLine"] == 16  # gcbase:network
-    assert results["CKV_AWS_130"]["locations"][0]["physicalLocation"]["region"]["startLine"] == 30  # kosodate
+    assert results["CKV_AWS_130"]["locations"][0]["physicalLocation"]["region"]["startLine"] == 34  # shinsei
 
 
 def test_sarif_suppressions_for_waivers(sarif):
@@ -115,13 +115,13 @@ def test_junit_one_testcase_per_check_and_resource():
     cases = {(c.get("classname"), c.get("name")): c for c in stack.findall("testcase")}
     assert len(cases) == 7 == int(stack.get("tests"))
     failed = sorted(n for (_, n), c in cases.items() if c.find("failure") is not None)
-    assert failed == ["CKV_AWS_130 aws_subnet.t_kosodate_public_0", "GCJP_AWS_1 aws_organizations_policy.region_allowlist",
+    assert failed == ["CKV_AWS_130 aws_subnet.t_shinsei_public_0", "GCJP_AWS_1 aws_organizations_policy.region_allowlist",
                       "GCJP_AWS_20 aws_internet_gateway.t_juki_igw"]
     igw = cases[(f"{STACK}.GCJP_AWS_20", "GCJP_AWS_20 aws_internet_gateway.t_juki_igw")]
     failure = igw.find("failure")
     assert failure.get("type") == "low" and failure.get("message") == "[low] No internet path in the My Number tier"
     assert "Expired (counts as a failure)" in failure.text and HOSTILE in failure.text  # escaped by the XML writer
-    assert (igw.get("file"), igw.get("line")) == ("stacks/Pulumi.131121-prod.yaml", "27")
+    assert (igw.get("file"), igw.get("line")) == ("stacks/Pulumi.131121-prod.yaml", "31")
     skipped = cases[(f"{STACK}.GCJP_AWS_12", "GCJP_AWS_12 aws_flow_log.t_senkyo_flowlog")].find("skipped")
     assert skipped.get("message").startswith("Waived: Approved by CISO 山田 until 2099-03-31")
     passed = cases[(f"{STACK}.GCJP_AWS_30", "GCJP_AWS_30 aws_dx_transit_virtual_interface.t_hub_vif1")]
@@ -151,7 +151,7 @@ def test_json_keeps_every_finding_and_both_languages():
     assert {f["status"] for f in doc["findings"]} == {"pass", "fail", "waived"}
     igw = next(f for f in doc["findings"] if f["checkId"] == "GCJP_AWS_20")
     assert igw["expiredWaiver"] is True and igw["waiver"]["expires"] == "2020-03-31"
-    assert igw["location"] == {"file": "stacks/Pulumi.131121-prod.yaml", "key": "gcbase:systems[0]", "line": 27}
+    assert igw["location"] == {"file": "stacks/Pulumi.131121-prod.yaml", "key": "gcbase:systems[0]", "line": 31}
     assert igw["title"] == {"ja": "マイナンバー系にインターネット出口がない", "en": "No internet path in the My Number tier"}
     assert {r["id"]: r["verdict"] for r in doc["requirements"]} == {
         "A.3.2.1": "pass", "E.7.1.1": "waived", "E.5.1.1": "unverified", "GL.3T.1": "fail", "GL.RG.1": "fail"}
@@ -188,7 +188,7 @@ def test_markdown_summary():
     assert "**Fail: 2 failure(s) at or above High, 1 responsibility-boundary mismatch(es)**" in lines
     assert "| A Availability | 1 | 0 | 0 | 0 |" in lines
     assert "| Fail (waiver expired) | Low | `GCJP_AWS_20` No internet path in the My Number tier | GL.3T.1 | " \
-           "131121-prod `aws_internet_gateway.t_juki_igw` | `stacks/Pulumi.131121-prod.yaml:27` |" in lines
+           "131121-prod `aws_internet_gateway.t_juki_igw` | `stacks/Pulumi.131121-prod.yaml:31` |" in lines
     assert "- ❌ 131121-prod Decrypt with another system's key `kms:Decrypt`: Application provider (ASP) — " \
            "Should be denied but is allowed" in lines
     assert any("Unused (matches no finding): `CKV_AWS_999`" in line for line in lines)

@@ -87,7 +87,7 @@ def test_findings_show_requirement_resource_severity_remediation_and_waiver(ja):
     igw = row(doc, "findings", "GCJP_AWS_20")
     assert "期限切れ（不適合として扱う）" in igw and "CISO 山田 が承認（2020-03-31 まで）" in igw
     assert "インターネットゲートウェイを削除する" in igw and "# no aws.ec2.InternetGateway in a mynumber VPC" in igw
-    assert "stacks/Pulumi.131121-prod.yaml:27" in igw and "gcbase:systems[0]" in igw  # juki is the first system
+    assert "stacks/Pulumi.131121-prod.yaml:31" in igw and "gcbase:systems[0]" in igw  # juki is the first system
     waived = row(doc, "findings", "GCJP_AWS_12", "aws_flow_log.t_senkyo_flowlog")
     assert "例外承認" in waived and "2099-03-31" in waived
     # passes are counted, not listed as findings
