@@ -184,7 +184,8 @@ class Reachability:
             poss = possible or maybe
             reason = why or (f"{route.source}: {route.dest_text or '(unknown)'}" if maybe else "")
             hop = Hop("route", route.source, f"{route.dest_text} → {route.target}"
-                      + (f" {route.ref}" if route.ref and route.target != LOCAL else ""))
+                      + (f" {route.ref}" if route.ref and route.target != LOCAL else "")
+                      + (f" ({route.source})" if route.source != table_addr else ""))
             self._vpc_target(src, vpc, route, piece, poss, at + (hop,), seen, reason)
 
     def _vpc_target(self, src: Endpoint, vpc: Optional[Vpc], route: Route, piece: IPSet, poss: bool,
@@ -292,7 +293,7 @@ class Reachability:
             p = poss or maybe
             reason = why or (f"{route.source}: {route.dest_text}" if maybe else "")
             hop = Hop("route", route.source, f"{route.dest_text} → {'propagated from' if route.propagated else 'static to'} "
-                                            f"{out.address}")
+                                            f"{out.address}" + ("" if route.propagated else f" ({route.source})"))
             self._tgw_exit(src, out, table.tgw, piece, p, at + (hop,), seen, reason)
 
     def _tgw_exit(self, src: Endpoint, out: Attachment, tgw: Optional[str], piece: IPSet, poss: bool,

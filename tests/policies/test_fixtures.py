@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from gcbase.check import load_catalogue, run_tfplan
+from gcbase.intent import Intent
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -17,7 +18,10 @@ CASES = [(cid, fname) for cid, files in EXPECTED.items() for fname in files]
 
 
 def outcome(check_id: str, fixture: Path) -> tuple[set[str], set[str]]:
-    report = run_tfplan(json.loads(fixture.read_text(encoding="utf-8")), only=[check_id], waivers=())
+    """Passed and failed resources; a network check's plans are judged against the stack in intent.json."""
+    judge = fixture.with_name("intent.json")
+    intent = Intent.from_dict(json.loads(judge.read_text(encoding="utf-8"))) if judge.is_file() else None
+    report = run_tfplan(json.loads(fixture.read_text(encoding="utf-8")), only=[check_id], waivers=(), intent=intent)
     assert {f.check_id for f in report.findings} <= {check_id}
     return ({f.resource for f in report.findings if f.result == "PASSED"},
             {f.resource for f in report.findings if f.result == "FAILED"})
@@ -38,7 +42,7 @@ def test_every_custom_check_has_a_passing_and_a_failing_fixture():
         files = EXPECTED[cid]
         assert files.get("pass.json", {}).get("passed") and not files["pass.json"]["failed"], cid
         assert files.get("fail.json", {}).get("failed"), cid
-        on_disk = {p.name for p in (FIXTURES / cid).glob("*.json")}
+        on_disk = {p.name for p in (FIXTURES / cid).glob("*.json")} - {"intent.json"}
         assert on_disk == set(files), f"{cid}: fixtures on disk {on_disk} vs expected {set(files)}"
 
 
