@@ -402,9 +402,10 @@ class _Builder:
             kind = ATTACHMENT_TYPES[res.type]
             tgw, _ = self.one(res, "transit_gateway_id" if kind != DX_ATT else "associated_gateway_id",
                               ("aws_ec2_transit_gateway",))
-            if kind == VPN_ATT and tgw is None:
+            if kind == VPN_ATT and tgw is None and (res.values.get("vpn_gateway_id") or res.refs.get("vpn_gateway_id")):
                 continue  # a VPN to a virtual private gateway, not to a TGW
-            if kind == DX_ATT and tgw is None:
+            if kind == DX_ATT and tgw is None and (self.ix.targets(res, "associated_gateway_id", ("aws_vpn_gateway",))
+                                                   or str(res.values.get("associated_gateway_id", "")).startswith("vgw-")):
                 continue  # a Direct Connect gateway associated with a virtual private gateway
             att = Attachment(res.address, res.tags.get("Name") or res.address, kind, tgw.address if tgw else None,
                              resources=[res.address])

@@ -1,11 +1,18 @@
-"""Mutation testing of the checks: weaken an example stack's plan one way at a time, check it,
-and require that some check reports a failure the unmutated plan does not have.
+"""Mutation testing of the checks: weaken an example stack one way at a time, check it, and require
+that some check reports a failure the unmutated plan does not have.
 
-Each example stack is synthesized once; every mutant is a deep copy of that gcbase Plan with
-one weakening applied (tests/mutation/mutations.py), exported to Terraform plan JSON and run
-through the same checks and waivers as `gcbase check`. A mutant is killed when the set of
-unwaived FAILED (check, resource) pairs gains a member. A mutation that no longer finds what it
-weakens (a module changed) is an error, never a silent pass.
+Three kinds of weakening, as a vendor could make them:
+- plan (most): a deep copy of the synthesized gcbase Plan with one edit (tests/mutation/mutations.py),
+  as a `pulumi preview`/state export of a changed program would show it;
+- config: an edit of the stack config's gcbase: values, synthesized again; a config the validation
+  refuses (one line, exit 2) is killed by "validate";
+- source: a textual edit of one file under modules/ (the program itself), synthesized in a separate
+  process against a copy of modules/ with the edit (so the edited module is what runs).
+
+Every mutant is exported to Terraform plan JSON and run through the same checks and waivers as
+`gcbase check`. A mutant is killed when the set of unwaived FAILED (check, resource) pairs gains a
+member. A mutation that no longer finds what it weakens (a module changed) is an error, never a
+silent pass.
 
     uv run python -m tests.mutation.harness [MUTATION_ID ...]   # or scripts/mutation-test
 """
@@ -16,7 +23,8 @@ import copy
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
 
 from gcbase.check import run_plan
 from gcbase.model import Plan
@@ -26,12 +34,47 @@ class MutationError(Exception):
     """The mutation could not find what it weakens in the plan."""
 
 
+class RefusedConfig(Exception):
+    """The mutated stack config was refused by validation: the weakening cannot be deployed."""
+
+
 @dataclass(frozen=True)
 class Mutation:
     id: str
     stack: str
     description: str
-    apply: Callable[[Plan], None]
+    apply: Callable[[Any], None]  # plan: edits the Plan; config: edits the gcbase values (keys without "gcbase:")
+    kind: str = "plan"  # plan | config | source
+    edit: tuple[str, str, str] = ("", "", "")  # source: (file under the repository, old text, new text)
+
+
+def synth_with_source_edit(stack: str, edit: tuple[str, str, str]) -> Plan:
+    """Synthesize a stack with one file of modules/ edited, in a separate process that imports the
+    edited copy (modules/ shadowed through PYTHONPATH), and read its Plan back."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    from gcbase.baselines import ROOT
+
+    rel, old, new = edit
+    with tempfile.TemporaryDirectory(prefix="gcbase-mutant-") as tmp:
+        shutil.copytree(ROOT / "modules", Path(tmp) / "modules")
+        target = Path(tmp) / rel
+        text = target.read_text(encoding="utf-8")
+        if text.count(old) != 1:
+            raise MutationError(f"{rel}: the text to replace occurs {text.count(old)} times, expected once")
+        target.write_text(text.replace(old, new), encoding="utf-8")
+        code = ("import json, sys; from gcbase.synth import synth_stack; "
+                "print(json.dumps(synth_stack(sys.argv[1]).to_dict()))")
+        env = {**os.environ, "PYTHONPATH": tmp + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        proc = subprocess.run([sys.executable, "-c", code, stack], capture_output=True, text=True, env=env,
+                              cwd=tmp, timeout=300)  # not ROOT: "" (the cwd) comes first on sys.path
+        if proc.returncode != 0:
+            raise MutationError(f"the edited program did not synthesize: {proc.stderr.strip().splitlines()[-1:]}")
+        return Plan.from_dict(json.loads(proc.stdout))
 
 
 @dataclass
@@ -68,13 +111,36 @@ class Harness:
 
     def run_one(self, mutation: Mutation) -> Outcome:
         start = time.perf_counter()
-        mutant = copy.deepcopy(self.plan(mutation.stack))
+        self.plan(mutation.stack)  # the baseline
         try:
-            mutation.apply(mutant)
+            if mutation.kind == "config":
+                mutant = self._config_mutant(mutation)
+            elif mutation.kind == "source":
+                mutant = synth_with_source_edit(mutation.stack, mutation.edit)
+            else:
+                mutant = copy.deepcopy(self.plan(mutation.stack))
+                mutation.apply(mutant)
         except MutationError as err:
             return Outcome(mutation, error=f"did not apply: {err}", seconds=time.perf_counter() - start)
+        except RefusedConfig as refused:
+            return Outcome(mutation, killed_by=[("validate", str(refused))], seconds=time.perf_counter() - start)
         new = sorted(_failures(mutant) - self.baseline[mutation.stack])
         return Outcome(mutation, killed_by=new, seconds=time.perf_counter() - start)
+
+    @staticmethod
+    def _config_mutant(mutation: Mutation) -> Plan:
+        from gcbase.errors import GcbaseError
+        from gcbase.synth import stack_file, synth_values
+        from gcbase.validate import plain_values, read_stack_file
+
+        path = stack_file(mutation.stack)
+        _, ours, others = read_stack_file(path)
+        values = copy.deepcopy(plain_values(ours, str(path))[0])
+        mutation.apply(values)
+        try:
+            return synth_values(mutation.stack, {**others, **{f"gcbase:{k}": v for k, v in values.items()}})
+        except GcbaseError as err:
+            raise RefusedConfig(str(err).splitlines()[0]) from None
 
     def run(self, mutations: Iterable[Mutation], out=None) -> list[Outcome]:
         outcomes = []
@@ -110,4 +176,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from tests.mutation.harness import main as _main  # the module's own classes (edits.py raises those), not __main__'s
+
+    sys.exit(_main(sys.argv[1:]))

@@ -638,3 +638,9 @@ def _(p):
 def _(p):
     """EBS default encryption is off."""
     one(p, "aws:ebs/encryptionByDefault:EncryptionByDefault").inputs["enabled"] = False
+
+
+# --- network paths (三層分離, town-hall segments, shared use, links outside the tenancy) ---------
+from tests.mutation.network_mutations import NETWORK_MUTATIONS  # noqa: E402  (plan, config and source edits)
+
+MUTATIONS += NETWORK_MUTATIONS

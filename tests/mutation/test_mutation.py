@@ -15,6 +15,14 @@ def test_at_least_sixty_distinct_mutations():
     assert all(m.description for m in MUTATIONS)
 
 
+def test_at_least_thirty_network_weakenings_in_plan_config_and_source():
+    from tests.mutation.network_mutations import NETWORK_MUTATIONS
+
+    assert len(NETWORK_MUTATIONS) >= 30
+    assert {m.kind for m in NETWORK_MUTATIONS} == {"plan", "config", "source"}
+    assert all(m in MUTATIONS for m in NETWORK_MUTATIONS)
+
+
 @pytest.fixture(scope="module")
 def outcomes():
     harness = Harness()
