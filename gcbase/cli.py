@@ -8,9 +8,9 @@ import os
 import sys
 
 from gcbase.errors import GcbaseError
-from gcbase.commands import boundaries, check, fleet, synth, validate
+from gcbase.commands import boundaries, check, fleet, network, synth, validate
 
-COMMANDS = (validate, synth, check, boundaries, fleet)
+COMMANDS = (validate, synth, check, boundaries, network, fleet)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -133,27 +133,7 @@ class _Builder:
                     vpc.tiers, vpc.tier_source = ALL_TIERS, "unknown"
 
     def _tier(self, vpc: Vpc, res: PlanResource) -> None:
-        tag = res.tags.get(TIER_TAG)
-        if self.intent is None:
-            if tag in TIERS:
-                vpc.tiers, vpc.tier_source = frozenset([tag]), "tag"
-                vpc.system = res.tags.get("gcbase:system")
-            else:
-                vpc.tiers, vpc.tier_note = ALL_TIERS, "no stack is known and the VPC has no gcbase:tier tag"
-            return
-        for system in self.intent.systems:
-            declared = ad.parse(system.cidr)
-            if vpc.account == system.account and declared is not None and not vpc.cidrs_unknown \
-                    and vpc.cidrs and not (vpc.cidrs - declared):
-                vpc.tiers, vpc.tier_source, vpc.system, vpc.member = frozenset([system.tier]), "stack", system.id, system.member
-                if tag is not None and tag != system.tier:
-                    vpc.tier_note = f"tagged {TIER_TAG}={tag} but the stack declares {system.id} in {system.tier}"
-                return
-        vpc.tiers = ALL_TIERS
-        claimed = res.tags.get("gcbase:system")
-        vpc.tier_note = (f"tagged as system {claimed} but its account/CIDR ({vpc.account}, {ad.text(vpc.cidrs)}) are not "
-                         f"that system's" if claimed else f"not a system of stack {self.intent.stack} (account "
-                         f"{vpc.account}, CIDR {ad.text(vpc.cidrs) if not vpc.cidrs_unknown else 'unknown'})")
+        resolve_tier(vpc, res.tags, self.intent)
 
     def _subnets(self) -> None:
         for res in self.ix.of_type(*SUBNET_TYPES):
@@ -633,6 +613,32 @@ class _Builder:
         admits = ad.parse(cidrs) if cidrs else None
         ports = f"{rule.get('from_port', '?')}-{rule.get('to_port', '?')}"
         self.m.ingress.append(FilterRule(owner, source, admits, ports, "network ACL", ", ".join(cidrs) or "(unknown)"))
+
+
+def resolve_tier(vpc: Vpc, tags: dict[str, str], intent: Any) -> None:
+    """Set a VPC's tier, system and member: the declared system whose account it is in and whose CIDR
+    holds all its CIDRs; its gcbase:tier tag only when no stack is known; else every tier (unknown)."""
+    tag = tags.get(TIER_TAG)
+    if intent is None:
+        if tag in TIERS:
+            vpc.tiers, vpc.tier_source = frozenset([tag]), "tag"
+            vpc.system = tags.get("gcbase:system")
+        else:
+            vpc.tiers, vpc.tier_note = ALL_TIERS, "no stack is known and the VPC has no gcbase:tier tag"
+        return
+    for system in intent.systems:
+        declared = ad.parse(system.cidr)
+        if vpc.account == system.account and declared is not None and not vpc.cidrs_unknown \
+                and vpc.cidrs and not (vpc.cidrs - declared):
+            vpc.tiers, vpc.tier_source, vpc.system, vpc.member = frozenset([system.tier]), "stack", system.id, system.member
+            if tag is not None and tag != system.tier:
+                vpc.tier_note = f"tagged {TIER_TAG}={tag} but the stack declares {system.id} in {system.tier}"
+            return
+    vpc.tiers = ALL_TIERS
+    claimed = tags.get("gcbase:system")
+    vpc.tier_note = (f"tagged as system {claimed} but its account/CIDR ({vpc.account}, {ad.text(vpc.cidrs)}) are not "
+                     f"that system's" if claimed else f"not a system of stack {intent.stack} (account "
+                     f"{vpc.account}, CIDR {ad.text(vpc.cidrs) if not vpc.cidrs_unknown else 'unknown'})")
 
 
 def from_plan(index: PlanIndex, intent: Any = None) -> NetworkModel:

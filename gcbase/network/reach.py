@@ -288,7 +288,11 @@ class Reachability:
             if route.target == BLACKHOLE:
                 continue
             out = self.m.attachments.get(route.ref or "")
-            if out is None or out.address == came_in.address:
+            if out is None:  # a next hop the plan or the API does not name: it may lead anywhere
+                key = f"TGW route {route.source} to {route.ref or 'an attachment it does not name'}"
+                self._record(src, ("unknown", key), piece, True, at, why or key)
+                continue
+            if out.address == came_in.address:
                 continue
             p = poss or maybe
             reason = why or (f"{route.source}: {route.dest_text}" if maybe else "")

@@ -43,6 +43,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "(those two apply to gcbase's own plans only)")
     p.add_argument("--no-boundaries", action="store_true",
                    help="skip the responsibility-boundary matrix (faster on large fleets)")
+    p.add_argument("--tenancy", metavar="STACK",
+                   help="judge the plan against this gcbase stack's declared tenancy (tiers, accounts, town-hall "
+                        "ranges): for a vendor's own program, a preview, a state export or a Terraform plan "
+                        "(default: the stack the plan names, when stacks/ has its config)")
 
 
 def _boundaries(plan: Plan, enabled: bool) -> Any:
@@ -64,7 +68,20 @@ def _ours(plan: Plan, args: argparse.Namespace) -> bool:
     return plan.source != "program" or Path(getattr(args, "program", "") or "").resolve() == ROOT
 
 
+def _intent(stack: str, args: argparse.Namespace, meta: Optional[dict] = None) -> Any:
+    """The declared tenancy a plan is proven against: --tenancy, else what synth recorded, else the
+    checkout's stack config of the stack the plan names (gcbase.intent.for_plan), else None."""
+    from gcbase.intent import for_plan, load_intent
+
+    if getattr(args, "tenancy", None):
+        return load_intent(args.tenancy)
+    return for_plan(stack, meta)
+
+
 def _one(plan: Plan, args: argparse.Namespace, check: Callable[..., Any], today: date) -> StackResult:
+    intent = _intent(plan.stack, args, plan.meta)
+    if intent is not None:
+        plan.meta["intent"] = intent.to_dict()
     waivers = waivers_for(plan.stack, args.waivers, ours=_ours(plan, args))
     report = check(plan, waivers)
     return StackResult(plan, report, uses_of(report.findings, waivers, today),
@@ -81,7 +98,8 @@ def _tfplan(path: str, args: argparse.Namespace, today: date) -> StackResult:
     named = named if isinstance(named, str) and NAME.match(named) else None
     plan = Plan(project="", stack=named or Path(path).name, source="tf-plan", config_file=path)  # findings: the file
     waivers = waivers_for(plan.stack, args.waivers, ours=ours)
-    report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers, file=path)
+    report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers, file=path,
+                        intent=_intent(named or "", args))
     return StackResult(plan, report, uses_of(report.findings, waivers, today), None)
 
 
