@@ -66,6 +66,12 @@ def render(report: Report, lang: str = "ja") -> str:
         if len(shown) > MAX_ROWS:
             out.append(f"\n_{t('md.more', count=len(shown) - MAX_ROWS)}_")
         out.append("")
+    paths = [f for f in shown[:MAX_ROWS] if f.path and f.status == "fail"]
+    if paths:  # network findings: each path hop by hop (the HTML report draws them)
+        out += [f"### {t('md.paths')}", ""]
+        out += [f"{n}. {_code(f.check_id)} {_code(f.resource)}: " + " → ".join(_cell(h.get('text', '')) for h in f.path)
+                for n, f in enumerate(paths, start=1)]
+        out.append("")
     violations = report.boundary_violations()
     if violations:
         out += [f"### {t('nav.boundaries')}", ""]

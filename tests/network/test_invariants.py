@@ -395,3 +395,17 @@ def test_hub_and_accounts_are_as_declared():
     a = analyse(Tenancy())
     assert a.model.tgws["aws_ec2_transit_gateway.hub"].account == HUB
     assert a.model.vpcs["aws_vpc.senkyo"].account == SENKYO
+
+
+def test_each_invariant_is_data_reported_by_one_check_that_serves_its_requirement():
+    from gcbase.check.catalogue import load_catalogue
+    from gcbase.check.netcheck import InvariantCheck
+    from gcbase.check.plancheck import plan_checks
+
+    catalogue = load_catalogue()
+    for inv in load()[1]:
+        meta = catalogue.checks[inv.check]
+        assert inv.requirement in meta.requirements, inv.id
+    network_checks = {c.id for c in plan_checks() if isinstance(c, InvariantCheck)}
+    assert network_checks == {i.check for i in load()[1]}
+    assert catalogue.checks["GCJP_AWS_43"].waivable is False

@@ -152,8 +152,9 @@ def test_a_raising_plan_check_leaves_its_requirement_not_passed(monkeypatch, tmp
     doc, junit, sarif, html = _outputs(out)
     assert [(f["resource"], f["status"]) for f in doc["findings"] if f["checkId"] == "GCJP_AWS_28"] == [
         ("aws_internet_gateway.kosodate", "error")]
-    assert {(f["checkId"], f["status"]) for f in doc["findings"] if "GL.3T.1" in f["requirements"]} == {
-        ("GCJP_AWS_28", "error"), ("GCJP_AWS_27", "waived")}
+    gl = {(f["checkId"], f["status"]) for f in doc["findings"] if "GL.3T.1" in f["requirements"]}
+    assert {("GCJP_AWS_28", "error"), ("GCJP_AWS_27", "waived")} <= gl
+    assert {status for _, status in gl} == {"error", "waived", "pass"}  # the network checks (43, 46) pass here
     assert {r["id"]: r["verdict"] for r in doc["requirements"]}["GL.3T.1"] == "error"  # not pass, not waived
     assert "未確認（点検エラー）" in html and "異常終了した点検" in html
     sheet = load_workbook(out / "checklist.xlsx").worksheets[0]
