@@ -42,6 +42,7 @@ class Intent:
     cidr_pool: str
     systems: tuple[SystemIntent, ...] = ()
     on_premises: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tier -> town-hall ranges
+    redundancy: str = "dual"  # the town-hall connection: dual (two lines) | single
     usage_mode: str = "single"
     separation: Optional[str] = None
     members: tuple[str, ...] = ()  # every municipality served, the stack's own first
@@ -53,6 +54,15 @@ class Intent:
         seen: dict[str, None] = {self.shared_account: None}
         if self.identity_account:
             seen.setdefault(self.identity_account, None)
+        for s in self.systems:
+            seen.setdefault(s.account, None)
+        return tuple(seen)
+
+    @property
+    def deployed_accounts(self) -> tuple[str, ...]:
+        """The accounts this stack deploys into (shared, each system's): the identity account, where people
+        sign in, is shared by environments and logged by whoever runs it, not by this stack."""
+        seen: dict[str, None] = {self.shared_account: None}
         for s in self.systems:
             seen.setdefault(s.account, None)
         return tuple(seen)
@@ -100,6 +110,7 @@ def intent_of(settings: Settings, file: str = "") -> Intent:
                       for s in settings.systems),
         on_premises={t: tuple(str(c) for c in settings.network.on_premises_cidrs.get(t, ())) for t in TIERS
                      if settings.network.on_premises_cidrs.get(t)},
+        redundancy=settings.network.redundancy,
         usage_mode=settings.usage.mode,
         separation=settings.usage.separation,
         members=(own, *settings.usage.members),

@@ -20,6 +20,11 @@ from gcbase.boundaries.model import FULL_AWS_ACCESS, UNEVALUATED, AuthzModel, Do
 from gcbase.model import Plan, Resource
 
 INHERITED_LEVEL = "inherited (Digital Agency OU path)"
+# The Terraform types of what the model reads (what "checked" means for GCJP_AWS_72)
+READS: frozenset[str] = frozenset({
+    "aws_iam_policy", "aws_iam_policy_attachment", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment",
+    "aws_kms_alias", "aws_kms_key", "aws_kms_key_policy", "aws_organizations_policy", "aws_organizations_policy_attachment",
+    "aws_s3_bucket", "aws_s3_bucket_policy"})
 
 
 def _doc(value: Any) -> Optional[dict]:

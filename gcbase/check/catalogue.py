@@ -40,6 +40,9 @@ CHECKOV_ID = re.compile(r"^CKV2?_AWS_[0-9]+$")
 REQUIREMENT_ID = re.compile(r"^([A-F])\.[0-9]+\.[0-9]+\.[0-9]+$|^GL\.[A-Z0-9]+\.[0-9]+$")
 
 
+MANDATORY = ("always", "systems", "mynumber-tier", "dual-lines", "shared-separated", "never")
+
+
 @dataclass(frozen=True)
 class Requirement:
     id: str
@@ -47,6 +50,7 @@ class Requirement:
     ja: str
     en: str
     source: str
+    mandatory: str = "never"  # when a tenancy must meet it (MANDATORY; baselines/requirements.yaml)
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,10 @@ def _requirements(problems: list[Problem]) -> tuple[dict, dict, dict[str, Requir
             problems.append(Problem(str(f), key, f"{rid}: source {item.get('source')!r} is not under sources"))
         if not item.get("ja") or not item.get("en"):
             problems.append(Problem(str(f), key, f"{rid}: needs ja and en titles"))
-        reqs[rid] = Requirement(rid, category, str(item.get("ja")), str(item.get("en")), str(item.get("source")))
+        if item.get("mandatory") not in MANDATORY:
+            problems.append(Problem(str(f), f"{key}.mandatory", f"{rid}: one of {', '.join(MANDATORY)}"))
+        reqs[rid] = Requirement(rid, category, str(item.get("ja")), str(item.get("en")), str(item.get("source")),
+                                str(item.get("mandatory")))
     return categories, sources, reqs
 
 

@@ -79,6 +79,7 @@ class CheckReport:
     not_checked: list[dict[str, str]] = field(default_factory=list)  # {urn, type} unknown to the exporter
     unused_waivers: list[Waiver] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    partial: bool = False  # only some checks ran (fixtures, tests): absence of a requirement's results means nothing
 
     def failures(self, threshold: str = "low") -> list[Finding]:
         """Unwaived failures at or above a severity, most severe first."""

@@ -40,6 +40,7 @@ class PlanCheck:
 
     id: str = ""
     supported_resources: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()  # other types it reads (what "checked" means for GCJP_AWS_72)
     source_file: str = ""  # set by plan_checks(): the policies/plan/<ID>.py it came from
 
     def scan(self, res: PlanResource, plan: PlanIndex) -> Optional[tuple[bool, str]]:

@@ -75,6 +75,40 @@ def _checkov() -> dict[str, Any]:
             "errors": errors}
 
 
+@lru_cache(maxsize=1)
+def covered_types() -> frozenset[str]:
+    """Every Terraform resource type some check or analysis reads: Checkov's resource checks (built-in and
+    ours) and graph policies, gcbase's plan-level checks, the network model and the authorization model.
+    A plan resource of any other type is seen by nothing (GCJP_AWS_72)."""
+    from checkov.common.checks_infra.registry import get_graph_checks_registry
+    from checkov.terraform.checks.resource.registry import resource_registry
+
+    from gcbase.boundaries.from_plan import READS as AUTHZ_READS
+    from gcbase.network.from_plan import READS as NETWORK_READS
+
+    _checkov()
+    types = {t for t, checks in resource_registry.checks.items() if any(
+        c.id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")) for c in checks)}
+    def solver_types(solver: Any) -> set[str]:
+        """Types a graph policy's solvers judge or connect to; a list of every type (a filter that applies
+        to anything) says nothing about what the policy reads, so it is left out."""
+        found: set[str] = set()
+        for attr in ("resource_types", "connected_resources_types"):
+            listed = list(getattr(solver, attr, None) or ())
+            if len(listed) < 200:
+                found |= {t for t in listed if isinstance(t, str)}
+        for sub in getattr(solver, "solvers", None) or ():
+            found |= solver_types(sub)
+        return found
+
+    for check in get_graph_checks_registry("terraform").checks:
+        if str(check.id).startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP2_")):
+            types |= solver_types(getattr(check, "solver", None))
+    for check in plan_checks():
+        types |= set(check.supported_resources) | set(check.reads)
+    return frozenset(types | AUTHZ_READS | NETWORK_READS)
+
+
 def _guarded(errors: list[tuple[Any, str, str]]) -> Any:
     """Checkov turns a check that raises into UNKNOWN and drops it from the report, so a broken
     check would look like one that found nothing. Record (check, resource address, error) instead."""
@@ -255,7 +289,7 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
     return CheckReport(
         stack=stack or str(gc.get("stack") or ""), source=source or str(gc.get("source") or ""),
         findings=findings, not_run=sorted((c for c in expected if c not in seen), key=check_sort_key),
-        not_checked=list(gc.get("not_checked") or []), unused_waivers=unused, meta=dict(meta or {}))
+        not_checked=list(gc.get("not_checked") or []), unused_waivers=unused, meta=dict(meta or {}), partial=bool(only))
 
 
 def run_plan(plan: Any, **kwargs: Any) -> CheckReport:

@@ -42,6 +42,20 @@ ATTACHMENT_TYPES = {
     "aws_ec2_transit_gateway_connect": CONNECT_ATT,
 }
 _ACCEPTERS = ("aws_ec2_transit_gateway_vpc_attachment_accepter", "aws_ec2_transit_gateway_peering_attachment_accepter")
+# Every Terraform type the model reads (what "checked" means for GCJP_AWS_72: a type the analysis judges)
+READS: frozenset[str] = frozenset({
+    *VPC_TYPES, *SUBNET_TYPES, *ATTACHMENT_TYPES, "aws_default_network_acl", "aws_default_route_table",
+    "aws_default_security_group", "aws_ec2_tag", "aws_ec2_transit_gateway", "aws_ec2_transit_gateway_prefix_list_reference",
+    "aws_ec2_transit_gateway_route", "aws_ec2_transit_gateway_route_table", "aws_ec2_transit_gateway_route_table_association",
+    "aws_ec2_transit_gateway_route_table_propagation", "aws_egress_only_internet_gateway", "aws_eip", "aws_eip_association",
+    "aws_instance", "aws_internet_gateway", "aws_internet_gateway_attachment", "aws_main_route_table_association",
+    "aws_nat_gateway", "aws_network_acl", "aws_network_acl_rule", "aws_network_interface", "aws_ram_principal_association",
+    "aws_ram_resource_association", "aws_ram_resource_share", "aws_route", "aws_route_table", "aws_route_table_association",
+    "aws_security_group", "aws_security_group_rule", "aws_vpc_endpoint", "aws_vpc_ipv4_cidr_block_association",
+    "aws_vpc_ipv6_cidr_block_association", "aws_vpc_peering_connection", "aws_vpc_peering_connection_accepter",
+    "aws_vpc_security_group_ingress_rule", "aws_vpn_gateway", "aws_vpn_gateway_attachment",
+    "aws_vpn_gateway_route_propagation", "aws_ec2_managed_prefix_list", "aws_ec2_managed_prefix_list_entry",
+    "aws_dx_gateway", "aws_dx_transit_virtual_interface", "aws_dx_hosted_transit_virtual_interface"})
 
 
 def _bool(value: Any, default: Optional[bool]) -> Optional[bool]:

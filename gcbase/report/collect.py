@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional
 
 from gcbase.model import Plan, Resource
 from gcbase.report.locations import Locator
+from gcbase.check.levels import mandatory_requirements
 from gcbase.report.model import (BoundaryCell, BoundaryRow, Finding, Report, Requirement, StackReport)
 from gcbase.waivers import Applied, WaiverUse
 
@@ -92,10 +93,25 @@ def _merge_waivers(results: Iterable[StackResult]) -> list[WaiverUse]:
     return list(merged.values())
 
 
+def _intent(result: StackResult) -> Any:
+    """The declared tenancy the stack's plan was judged against (recorded in its meta), or None."""
+    from gcbase.intent import Intent
+
+    recorded = result.plan.meta.get("intent")
+    return Intent.from_dict(recorded) if isinstance(recorded, dict) else None
+
+
+def results_checked(result: StackResult) -> bool:
+    """Whether the stack's report comes from a full run of the checks (a run restricted to some checks
+    cannot say a mandatory requirement is missing)."""
+    return not getattr(result.check, "partial", False)
+
+
 def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
           now: Optional[datetime] = None) -> Report:
     """The Report of one `gcbase check` run over one or more stacks."""
-    requirements = [Requirement(r.id, r.category, {"ja": r.ja, "en": r.en}, dict(catalogue.sources.get(r.source) or {}))
+    requirements = [Requirement(r.id, r.category, {"ja": r.ja, "en": r.en}, dict(catalogue.sources.get(r.source) or {}),
+                                tuple(catalogue.checks_of(r.id)))
                     for r in catalogue.requirements.values()]
     not_run = set.intersection(*(set(r.check.not_run) for r in results)) if results else set()
     checks_not_run = []
@@ -109,7 +125,10 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
     for r in evaluated:
         parties += [p for p in r.boundaries.parties if p not in parties]
     return Report(
-        stacks=[StackReport(r.plan.stack, r.plan.config_file, r.plan, dict(r.plan.meta)) for r in results],
+        stacks=[StackReport(r.plan.stack, r.plan.config_file, r.plan, dict(r.plan.meta),
+                            tuple(mandatory_requirements(catalogue, _intent(r))) if results_checked(r) else (),
+                            str(r.plan.meta.get("scope") or "tenancy"))
+                for r in results],
         findings=[f for r in results for f in _findings(r)],
         requirements=requirements,
         fail_on=fail_on,

@@ -18,7 +18,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CSS_FILE = Path(__file__).with_name("report.css")
 STATUS_ORDER = ("pass", "waived", "fail", "error")
 BAR_COLOURS = {"pass": "#2e7d32", "waived": "#ef6c00", "fail": "#c62828", "error": "#6a1b9a"}
-VERDICT_ORDER = ("pass", "fail", "waived", "unverified", "error")
+VERDICT_ORDER = ("pass", "fail", "missing", "waived", "unverified", "error")
 MAX_SHOWN = 5  # resources listed per check before the rest fold away
 
 

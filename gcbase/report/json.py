@@ -43,13 +43,17 @@ def to_dict(report: Report) -> dict[str, Any]:
         "generatedAt": report.generated_at,
         "failOn": report.fail_on,
         "passed": report.passed,
+        "verdict": report.state,  # pass | findings (pass with findings) | fail | error
+        "mandatoryFailures": [{"stack": s, "requirement": r, "reason": why} for s, r, why in report.mandatory_failures()],
         "gateFailures": len(report.gate_failures()),
         "checkErrors": [{"checkId": f.check_id, "stack": f.stack, "resource": f.resource, "message": f.message}
                         for f in report.errored()],
-        "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta} for s in report.stacks],
+        "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta, "mandatory": list(s.mandatory)}
+                   for s in report.stacks],
         "categories": report.categories,
         "summary": {cat: dict(c) for cat, c in report.category_counts().items()},
         "requirements": [{"id": r.id, "category": r.category, "title": r.title, "source": r.source,
+                          "mandatory": r.id in report.mandatory_ids(),
                           "verdict": report.verdict(r.id, by_req.get(r.id, [])),
                           "checks": sorted({f.check_id for f in by_req.get(r.id, [])})} for r in report.requirements],
         "findings": [_finding(f) for f in sorted(report.findings, key=lambda f: (f.stack, f.check_id, f.resource))],

@@ -74,10 +74,20 @@ def to_xml(report: Report, lang: str = "ja") -> ET.Element:
     t = Texts(lang)
     titles = {r.id: t.pick(r.title) for r in report.requirements}
     root = ET.Element("testsuites", {"name": "gcbase check"})
+    missing = {(s, r): why for s, r, why in report.mandatory_failures()}
     for stack in report.stacks:
         suite = ET.SubElement(root, "testsuite", {"name": f"gcbase check {stack.stack}"})
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", {"name": "verdict", "value": report.state})
         if stack.config_file:
-            ET.SubElement(ET.SubElement(suite, "properties"), "property", {"name": "config", "value": stack.config_file})
+            ET.SubElement(props, "property", {"name": "config", "value": stack.config_file})
+        for rid in stack.mandatory:  # the requirement-level gate: one case per mandatory requirement
+            case = ET.SubElement(suite, "testcase", {"classname": f"{stack.stack}.requirements", "name": rid,
+                                                     "time": "0"})
+            why = missing.get((stack.stack, rid))
+            if why:
+                ET.SubElement(case, "failure", {"message": f"{rid}: {t('status.' + why)}", "type": "mandatory"}).text = \
+                    f"{rid} {titles.get(rid, '')}: {t('status.' + why)}"
         for f in sorted((f for f in report.findings if f.stack == stack.stack), key=lambda f: (f.check_id, f.resource)):
             _case(suite, f, t, titles)
     if report.boundaries is not None:

@@ -44,12 +44,12 @@ def _finding_row(f: Finding, t: Texts) -> str:
 def render(report: Report, lang: str = "ja") -> str:
     t = Texts(lang)
     state, verdict = report.verdict_text(t)
-    icon = {"pass": "✅", "fail": "❌"}.get(state, "⚠️")
+    icon = {"pass": "✅", "findings": "🟡", "fail": "❌"}.get(state, "⚠️")
     out = [f"## {icon} {_cell(t('report.title'))}", "", f"**{_cell(verdict)}**", ""]
     stacks = ", ".join(s.stack for s in report.stacks)
     out += [_cell(t("report.subtitle", municipalities=stacks, stacks=len(report.stacks))), ""]
 
-    statuses = ("pass", "fail", "waived", "unverified") + (("error",) if report.errored() else ())
+    statuses = ("pass", "fail", "missing", "waived", "unverified") + (("error",) if report.errored() else ())
     out.append(_row([t("col.category")] + [t("status." + s) for s in statuses]))
     out.append(_row(["---"] * (len(statuses) + 1)))
     for cat, counts in sorted(report.requirement_verdict_counts().items()):

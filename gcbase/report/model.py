@@ -16,8 +16,11 @@ from gcbase.model import Plan
 from gcbase.report.i18n import Texts
 from gcbase.waivers import Waiver, WaiverUse
 
-# 判定 of a requirement: 適合 / 不適合 / 例外承認 / 未確認 / 未確認（点検エラー: a check raised, never a pass)
-VERDICTS: tuple[str, ...] = ("pass", "fail", "waived", "unverified", "error")
+# 判定 of a requirement: 適合 / 不適合 / 不適合（欠落: a mandatory requirement none of whose checks found what
+# they check) / 例外承認 / 未確認 / 未確認（点検エラー: a check raised, never a pass)
+VERDICTS: tuple[str, ...] = ("pass", "fail", "missing", "waived", "unverified", "error")
+# The gate's states: 合格 / 合格（指摘あり） (the gate passes, lesser findings remain) / 不合格 / 未完了
+STATES: tuple[str, ...] = ("pass", "findings", "fail", "error")
 OTHER = "other"  # category of results whose check serves no requirement of the catalogue
 
 
@@ -61,6 +64,7 @@ class Requirement:
     category: str  # A-F (非機能要件の標準) or G (guidelines: 三層の対策, regions, guardrails)
     title: dict[str, str]
     source: dict[str, str] = field(default_factory=dict)  # the document it comes from, {ja, en}
+    checks: tuple[str, ...] = ()  # the checks that serve it (none: not verifiable from a plan)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ class StackReport:
     config_file: Optional[str]
     plan: Optional[Plan] = None
     meta: dict = field(default_factory=dict)
+    mandatory: tuple[str, ...] = ()  # requirement ids this stack must meet (gcbase.check.levels)
+    scope: str = "tenancy"  # tenancy: the plan is the whole tenancy (absence is a failure) | part: a vendor's program
 
 
 @dataclass
@@ -132,21 +138,50 @@ class Report:
     def boundary_violations(self) -> list[tuple[BoundaryRow, BoundaryCell]]:
         return [(row, cell) for row in self.boundaries or [] for cell in row.cells if cell.status == "mismatch"]
 
+    def mandatory_failures(self) -> list[tuple[str, str, str]]:
+        """(stack, requirement, fail | missing) of every mandatory requirement a stack does not meet."""
+        out = []
+        for s in self.stacks:
+            found: dict[str, list[Finding]] = {}
+            for f in self.findings:
+                if f.stack == s.stack:
+                    for rid in f.requirements:
+                        found.setdefault(rid, []).append(f)
+            for rid in s.mandatory:
+                verdict = self.verdict(rid, found.get(rid, []), mandatory=s.scope == "tenancy")
+                if verdict in ("fail", "missing"):
+                    out.append((s.stack, rid, verdict))
+        return out
+
+    @property
+    def state(self) -> str:
+        """error (a check raised: its results are unknown) | fail | findings (the gate passes, lesser
+        failures remain) | pass."""
+        if self.errored():
+            return "error"
+        if self.gate_failures() or self.boundary_violations() or self.mandatory_failures():
+            return "fail"
+        return "findings" if self.failures() else "pass"
+
     @property
     def passed(self) -> bool:
-        """The gate; never passed while a check raised (its results are unknown)."""
-        return not self.gate_failures() and not self.boundary_violations() and not self.errored()
+        """The gate: 合格 or 合格（指摘あり）; never passed while a check raised (its results are unknown)."""
+        return self.state in ("pass", "findings")
 
     def verdict_text(self, t: Texts) -> tuple[str, str]:
-        """(pass | fail | error, the one-line verdict): a run with a check that raised is never a pass."""
+        """(pass | findings | fail | error, the one-line verdict): a run with a check that raised is never a pass."""
         threshold = t(f"severity.{self.fail_on}")
         mismatches = len(self.boundary_violations())
-        if self.errored():
+        state = self.state
+        if state == "error":
             return "error", t("verdict.error", count=len(self.errored()), failures=len(self.gate_failures()),
                               mismatches=mismatches)
-        if self.passed:
+        if state == "pass":
             return "pass", t("verdict.pass", threshold=threshold)
-        return "fail", t("verdict.fail", threshold=threshold, count=len(self.gate_failures()), mismatches=mismatches)
+        if state == "findings":
+            return "findings", t("verdict.findings", threshold=threshold, count=len(self.failures()))
+        return "fail", t("verdict.fail", threshold=threshold, count=len(self.gate_failures()), mismatches=mismatches,
+                         mandatory=len(self.mandatory_failures()))
 
     def waived(self) -> list[Finding]:
         return sorted((f for f in self.findings if f.status == "waived"),
@@ -165,13 +200,21 @@ class Report:
                 out.setdefault(rid, []).append(f)
         return out
 
-    def verdict(self, requirement_id: str, findings: Optional[list[Finding]] = None) -> str:
-        """適合 pass / 不適合 fail / 例外承認 waived / 未確認 unverified (no check result at all) /
-        error (a check raised on a resource: not checked there, so never pass; a failure still wins)."""
+    def mandatory_ids(self) -> set[str]:
+        """Requirements that are mandatory for a whole-tenancy stack of the report (where absence fails)."""
+        return {rid for s in self.stacks if s.scope == "tenancy" for rid in s.mandatory}
+
+    def verdict(self, requirement_id: str, findings: Optional[list[Finding]] = None,
+                mandatory: Optional[bool] = None) -> str:
+        """適合 pass / 不適合 fail / 不適合（欠落） missing (mandatory, and no check found anything to check) /
+        例外承認 waived / 未確認 unverified (no check result at all) / error (a check raised on a resource: not
+        checked there, so never pass; a failure still wins). `mandatory` None: mandatory for any stack."""
         found = self.by_requirement().get(requirement_id, []) if findings is None else findings
         statuses = {f.status for f in found}
         if not statuses:
-            return "unverified"
+            if mandatory is None:
+                mandatory = requirement_id in self.mandatory_ids()
+            return "missing" if mandatory else "unverified"
         if "fail" in statuses:
             return "fail"
         if "error" in statuses:

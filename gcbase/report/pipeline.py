@@ -43,6 +43,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "(those two apply to gcbase's own plans only)")
     p.add_argument("--no-boundaries", action="store_true",
                    help="skip the responsibility-boundary matrix (faster on large fleets)")
+    p.add_argument("--allow-unchecked-types", action="store_true",
+                   help="an advisory run: a resource type no check reads (GCJP_AWS_72) is reported as waived, not a "
+                        "failure (a gated run fails on it unless a waiver names the type)")
+    p.add_argument("--scope", choices=("tenancy", "part"), default="tenancy",
+                   help="tenancy (default): the plan is a whole tenancy, and a mandatory requirement none of whose "
+                        "checks found anything is not met (missing); part: the plan is one part of a tenancy (a "
+                        "vendor's program), absence is not judged, failing mandatory requirements still fail")
     p.add_argument("--tenancy", metavar="STACK",
                    help="judge the plan against this gcbase stack's declared tenancy (tiers, accounts, town-hall "
                         "ranges): for a vendor's own program, a preview, a state export or a Terraform plan "
@@ -78,12 +85,30 @@ def _intent(stack: str, args: argparse.Namespace, meta: Optional[dict] = None) -
     return for_plan(stack, meta)
 
 
+ADVISORY = "GCJP_AWS_72"
+
+
+def _advisory(report: Any, args: argparse.Namespace) -> None:
+    """--allow-unchecked-types: unchecked types shown as waived by the command line, never silently passed."""
+    if not getattr(args, "allow_unchecked_types", False):
+        return
+    from gcbase.waivers import Waiver
+
+    for f in report.findings:
+        if f.check_id == ADVISORY and f.result == "FAILED":
+            f.result = "SKIPPED"
+            f.waiver = Waiver(ADVISORY, f.resource, "advisory run: --allow-unchecked-types", "(command line)",
+                              "9999-12-31", (), "(--allow-unchecked-types)", None)
+
+
 def _one(plan: Plan, args: argparse.Namespace, check: Callable[..., Any], today: date) -> StackResult:
+    plan.meta["scope"] = getattr(args, "scope", "tenancy")
     intent = _intent(plan.stack, args, plan.meta)
     if intent is not None:
         plan.meta["intent"] = intent.to_dict()
     waivers = waivers_for(plan.stack, args.waivers, ours=_ours(plan, args))
     report = check(plan, waivers)
+    _advisory(report, args)
     return StackResult(plan, report, uses_of(report.findings, waivers, today),
                        _boundaries(plan, not args.no_boundaries))
 
@@ -98,8 +123,12 @@ def _tfplan(path: str, args: argparse.Namespace, today: date) -> StackResult:
     named = named if isinstance(named, str) and NAME.match(named) else None
     plan = Plan(project="", stack=named or Path(path).name, source="tf-plan", config_file=path)  # findings: the file
     waivers = waivers_for(plan.stack, args.waivers, ours=ours)
-    report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers, file=path,
-                        intent=_intent(named or "", args))
+    intent = _intent(named or "", args)
+    plan.meta["scope"] = getattr(args, "scope", "tenancy")
+    if intent is not None:
+        plan.meta["intent"] = intent.to_dict()
+    report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers, file=path, intent=intent)
+    _advisory(report, args)
     return StackResult(plan, report, uses_of(report.findings, waivers, today), None)
 
 
@@ -184,8 +213,12 @@ def finish(results: list[StackResult], args: argparse.Namespace, out: Optional[A
     errors = check_errors(results)
     for line in errors:
         print(line, file=sys.stderr)
-    verdict = "ERROR" if errors else "PASS" if report.passed else "FAIL"
-    print(f"gate (--fail-on {args.fail_on}): {verdict}: {len(report.gate_failures())} failure(s), "
+    for stack, rid, why in report.mandatory_failures():
+        reason = "missing: none of its checks found what they check" if why == "missing" else "a check fails"
+        print(f"error: {stack}: mandatory requirement {rid} is not met ({reason})", file=sys.stderr)
+    verdict = "ERROR" if errors else {"pass": "PASS", "findings": "PASS WITH FINDINGS"}.get(report.state, "FAIL")
+    print(f"gate (--fail-on {args.fail_on}): {verdict}: {len(report.mandatory_failures())} mandatory requirement(s) "
+          f"not met, {len(report.gate_failures())} failure(s), "
           f"{len(report.expired_waivers())} expired waiver(s), {len(report.boundary_violations())} boundary mismatch(es)"
           + (f", {len(errors)} check error(s) (not evaluated)" if errors else ""), file=out)
     return report, 2 if errors else 0 if report.passed else 1

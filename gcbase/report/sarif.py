@@ -116,6 +116,31 @@ def _boundaries(report: Report, t: Texts, rules: dict[str, dict], results: list[
         })
 
 
+def _mandatory(report: Report, t: Texts, rules: dict[str, dict], results: list[dict]) -> None:
+    """Each mandatory requirement a stack does not meet (a failing check, or nothing checked: missing) as an
+    error at the stack config: the gate fails on it whatever the severity of the checks behind it."""
+    configs = {s.stack: Locator(s.config_file) for s in report.stacks}
+    titles = {r.id: r for r in report.requirements}
+    for stack, rid, why in report.mandatory_failures():
+        rule_id = f"requirement/{rid}"
+        req = titles.get(rid)
+        if rule_id not in rules:
+            title = f"{rid} {t.pick(req.title) if req else ''}".strip()
+            rules[rule_id] = {"id": rule_id, "shortDescription": {"text": title}, "fullDescription": {"text": title},
+                              "defaultConfiguration": {"level": "error"},
+                              "properties": {"tags": ["security", rid, "mandatory"], "security-severity": "9.0"}}
+        loc = configs[stack].at("") if stack in configs else None
+        checks = ", ".join(req.checks) if req else ""
+        results.append({
+            "ruleId": rule_id, "ruleIndex": list(rules).index(rule_id), "kind": "fail", "level": "error",
+            "message": {"text": f"{rid} — {stack}: {t('status.' + why)} ({checks})"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": _uri(loc.file) if loc else FALLBACK_URI, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": (loc.line or 1) if loc else 1}}}],
+            "partialFingerprints": {"gcbase/v1": hashlib.sha256(f"{rule_id}|{stack}".encode()).hexdigest()},
+        })
+
+
 def to_sarif(report: Report, lang: str = "ja") -> dict:
     t = Texts(lang)
     titles = {r.id: t.pick(r.title) for r in report.requirements}
@@ -131,6 +156,7 @@ def to_sarif(report: Report, lang: str = "ja") -> dict:
         res["locations"] = [_location(f)]
         results.append(res)
     _boundaries(report, t, rules, results)
+    _mandatory(report, t, rules, results)
     notes = [{"level": "error", "message": {"text": f"{t('status.error')}: {f.check_id} — {f.stack}: {f.resource} — {f.message}"},
               "locations": [_location(f)], "associatedRule": {"id": f.check_id, "index": index[f.check_id]},
               "exception": {"message": f.message}, "properties": {"stack": f.stack, "resource": f.resource}}
@@ -150,7 +176,7 @@ def to_sarif(report: Report, lang: str = "ja") -> dict:
             "automationDetails": {"id": "gcbase/check/" + ",".join(s.stack for s in report.stacks)},
             "invocations": [{"executionSuccessful": not errored, "toolExecutionNotifications": notes}],
             "results": results,
-            "properties": {"failOn": report.fail_on, "passed": report.passed},
+            "properties": {"failOn": report.fail_on, "passed": report.passed, "verdict": report.state},
         }],
     }
 

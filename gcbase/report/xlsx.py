@@ -20,7 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gcbase.report.i18n import Texts
 from gcbase.report.model import VERDICTS, Finding, Report
 
-FILLS = {"pass": "C8E6C9", "fail": "FFCDD2", "waived": "FFE0B2", "unverified": "E0E0E0", "error": "E1BEE7"}
+FILLS = {"pass": "C8E6C9", "fail": "FFCDD2", "missing": "FFCDD2", "waived": "FFE0B2", "unverified": "E0E0E0",
+         "error": "E1BEE7"}
 HEADER_FILL = PatternFill("solid", fgColor="37474F")
 CHECKLIST_WIDTHS = (12, 26, 44, 12, 60, 60)
 FINDING_WIDTHS = (14, 10, 16, 40, 14, 24, 40, 34, 50, 50)
@@ -99,11 +100,28 @@ def _findings(ws: Worksheet, report: Report, t: Texts) -> None:
     ws.auto_filter.ref = f"A1:J{max(ws.max_row, 2)}"
 
 
+VERDICT_FILLS = {"pass": "C8E6C9", "findings": "FFF59D", "fail": "FFCDD2", "error": "E1BEE7"}
+
+
+def _verdict(ws: Worksheet, report: Report, t: Texts) -> None:
+    """The gate's verdict, the same sentence every format shows, and each mandatory requirement not met."""
+    ws.title = t("verdict.title")
+    state, text = report.verdict_text(t)
+    _header(ws, [t("verdict.title"), t("col.stack"), t("col.requirement_id"), t("col.result")], (60, 16, 14, 20))
+    _text(ws, 2, 1, text)
+    ws.cell(row=2, column=1).fill = PatternFill("solid", fgColor=VERDICT_FILLS[state])
+    for row, (stack, rid, why) in enumerate(report.mandatory_failures(), start=2):
+        for col, value in ((2, stack), (3, rid), (4, t("status." + why))):
+            _text(ws, row, col, value)
+
+
 def to_workbook(report: Report, lang: str = "ja") -> Workbook:
     t = Texts(lang)
     wb = Workbook()
     _checklist(wb.active, report, t)
     _findings(wb.create_sheet(t("nav.findings")), report, t)
+    _verdict(wb.create_sheet(t("verdict.title"), 0), report, t)  # first: what a CISO signs
+    wb.active = 0
     wb.properties.creator = "gcbase"
     wb.properties.title = t("report.title")
     try:  # the report's own time, so the same results give the same workbook

@@ -24,9 +24,43 @@ def table() -> dict[str, Any]:
     return load_yaml(TABLE_FILE)
 
 
+BRIDGE_FILE = Path(__file__).with_name("bridge-renames.json")
+
+
+@lru_cache(maxsize=1)
+def bridge() -> dict[str, str]:
+    """pulumi-aws's own token -> Terraform type table (bridge metadata; scripts/gen-type-table)."""
+    import json
+
+    return dict(json.loads(BRIDGE_FILE.read_text(encoding="utf-8"))["resources"])
+
+
+@lru_cache(maxsize=1)
+def module_prefixes() -> dict[str, str]:
+    """Pulumi module -> the Terraform prefix its resources take, learned from the bridge table (the most
+    common one: ec2transitgateway -> aws_ec2_transit_gateway, cfg -> aws_config, directconnect -> aws_dx)."""
+    from collections import Counter
+
+    counts: dict[str, Counter] = {}
+    for token, tf_type in bridge().items():
+        module, name = token.split(":")[1].split("/")
+        suffix = "_" + snake(name)
+        if tf_type.endswith(suffix):
+            counts.setdefault(module, Counter())[tf_type[: -len(suffix)]] += 1
+    return {module: c.most_common(1)[0][0] for module, c in counts.items()}
+
+
 def terraform_type(token: str) -> Optional[str]:
-    """The Terraform resource type for a Pulumi token, or None when the table has none."""
-    return table()["types"].get(token)
+    """The Terraform resource type for a Pulumi token: gcbase's checked table (types.yaml) first, then
+    pulumi-aws's bridge metadata, then, for an AWS token neither lists (a newer resource), its module's
+    prefix and the snake-cased name. None for a token of another provider or a component."""
+    found = table()["types"].get(token)
+    if found or not token.startswith("aws:") or token.count(":") != 2 or "/" not in token:
+        return found
+    if token in bridge():
+        return bridge()[token]
+    module, name = token.split(":")[1].split("/", 1)  # aws:<module>/<camelName>:<ClassName>
+    return f"{module_prefixes().get(module, 'aws_' + module)}_{snake(name)}"
 
 
 def component(token: str) -> Optional[dict[str, Any]]:

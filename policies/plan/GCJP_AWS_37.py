@@ -8,6 +8,7 @@ from gcbase.check.plancheck import PLAN_ADDRESS, Outcome, PlanCheck
 class SecurityHubStandardsEverywhere(PlanCheck):
     id = "GCJP_AWS_37"
     supported_resources = ("aws_securityhub_account",)
+    reads = ("aws_securityhub_standards_subscription",)
 
     def scan_plan(self, plan):
         wanted = parameters(__file__)["standards"]

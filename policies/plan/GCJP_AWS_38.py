@@ -6,6 +6,7 @@ from gcbase.check.plancheck import PlanCheck
 
 class GuardDutyProtectionPlans(PlanCheck):
     id = "GCJP_AWS_38"
+    reads = ("aws_guardduty_detector_feature",)
     supported_resources = ("aws_guardduty_detector",)
 
     def scan(self, res, plan):

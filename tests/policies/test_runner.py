@@ -103,7 +103,7 @@ def test_cli_exit_codes(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "[critical] GCJP_AWS_28 aws_internet_gateway.juki" in out
     assert "G ガイドライン・セキュリティ規程:" in out
-    # with the region guardrail present, the worst failure is high (a VPC without an ALL flow log)
+    # a failing mandatory requirement fails the gate whatever the severity: GCJP_AWS_9 is medium, E.7.1.1 is mandatory
     tfplan = fixture("GCJP_AWS_9", "fail.json")
     region = fixture("GCJP_AWS_21", "pass.json")
     for section in ("planned_values", "configuration"):
@@ -111,10 +111,13 @@ def test_cli_exit_codes(tmp_path, capsys):
     medium_only = tmp_path / "medium.json"
     medium_only.write_text(json.dumps(tfplan))
     capsys.readouterr()
-    assert main(["check", "--plan", str(medium_only), "--fail-on", "critical"]) == 0
-    assert "failures below critical" in capsys.readouterr().out
-    assert main(["check", "--plan", str(medium_only), "--fail-on", "high"]) == 1
-    assert "[high] GCJP2_AWS_1 aws_vpc.a" in capsys.readouterr().out
+    assert main(["check", "--plan", str(medium_only), "--fail-on", "critical", "--scope", "part"]) == 1
+    captured = capsys.readouterr()
+    assert "error: medium.json: mandatory requirement E.7.1.1 is not met (a check fails)" in captured.err
+    assert "FAIL: 7 mandatory requirement(s) not met, 0 failure(s)" in captured.out  # (the fragment lacks much)
+    # the same fragment judged as a whole tenancy: what it lacks is missing, and that fails too
+    assert main(["check", "--plan", str(medium_only), "--fail-on", "critical"]) == 1
+    assert "is not met (missing: none of its checks found what they check)" in capsys.readouterr().err
     out_json = tmp_path / "findings.json"
     code = main(["check", "--plan", str(FIXTURES / "GCJP_AWS_9" / "fail.json"), "--fail-on", "low", "--json", str(out_json)])
     assert code == 1

@@ -55,10 +55,11 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_violations_fail_the_gate_and_every_format_is_written(tmp_path, capsys):
     code, out, err = run(capsys, "--plan", str(IGW_PLAN), "--fail-on", "critical", "-o", str(tmp_path),
-                         "--format", "sarif,junit,md,json", "--lang", "en")
+                         "--format", "sarif,junit,md,json", "--lang", "en", "--scope", "part")
     assert code == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["junit.xml", "report.json", "report.md", "report.sarif"]
-    assert "gate (--fail-on critical): FAIL: 6 failure(s), 0 expired waiver(s), 0 boundary mismatch(es)" in out
+    assert re.search(r"gate \(--fail-on critical\): FAIL: \d+ mandatory requirement\(s\) not met, 6 failure\(s\), "
+                     r"0 expired waiver\(s\), 0 boundary mismatch\(es\)", out)
     sarif = json.loads((tmp_path / "report.sarif").read_text(encoding="utf-8"))
     assert sarif_valid(sarif) == []
     results = sarif["runs"][0]["results"]
@@ -68,9 +69,12 @@ def test_violations_fail_the_gate_and_every_format_is_written(tmp_path, capsys):
     junit = ET.parse(tmp_path / "junit.xml").getroot()
     doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     statuses = [f["status"] for f in doc["findings"]]
-    assert int(junit.get("tests")) == len(statuses) and int(junit.get("failures")) == statuses.count("fail") > 6
+    mandatory = doc["stacks"][0]["mandatory"]  # one testcase per mandatory requirement besides the findings
+    unmet = {m["requirement"] for m in doc["mandatoryFailures"]}
+    assert int(junit.get("tests")) == len(statuses) + len(mandatory)
+    assert int(junit.get("failures")) == statuses.count("fail") + len(unmet) and statuses.count("fail") > 6
     assert doc["failOn"] == "critical" and doc["passed"] is False and doc["boundaries"] is None
-    assert "**Fail: 6 failure(s) at or above Critical, 0 responsibility-boundary mismatch(es)**" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "mandatory requirement(s) not met, 6 failure(s) at or above Critical, 0 responsibility-boundary mismatch(es)**" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
 def test_the_gate_threshold(capsys):
@@ -83,9 +87,11 @@ def test_current_waivers_pass_the_gate_and_show_as_waived(tmp_path, capsys):
     waivers = tmp_path / "w.yaml"
     waivers.write_text(WAIVE_ALL.format(expires="2099-03-31"), encoding="utf-8")
     code, out, err = run(capsys, "--plan", str(NAT_PLAN), "--fail-on", "critical", "--waivers", str(waivers),
-                         "-o", str(tmp_path / "out"), "--format", "json,junit")
-    assert code == 0, out + err
-    assert "gate (--fail-on critical): PASS" in out
+                         "-o", str(tmp_path / "out"), "--format", "json,junit", "--scope", "part")
+    # nothing fails at or above critical any more; the gate still fails on the mandatory requirements this
+    # fragment does not meet (its flow log and backups), whatever their checks' severity
+    assert code == 1, out + err
+    assert re.search(r"gate \(--fail-on critical\): FAIL: [1-9]\d* mandatory requirement\(s\) not met, 0 failure\(s\)", out)
     assert f"warning: {waivers}:16: waiver CKV_AWS_1 * matched no finding (unused)" in err
     doc = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     waived = sorted(f["resource"] for f in doc["findings"] if f["status"] == "waived")
@@ -151,7 +157,7 @@ def test_example_stack_report(example):
     code, out, err, path = example
     # the bundled example passes the whole gate: every check, its waivers, the responsibility matrix
     assert code == 0, out[-3000:] + err[-3000:]
-    assert "gate (--fail-on high): PASS: 0 failure(s), 0 expired waiver(s), 0 boundary mismatch(es)" in out
+    assert "gate (--fail-on high): PASS: 0 mandatory requirement(s) not met, 0 failure(s), 0 expired waiver(s), 0 boundary mismatch(es)" in out
     assert re.search(r"^\[1/1\] 131121-prod: \d+ results, \d+ failed \(\d+\.\d s\)$", err, re.M)  # plain progress
     assert sorted(p.name for p in path.iterdir()) == sorted(
         ["report.html", "report.md", "report.sarif", "junit.xml", "report.json", "checklist.xlsx"])
@@ -168,7 +174,7 @@ def test_example_stack_report(example):
     lines = {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in sarif["runs"][0]["results"]}
     assert lines and lines <= set(range(1, 38))  # lines of the stack config file
     wb = load_workbook(path / "checklist.xlsx")
-    assert wb.worksheets[0].max_row - 1 == len(doc["requirements"])
+    assert wb.worksheets[0].title == "Verdict" and wb.worksheets[1].max_row - 1 == len(doc["requirements"])
     assert "PresharedKey" not in html and "[secret]" not in html
 
 
@@ -178,7 +184,7 @@ def test_a_violating_change_fails_the_gate_and_the_example_passes_the_checks(tmp
     original = (ROOT / "stacks" / "Pulumi.131121-prod.yaml").read_text(encoding="utf-8")
     code, out, err = run(capsys, "stacks/Pulumi.131121-prod.yaml", "--no-boundaries")
     assert code == 0, out + err
-    assert "gate (--fail-on high): PASS: 0 failure(s), 0 expired waiver(s), 0 boundary mismatch(es)" in out
+    assert "gate (--fail-on high): PASS: 0 mandatory requirement(s) not met, 0 failure(s), 0 expired waiver(s), 0 boundary mismatch(es)" in out
     line = '      - {connectionId: dxcon-fh7b2m4q, vlans: {mynumber: 102, lgwan: 112, internet: 122}, location: "AT Tokyo CC1"}\n'
     assert line in original and "redundancy: dual" in original
     weakened = tmp_path / "Pulumi.131121-prod.yaml"

@@ -111,7 +111,8 @@ def test_junit_one_testcase_per_check_and_resource():
     assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == ("10", "4", "1", "0")
     stack, boundaries = root.findall("testsuite")
     assert stack.get("name") == f"gcbase check {STACK}"
-    assert stack.find("properties/property").attrib == {"name": "config", "value": "stacks/Pulumi.131121-prod.yaml"}
+    props = {p.get("name"): p.get("value") for p in stack.findall("properties/property")}
+    assert props == {"verdict": "fail", "config": "stacks/Pulumi.131121-prod.yaml"}
     cases = {(c.get("classname"), c.get("name")): c for c in stack.findall("testcase")}
     assert len(cases) == 7 == int(stack.get("tests"))
     failed = sorted(n for (_, n), c in cases.items() if c.find("failure") is not None)
@@ -185,8 +186,8 @@ def test_markdown_summary():
     text = md.render(report(), "en")
     lines = text.splitlines()
     assert lines[0] == "## ❌ Government Cloud security baseline report"
-    assert "**Fail: 2 failure(s) at or above High, 1 responsibility-boundary mismatch(es)**" in lines
-    assert "| A Availability | 1 | 0 | 0 | 0 |" in lines
+    assert "**Fail: 0 mandatory requirement(s) not met, 2 failure(s) at or above High, 1 responsibility-boundary mismatch(es)**" in lines
+    assert "| A Availability | 1 | 0 | 0 | 0 | 0 |" in lines
     assert "| Fail (waiver expired) | Low | `GCJP_AWS_20` No internet path in the My Number tier | GL.3T.1 | " \
            "131121-prod `aws_internet_gateway.t_juki_igw` | `stacks/Pulumi.131121-prod.yaml:31` |" in lines
     assert "- ❌ 131121-prod Decrypt with another system's key `kms:Decrypt`: Application provider (ASP) — " \
@@ -208,7 +209,7 @@ def test_xlsx_checklist_one_row_per_requirement(tmp_path):
     assert gl[5].startswith("期限切れ（不適合として扱う）: GCJP_AWS_20")
     assert sheet["D5"].fill.fgColor.rgb.endswith("FFCDD2") and sheet["D2"].fill.fgColor.rgb.endswith("C8E6C9")
     validation = sheet.data_validations.dataValidation[0]
-    assert validation.formula1 == '"適合,不適合,例外承認,未確認"' and str(validation.sqref) == "D2:D6"
+    assert validation.formula1 == '"適合,不適合,不適合（欠落）,例外承認,未確認"' and str(validation.sqref) == "D2:D6"
     findings = list(wb["指摘事項"].iter_rows(values_only=True))
     assert [r[2] for r in findings[1:]] == ["GCJP_AWS_1", "CKV_AWS_130", "GCJP_AWS_20", "GCJP_AWS_12"]
 
@@ -218,9 +219,9 @@ def test_xlsx_never_turns_text_into_a_formula(tmp_path):
     rep = report(findings=[Finding("X_1", STACK, evil, "t", "fail", "high", {"ja": "+1", "en": "+1"},
                                    requirements=("GL.RG.1",))])
     wb = load_workbook(write_reports(rep, tmp_path, ["xlsx"], "en")[0])
-    cell = wb.worksheets[1]["G2"]
+    cell = wb.worksheets[2]["G2"]  # the findings sheet (after the verdict and the checklist)
     assert cell.value == evil and cell.data_type == "s"
-    assert wb.worksheets[1]["D2"].data_type == "s"
+    assert wb.worksheets[2]["D2"].data_type == "s"
 
 
 def test_every_format_in_both_languages_without_secrets(tmp_path):

@@ -118,24 +118,24 @@ def test_requirement_verdicts(ja):
 
 def test_summary_counts_per_category(ja):
     doc = outline(ja)
-    # category, requirements pass/fail/waived/unverified, results pass/waived/fail
-    assert row(doc, "summary", "A 可用性").split()[-7:] == ["1", "0", "0", "0", "2", "0", "0"]
-    assert row(doc, "summary", "E セキュリティ").split()[-7:] == ["0", "0", "1", "1", "1", "1", "0"]
-    assert row(doc, "summary", "G ガイドライン").split()[-7:] == ["0", "2", "0", "0", "0", "0", "3"]
+    # category, requirements pass/fail/missing/waived/unverified, results pass/waived/fail
+    assert row(doc, "summary", "A 可用性").split()[-8:] == ["1", "0", "0", "0", "0", "2", "0", "0"]
+    assert row(doc, "summary", "E セキュリティ").split()[-8:] == ["0", "0", "0", "1", "1", "1", "1", "0"]
+    assert row(doc, "summary", "G ガイドライン").split()[-8:] == ["0", "2", "0", "0", "0", "0", "0", "3"]
     bars = [a for t, a in doc.tags if t == "rect" and a.get("class", "").startswith("bar-")]
     assert sorted(a["class"] for a in bars) == ["bar-fail", "bar-pass", "bar-pass", "bar-waived"]
 
 
 def test_verdict_counts_gate_failures_expired_waivers_and_boundary_violations(ja):
     assert 'data-result="fail"' in ja
-    assert "不合格: 基準「高」以上の不適合 2 件、責任分界の不一致 1 件" in ja  # critical + expired waiver; one boundary
+    assert "不合格: 必須要件の不適合 0 件、基準「高」以上の不適合 2 件、責任分界の不一致 1 件" in ja  # critical + expired waiver; one boundary
     assert "期限切れの例外承認が 1 件あり" in ja
     rep = report(fail_on="low")
     rep.boundaries = []
     rep.waivers = []
     rep.findings = [f for f in rep.findings if f.status != "fail"]
     clean = html.render(rep, "en")
-    assert 'data-result="pass"' in clean and "Pass: no failure at or above Low" in clean
+    assert 'data-result="pass"' in clean and "Pass: every mandatory requirement is met or waived, and nothing fails" in clean
 
 
 def test_responsibility_matrix_has_a_column_per_party_and_explains_mismatches(ja):
@@ -173,7 +173,7 @@ def test_english(tmp_path):
     text = written[0].read_text(encoding="utf-8")
     assert '<html lang="en">' in text
     for label in ("Government Cloud security baseline report", "Findings", "Responsibility matrix",
-                  "Fail: 2 failure(s) at or above High, 1 responsibility-boundary mismatch(es)", "Expired (counts as a failure)", "Remote backup copy",
+                  "Fail: 0 mandatory requirement(s) not met, 2 failure(s) at or above High, 1 responsibility-boundary mismatch(es)", "Expired (counts as a failure)", "Remote backup copy",
                   "Three-tier separation", "My Number tier", "Not verified"):
         assert label in text, label
     for label in ("指摘事項", "不適合", "マイナンバー利用事務系", "バックアップの外部保管"):

@@ -48,6 +48,8 @@ def test_a_policy_file_that_does_not_load_stops_the_run(source, message, monkeyp
 
 
 def test_an_unknown_resource_type_is_reported_not_checked_and_never_passed(tmp_path):
+    """An AWS type no check reads (here one that does not exist) gets a Terraform type by the module rule and
+    fails GCJP_AWS_72; a type of another provider is listed as not checked by the exporter and fails it too."""
     preview = json.loads((ROOT / "tests" / "synth" / "fixtures" / "preview.json").read_text(encoding="utf-8"))
     urn = "urn:pulumi:dev::koho-site::aws:madeup/gadget:Gadget::mystery"
     preview["steps"].append({"op": "create", "urn": urn, "provider": preview["steps"][1]["urn"] + "::3f9c1d52",
@@ -56,18 +58,14 @@ def test_an_unknown_resource_type_is_reported_not_checked_and_never_passed(tmp_p
     path = tmp_path / "preview.json"
     path.write_text(json.dumps(preview), encoding="utf-8")
     out = tmp_path / "out"
-    synth_run = run_cli("synth", "--preview", str(path))
-    assert synth_run.code == 0 and "not checked (type unknown to the exporter): aws:madeup/gadget:Gadget" in synth_run.out
-    run = run_cli("check", "--preview", str(path), "-o", str(out), "--json", str(out / "check.json"))
-    assert run.code in (0, 1) and not TRACEBACK.search(run.text), str(run)  # the gate decides, as for any plan
-    assert "not checked (type unknown to the exporter): aws:madeup/gadget:Gadget" in run.out
-    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert "aws:madeup/gadget:Gadget" in report["typesNotChecked"]
+    run = run_cli("check", "--preview", str(path), "-o", str(out), "--json", str(out / "check.json"), "--scope", "part")
+    assert run.code == 1 and not TRACEBACK.search(run.text), str(run)  # never a pass
     check = json.loads((out / "check.json").read_text(encoding="utf-8"))
-    assert {"urn": urn, "type": "aws:madeup/gadget:Gadget"} in check["plans"][0]["not_checked"]
-    findings = [f for p in check["plans"] for f in p["findings"]]
-    assert findings and not [f for f in findings if "mystery" in f["resource"] or f.get("urn") == urn]
-    assert "aws:madeup/gadget:Gadget" in (out / "report.html").read_text(encoding="utf-8")
+    failed = {f["resource"] for p in check["plans"] for f in p["findings"]
+              if f["check_id"] == "GCJP_AWS_72" and f["result"] == "FAILED"}
+    assert {"type:aws_madeup_gadget", "type:random:index/randomPassword:RandomPassword"} <= failed
+    assert "mandatory requirement GL.CV.1 is not met" in run.err
+    assert "aws_madeup_gadget" in (out / "report.html").read_text(encoding="utf-8")
 
 
 # -- an evaluator that times out ------------------------------------------------------------

@@ -137,17 +137,23 @@ def test_role_inline_and_managed_policies_become_their_own_resources():
 
 
 def test_unknown_type_is_reported_not_dropped():
+    """Every AWS token has a Terraform type (pulumi-aws's bridge metadata); a resource of another provider
+    has none: it is listed as not checked (and GCJP_AWS_72 fails it), never dropped silently."""
+    import pulumi
+
     def prog():
         aws.kms.Key("k")
         aws.sagemaker.Domain("studio", domain_name="d", auth_mode="IAM", vpc_id="vpc-1", subnet_ids=["s"],
                              default_user_settings={"execution_role": "arn:aws:iam::1:role/r"})
+        pulumi.CustomResource("random:index/randomPassword:RandomPassword", "pw", {"length": 16})
     plan = synth(prog)
     missing = unchecked(plan)
-    assert [m["type"] for m in missing] == ["aws:sagemaker/domain:Domain"]
-    assert missing[0]["urn"].endswith("::studio")
+    assert [m["type"] for m in missing] == ["random:index/randomPassword:RandomPassword"]
+    assert missing[0]["urn"].endswith("::pw")
     doc = export(plan)
     assert doc["gcbase"]["not_checked"] == missing
-    assert [r["type"] for r in doc["planned_values"]["root_module"]["resources"]] == ["aws_kms_key"]
+    assert sorted(r["type"] for r in doc["planned_values"]["root_module"]["resources"]) == ["aws_kms_key",
+                                                                                           "aws_sagemaker_domain"]
 
 
 def test_secrets_stay_masked(tmp_path):

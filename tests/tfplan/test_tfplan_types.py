@@ -84,3 +84,56 @@ def test_has_arn_reads_the_sdk():
     assert types.has_arn("aws:s3/bucket:Bucket")
     assert not types.has_arn("aws:s3/bucketVersioning:BucketVersioning")
     assert types.has_arn("aws:lambda/function:Function")
+
+
+def _sdk_tokens() -> list[str]:
+    """Every resource token the installed pulumi_aws registers (its resource_modules table)."""
+    import json
+
+    import pulumi_aws
+
+    src = Path(pulumi_aws.__file__).read_text(encoding="utf-8")
+    modules = json.loads(re.search(r'resource_modules="""(.*?)"""', src, re.S).group(1))
+    return sorted({tok for mod in modules for tok in mod["classes"]})
+
+
+# Terraform types Checkov checks that no Pulumi token of the installed SDK produces, and why.
+CHECKOV_ONLY = {
+    "aws_alb": "an alias of aws_lb in the Terraform provider; pulumi-aws's alb module is exported as aws_lb",
+    "aws_alb_listener": "alias of aws_lb_listener (same)", "aws_alb_target_group": "alias of aws_lb_target_group (same)",
+    "aws_db_security_group": "EC2-Classic, removed from the Terraform provider (v5) and from pulumi-aws",
+    "aws_elasticache_security_group": "EC2-Classic, removed (same)",
+    "aws_redshift_security_group": "EC2-Classic, removed (same)",
+}
+
+
+def test_every_sdk_resource_has_a_terraform_type_from_the_provider_metadata():
+    """Not a hand list: pulumi-aws's bridge metadata (bridge-renames.json), hand-checked overrides
+    (types.yaml), and the module-prefix rule for the newest tokens give every token a Terraform type."""
+    tokens = _sdk_tokens()
+    assert len(tokens) > 1500
+    assert [t for t in tokens if types.terraform_type(t) is None] == []
+    assert len(types.bridge()) > 1000 and types.bridge()["aws:ec2/vpc:Vpc"] == "aws_vpc"
+    assert types.module_prefixes()["ec2transitgateway"] == "aws_ec2_transit_gateway"
+    assert types.terraform_type("aws:guardduty/detectorFeature:DetectorFeature") == "aws_guardduty_detector_feature"
+
+
+def test_every_type_checkov_checks_is_exported_from_some_token():
+    from checkov.terraform.checks.resource.registry import resource_registry
+
+    from gcbase.check.runner import _checkov
+
+    _checkov()
+    checked = {t for t, checks in resource_registry.checks.items()
+               if t.startswith("aws_") and any(c.id.startswith(("CKV_AWS_", "CKV2_AWS_")) for c in checks)}
+    exported = {types.terraform_type(t) for t in _sdk_tokens()}
+    assert checked - exported == set(CHECKOV_ONLY)
+
+
+def test_the_hand_table_wins_where_it_differs_from_the_bridge():
+    """types.yaml is checked against the installed SDK (above); where the bridge metadata (an older
+    release) names another type, the hand table's is the one Checkov checks today."""
+    differs = {t: (h, types.bridge()[t]) for t, h in types.table()["types"].items()
+               if t in types.bridge() and types.bridge()[t] != h}
+    assert all(types.terraform_type(t) == h for t, (h, _) in differs.items())
+    assert differs.get("aws:s3/bucket:Bucket") == ("aws_s3_bucket", "aws_s3_bucket_legacy")

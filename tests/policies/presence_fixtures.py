@@ -1,0 +1,73 @@
+"""Fixtures of the presence checks (GCJP_AWS_70, 71): what the stack's scope requires exists. Built here and
+pinned by tests/policies/test_presence_fixtures.py; `uv run python -m tests.policies.presence_fixtures` writes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.network.builder import Ref, Tf
+from tests.network.fixtures import dumps
+from tests.network.scenarios import HUB, JUKI, SENKYO, intent
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _backups(systems: tuple[str, ...]) -> dict:
+    tf = Tf()
+    for system, account in (("juki", JUKI), ("senkyo", SENKYO), ("web", "210000000104")):
+        tf.r("aws_vpc", system, account=account, cidr_block={"juki": "10.20.0.0/22", "senkyo": "10.20.8.0/22",
+                                                            "web": "10.20.12.0/22"}[system])
+        if system in systems:
+            plan = tf.r("aws_backup_plan", f"{system}_plan", account=account,
+                        rule=[{"rule_name": "daily", "target_vault_name": "v", "schedule": "cron(0 17 * * ? *)"}])
+            tf.resources[-1]["values"]["arn"] = f"arn:aws:backup:ap-northeast-1:{account}:backup-plan:{system}"
+            tf.r("aws_backup_selection", f"{system}_selection", plan_id=Ref(plan), name=system, iam_role_arn="arn:x",
+                 selection_tag=[{"type": "STRINGEQUALS", "key": "gcbase:system", "value": system}])
+    return tf.plan()
+
+
+def _trails(accounts: tuple[str, ...]) -> dict:
+    tf = Tf()
+    for account in accounts:
+        tf.r("aws_cloudtrail", f"trail_{account}", name=f"t{account}", s3_bucket_name="archive",
+             is_multi_region_trail=True)
+        tf.resources[-1]["values"]["arn"] = f"arn:aws:cloudtrail:ap-northeast-1:{account}:trail/t{account}"
+    return tf.plan()
+
+
+def _coverage(unchecked: bool) -> dict:
+    tf = Tf()
+    tf.r("aws_vpc", "juki", account=JUKI, cidr_block="10.20.0.0/22")
+    tf.r("aws_kms_key", "data", enable_key_rotation=True)
+    if unchecked:
+        tf.r("aws_appfabric_app_bundle", "bundle")  # an AWS type no check reads
+    doc = tf.plan()
+    if unchecked:  # what gcbase's exporter lists when a resource has no Terraform type (another provider)
+        doc["gcbase"] = {"not_checked": [{"urn": "urn:pulumi:s::p::random:index/randomPassword:RandomPassword::pw",
+                                          "type": "random:index/randomPassword:RandomPassword"}]}
+    return doc
+
+
+CASES = {
+    "GCJP_AWS_72": (lambda: _coverage(False), lambda: _coverage(True)),
+    "GCJP_AWS_70": (lambda: _backups(("juki", "senkyo", "web")), lambda: _backups(("juki", "web"))),
+    "GCJP_AWS_71": (lambda: _trails((HUB, JUKI, SENKYO, "210000000104")), lambda: _trails((HUB, JUKI, SENKYO))),
+}
+
+
+def build(check_id: str) -> dict[str, dict]:
+    good, bad = CASES[check_id]
+    return {"pass.json": good(), "fail.json": bad(), "intent.json": intent().to_dict()}
+
+
+def main() -> None:
+    for check_id in CASES:
+        folder = FIXTURES / check_id
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, doc in build(check_id).items():
+            (folder / name).write_text(dumps(doc), encoding="utf-8")
+        print(f"wrote {folder}")
+
+
+if __name__ == "__main__":
+    main()
