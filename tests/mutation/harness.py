@@ -83,17 +83,31 @@ class Outcome:
     killed_by: list[tuple[str, str]] = field(default_factory=list)  # (check id, resource)
     error: Optional[str] = None
     seconds: float = 0.0
+    gate: str = ""  # the mutant's gate state (pass | findings | fail | error); a weakening must fail it
 
     @property
     def killed(self) -> bool:
         return bool(self.killed_by) and self.error is None
 
 
-def _failures(plan: Plan) -> set[tuple[str, str]]:
+def _check(plan: Plan):
     from gcbase.waivers import waivers_for
 
-    report = run_plan(plan, waivers=waivers_for(plan.stack))
+    return run_plan(plan, waivers=waivers_for(plan.stack))
+
+
+def _failures(plan: Plan, report=None) -> set[tuple[str, str]]:
+    report = report or _check(plan)
     return {(f.check_id, f.resource) for f in report.findings if f.result == "FAILED"}
+
+
+def gate_state(plan: Plan, report) -> str:
+    """What `gcbase check` would say of the mutant (default --fail-on high, whole-tenancy scope)."""
+    from gcbase.check import load_catalogue
+    from gcbase.report.collect import StackResult, build
+    from gcbase.waivers import uses_of
+
+    return build([StackResult(plan, report, uses_of(report.findings, ()), None)], load_catalogue()).state
 
 
 class Harness:
@@ -123,9 +137,11 @@ class Harness:
         except MutationError as err:
             return Outcome(mutation, error=f"did not apply: {err}", seconds=time.perf_counter() - start)
         except RefusedConfig as refused:
-            return Outcome(mutation, killed_by=[("validate", str(refused))], seconds=time.perf_counter() - start)
-        new = sorted(_failures(mutant) - self.baseline[mutation.stack])
-        return Outcome(mutation, killed_by=new, seconds=time.perf_counter() - start)
+            return Outcome(mutation, killed_by=[("validate", str(refused))], seconds=time.perf_counter() - start,
+                           gate="fail")
+        report = _check(mutant)
+        new = sorted(_failures(mutant, report) - self.baseline[mutation.stack])
+        return Outcome(mutation, killed_by=new, seconds=time.perf_counter() - start, gate=gate_state(mutant, report))
 
     @staticmethod
     def _config_mutant(mutation: Mutation) -> Plan:
@@ -150,7 +166,7 @@ class Harness:
             if out is not None:
                 status = "killed" if o.killed else ("ERROR" if o.error else "SURVIVED")
                 by = ", ".join(sorted({c for c, _ in o.killed_by})) or o.error or "no new failure"
-                print(f"{status:8} {m.id:40} {m.stack:12} {o.seconds:5.1f}s  {by}", file=out)
+                print(f"{status:8} {m.id:40} {m.stack:12} {o.seconds:5.1f}s  gate {o.gate or '-':8} {by}", file=out)
         return outcomes
 
 

@@ -644,3 +644,7 @@ def _(p):
 from tests.mutation.network_mutations import NETWORK_MUTATIONS  # noqa: E402  (plan, config and source edits)
 
 MUTATIONS += NETWORK_MUTATIONS
+
+from tests.mutation.gate_mutations import GATE_MUTATIONS  # noqa: E402  (absence and unchecked types)
+
+MUTATIONS += GATE_MUTATIONS

@@ -44,3 +44,11 @@ def test_every_mutant_is_killed(outcomes, capsys):
     assert not errors, errors
     assert not survivors, survivors
     assert kill_rate(result) == 1.0
+
+
+def test_every_mutant_fails_the_gate(outcomes):
+    """Killed is not enough: `gcbase check` (default --fail-on high, the whole tenancy) must fail on every
+    weakening, through a failure at or above high or a mandatory requirement (whatever its checks' severity)."""
+    _, result = outcomes
+    passing = [(o.mutation.id, o.gate) for o in result if o.gate != "fail"]
+    assert not passing, passing

