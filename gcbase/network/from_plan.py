@@ -19,7 +19,7 @@ from netaddr import IPSet
 from gcbase.check.planindex import PlanIndex, PlanResource
 from gcbase.network import addresses as ad
 from gcbase.network.model import (BLACKHOLE, CARRIER, CONNECT_ATT, CORE, DX_ATT, EIGW, ENI, IGW, INSTANCE, LGW, LOCAL,
-                                  NAT, PCX, PEERING_ATT, PRIVATE_NAT, TGW, UNKNOWN, UNKNOWN_ATT, VGW, VPC_ATT, VPCE,
+                                  NAT, PCX, PEERING_ATT, PRIVATE_NAT, SERVICE, TGW, UNKNOWN, UNKNOWN_ATT, VGW, VPC_ATT, VPCE,
                                   VPN_ATT, Attachment, FilterRule, NetworkModel, Peering, Route, RouteTable, Share,
                                   Subnet, TgwRouteTable, TransitGateway, Vpc)
 from gcbase.settings import TIERS
@@ -239,7 +239,7 @@ class _Builder:
             for table in self.ix.targets(res, "route_table_ids", ("aws_route_table",)):
                 service = str(res.values.get("service_name") or "an AWS service")
                 self.m.route_tables[table.address].routes.append(Route(
-                    IPSet(), 32, VPCE, res.address, res.address, f"prefix list of {service}"))
+                    IPSet(), 32, SERVICE, res.address, res.address, f"prefix list of {service}"))
 
     def _unknown_table(self, address: str, vpc: Optional[str], source: str) -> str:
         table = RouteTable(address, f"route table not in the plan ({source})", vpc)
@@ -475,7 +475,11 @@ class _Builder:
                         and tgw in self.m.tgws:
                     return self.m.tgws[tgw].default_table
             address = f"{res.address}.unknown_table"
-            self.m.tgw_tables.setdefault(address, TgwRouteTable(address, "TGW route table not in the plan", None))
+            if address not in self.m.tgw_tables:  # a table the plan does not show may route anywhere
+                table = TgwRouteTable(address, "TGW route table not in the plan", None)
+                table.static.append(Route(None, 0, UNKNOWN, None, res.address, "(a TGW route table the plan does not show)",
+                                          possible=True))
+                self.m.tgw_tables[address] = table
             return address
 
         def attachment(res: PlanResource) -> str:

@@ -18,7 +18,7 @@ from gcbase.errors import GcbaseError
 from gcbase.network import addresses as ad
 from gcbase.network.from_plan import ALL_TIERS, TIER_TAG, resolve_tier
 from gcbase.network.model import (BLACKHOLE, CARRIER, CONNECT_ATT, CORE, DX_ATT, EIGW, ENI, IGW, INSTANCE, LGW, LOCAL,
-                                  NAT, PCX, PEERING_ATT, PRIVATE_NAT, TGW, UNKNOWN, VGW, VPC_ATT, VPCE, VPN_ATT,
+                                  NAT, PCX, PEERING_ATT, PRIVATE_NAT, SERVICE, TGW, UNKNOWN, VGW, VPC_ATT, VPCE, VPN_ATT,
                                   Attachment, FilterRule, NetworkModel, Peering, Route, RouteTable, Share, Subnet,
                                   TgwRouteTable, TransitGateway, Vpc)
 from gcbase.settings import TIERS
@@ -143,7 +143,10 @@ class _Collector:
             if target == IGW and str(ref).startswith("vgw-"):
                 target = VGW
             elif target == IGW and str(ref).startswith("vpce-"):
-                target = VPCE
+                target = VPCE  # a Gateway Load Balancer endpoint: an appliance
+            if r.get("DestinationPrefixListId") and target in (IGW, VPCE) and str(ref).startswith("vpce-") \
+                    and r.get("Origin") == "CreateRouteTable":
+                target = SERVICE  # a gateway endpoint's own route (S3, DynamoDB)
             if target == NAT and self.m.nat_private.get(str(ref)):
                 target = PRIVATE_NAT
             if r.get("State") == "blackhole":

@@ -17,6 +17,9 @@ from netaddr import IPSet
 LOCAL, IGW, EIGW, NAT, PRIVATE_NAT, TGW, VGW, PCX, VPCE, ENI, INSTANCE, CARRIER, LGW, CORE, UNKNOWN, BLACKHOLE = (
     "local", "igw", "eigw", "nat", "private-nat", "tgw", "vgw", "pcx", "vpce", "eni", "instance", "carrier",
     "local-gateway", "core-network", "unknown", "blackhole")
+# A gateway endpoint's prefix-list route (S3, DynamoDB): reaches an AWS service only. A route whose target is a
+# VPC endpoint id (VPCE) is a Gateway Load Balancer endpoint: an appliance that may forward anywhere.
+SERVICE = "service"
 INTERNET_TARGETS = (IGW, EIGW, NAT, CARRIER)
 # Transit Gateway attachment kinds
 VPC_ATT, DX_ATT, VPN_ATT, PEERING_ATT, CONNECT_ATT, UNKNOWN_ATT = "vpc", "dx", "vpn", "peering", "connect", "unknown"

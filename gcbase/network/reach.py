@@ -29,7 +29,7 @@ from netaddr import IPSet
 
 from gcbase.network import addresses as ad
 from gcbase.network.model import (BLACKHOLE, CARRIER, CONNECT_ATT, CORE, DX_ATT, EIGW, ENI, IGW, INSTANCE, LGW, LOCAL,
-                                  NAT, ONPREM_ATTS, PCX, PEERING_ATT, PRIVATE_NAT, TGW, UNKNOWN, VGW, VPC_ATT, VPCE,
+                                  NAT, ONPREM_ATTS, PCX, PEERING_ATT, PRIVATE_NAT, SERVICE, TGW, UNKNOWN, VGW, VPC_ATT, VPCE,
                                   Attachment, NetworkModel, Route, Vpc)
 from gcbase.settings import TIERS
 
@@ -217,12 +217,13 @@ class Reachability:
             self._onprem(src, piece, frozenset(TIERS), True if route.possible else poss, path + (
                 Hop("gateway", route.ref or "", f"virtual private gateway {route.ref or '(unknown)'}"),),
                 why or "a virtual private gateway carries every town-hall tier")
-        elif t == VPCE:
+        elif t == SERVICE:
             self._record(src, ("service", route.dest_text), piece, poss, path, why)
         elif t == BLACKHOLE:
             return
-        else:  # ENI, instance, local gateway, core network, unknown: may forward anywhere
-            what = {ENI: "network interface", INSTANCE: "instance", LGW: "local gateway", CORE: "core network"}.get(t)
+        else:  # ENI, instance, GWLB endpoint, local gateway, core network, unknown: may forward anywhere
+            what = {ENI: "network interface", INSTANCE: "instance", LGW: "local gateway", CORE: "core network",
+                    VPCE: "Gateway Load Balancer endpoint"}.get(t)
             key = f"{what} {route.ref} may forward anywhere" if what else f"route target unknown at plan time ({route.source})"
             self._record(src, ("unknown", key), piece, True, path, why or key)
 

@@ -409,3 +409,26 @@ def test_each_invariant_is_data_reported_by_one_check_that_serves_its_requiremen
     network_checks = {c.id for c in plan_checks() if isinstance(c, InvariantCheck)}
     assert network_checks == {i.check for i in load()[1]}
     assert catalogue.checks["GCJP_AWS_43"].waivable is False
+
+
+def test_a_route_to_a_gateway_load_balancer_endpoint_may_forward_anywhere():
+    t = Tenancy()
+    t.route("juki_gwlb", t.route_tables["juki"], "0.0.0.0/0", vpc_endpoint_id="vpce-0gwlb0000000000")
+    got = failures(analyse(t))
+    assert any("Gateway Load Balancer endpoint" in d and "possibly" in d for d in got["no-path-mynumber-internet"].values())
+
+
+def test_an_association_with_a_tgw_table_the_plan_does_not_show_may_lead_anywhere():
+    t = Tenancy()
+    t.tf.resources = [r for r in t.tf.resources if r["address"] != "aws_ec2_transit_gateway_route_table_association.juki"]
+    t.tf.r("aws_ec2_transit_gateway_route_table_association", "juki_elsewhere",
+           transit_gateway_attachment_id=Ref(t.attachments["juki"]), transit_gateway_route_table_id="tgw-rtb-0elsewhere")
+    got = failures(analyse(t))
+    assert any("possibly" in d for d in got["no-path-mynumber-internet"].values())
+
+
+def test_a_gateway_endpoint_reaches_only_its_service():
+    t = Tenancy()
+    t.tf.r("aws_vpc_endpoint", "juki_s3", vpc_id=Ref(t.vpcs["juki"]), vpc_endpoint_type="Gateway",
+           service_name="com.amazonaws.ap-northeast-1.s3", route_table_ids=[Ref(t.route_tables["juki"])])
+    assert only(analyse(t)) == {}
