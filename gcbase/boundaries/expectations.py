@@ -17,6 +17,7 @@ from gcbase.baselines import BASELINES
 from gcbase.boundaries.evaluator import Request
 from gcbase.boundaries.model import AuthzModel
 from gcbase.errors import GcbaseError, Problem
+from gcbase.intent import operator_parties
 from gcbase.settings import Settings, System
 from gcbase.yamlio import load_yaml
 
@@ -248,8 +249,9 @@ def requests(row: Row, cell: Cell, s: Settings, model: AuthzModel, cat: Catalogu
             principal = f"arn:aws:iam::{acct}:role/{cat.callers['personRole']}"
             context["aws:PrincipalTag/gcbase:party"] = cell.party
             context["aws:MultiFactorAuthAge"] = cat.callers.get("mfaAgeSeconds", "300")
-            if t.system is not None:
-                context["aws:PrincipalTag/gcbase:vendor"] = t.system.vendor
+            vendor = t.system.vendor if t.system is not None else operator_parties(s).get(cell.party)
+            if vendor:  # the person's vendor: the system's ASP, or the vendor gcbase:operators gives the party
+                context["aws:PrincipalTag/gcbase:vendor"] = vendor
         context.update(dict(row.context))
         if "party_role" not in values and row.caller == "role":
             continue
