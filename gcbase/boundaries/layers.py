@@ -40,6 +40,34 @@ def to_layer(doc: Doc, pins: Mapping[str, str]) -> Layer:
     return out
 
 
+class LayerCache:
+    """to_layer once per document and per value of the keys its rewriting reads (Numeric*/Date* conditions
+    are decided on the pinned value; every other rewrite is the same for every request)."""
+
+    def __init__(self) -> None:
+        self._docs: dict[int, tuple[Doc, tuple[str, ...], dict[tuple[str, ...], Layer]]] = {}
+
+    @staticmethod
+    def _pin_keys(doc: Doc) -> tuple[str, ...]:
+        raw = doc.document.get("Statement", [])
+        keys = set()
+        for st in ([raw] if isinstance(raw, dict) else raw):
+            for op, block in ((st or {}).get("Condition") or {}).items():
+                if any(part.startswith(("Numeric", "Date")) for part in str(op).split(":")) and isinstance(block, dict):
+                    keys |= {str(k).lower() for k in block}
+        return tuple(sorted(keys))
+
+    def layer(self, doc: Doc, pins: Mapping[str, str]) -> Layer:
+        entry = self._docs.get(id(doc))
+        if entry is None or entry[0] is not doc:
+            entry = self._docs[id(doc)] = (doc, self._pin_keys(doc), {})
+        key = tuple(pins.get(k, "") for k in entry[1])
+        found = entry[2].get(key)
+        if found is None:
+            found = entry[2][key] = to_layer(doc, pins)
+        return found
+
+
 def names_principal(stmt: Statement, arn: str, *, root_counts: bool) -> bool:
     acct = account_of(arn)
     names = {p for p in stmt.principals}
