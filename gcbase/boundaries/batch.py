@@ -11,10 +11,10 @@ tens of seconds. Two steps keep them exact and fast:
    resource policy) can match by its Action/NotAction, or that its permission boundary or one SCP level
    cannot match. Each is a deny whatever the conditions say.
 2. The rest: the requests sharing one formula (the caller's policies, boundary, SCP levels and the
-   resource-side policy; Evaluator.prepare) and one action are the same formula with the action and
-   the keys they share fixed. Z3's simplifier rewrites that instance once (most statements fall away),
-   then each request's ground instance; one that simplifies to false is denied. Anything that does not
-   simplify to false is evaluated alone by the solver, with its deciding statement.
+   resource-side policy, the statements that may apply to the action; Evaluator._prepare_role) are the
+   same formula with the keys they share fixed. Z3's simplifier rewrites that instance once, then each
+   request's ground instance; one that simplifies to false is denied. Anything that does not simplify
+   to false is evaluated alone by the solver, with its deciding statement.
 """
 
 from __future__ import annotations
@@ -23,14 +23,13 @@ import weakref
 from typing import Optional, Sequence
 
 import z3
-from iamprover.engine.patterns import expand_variables, globs_intersect, has_variable
 from iamprover.model import Statement
 from iamprover.parsers.iam import parse_policy_document
 
 from gcbase.boundaries.conditions import ABSENT
-from gcbase.boundaries.encoding import ACTION, RESOURCE, Encoded, Undecided
+from gcbase.boundaries.encoding import ACTION, RESOURCE, Undecided
 from gcbase.boundaries.evaluator import ORG_MEMBER_CALLABLE, Decision, Evaluator, Prepared, Request
-from gcbase.boundaries.layers import Layer, account_of, label_of, names_principal
+from gcbase.boundaries.layers import account_of, acts_on, label_of, names_principal
 from gcbase.boundaries.model import Doc, Role
 
 PROVEN = "proof"  # Decision.layer of a deny shown by the simplifier (the formula of the request is false)
@@ -58,16 +57,8 @@ class _Parsed:
         return self.answers[key]
 
 
-def _acts_on(stmt: Statement, action: str) -> bool:
-    """Whether a statement's Action/NotAction applies to a concrete action (iamprover's own matching:
-    variables widen to * in Action and exclude nothing in NotAction)."""
-    if stmt.not_actions:
-        return not any(globs_intersect(p.lower(), action) for p in stmt.not_actions if not has_variable(p))
-    return any(globs_intersect(expand_variables(p).lower(), action) for p in stmt.actions)
-
-
 def _allows(statements: list[Statement], action: str, principal: Optional[str] = None, root: bool = False) -> bool:
-    return any(st.effect == "Allow" and _acts_on(st, action)
+    return any(st.effect == "Allow" and acts_on(st, action)
                and (principal is None or names_principal(st, principal, root_counts=root)) for st in statements)
 
 
@@ -124,33 +115,11 @@ def _instance(expr: z3.BoolRef, pairs: list[tuple[z3.SeqRef, str]]) -> z3.BoolRe
     return z3.simplify(z3.substitute(expr, *[(var, z3.StringVal(value)) for var, value in pairs])) if pairs else expr
 
 
-def _only(layer: Optional[Layer], action: str) -> Optional[Layer]:
-    """The layer with only the statements that may apply to the action (the others are false for it)."""
-    if layer is None:
-        return None
-    return Layer(layer.kind, layer.label, [(sid, st) for sid, st in layer.statements if _acts_on(st, action)])
-
-
-def _for_action(ev: Evaluator, p: Prepared, action: str) -> Encoded:
-    """The request's formula built from the statements that may apply to its action: the same value for
-    that action (a statement whose Action/NotAction excludes it contributes false, allow or deny alike),
-    a fraction of the size, so Z3's simplifier decides each request in microseconds."""
-    if p.role is None:
-        return p.formula
-    identity = [_only(lyr, action) for lyr in p.layers if lyr.kind == "identity"]
-    boundary, resource = _only(p.boundary, action), _only(p.resource, action)
-    levels = [_only(lvl, action) for lvl in p.levels]
-    key = ("action", action, p.role.arn, p.cross, p.is_kms, p.is_assume, repr(identity), repr(boundary), repr(levels),
-           repr(resource))
-    return ev.encodings.formula(key, lambda act, res, ctx: ev._formula(
-        p.role, act, res, ctx, identity, boundary, levels, resource, p.is_kms, p.cross, p.is_assume))
-
-
 def prove_denied(ev: Evaluator, requests: Sequence[Request]) -> list[Decision]:
     """The decision of every request (module docstring)."""
     parsed = _PARSED.setdefault(ev, _Parsed())
     out: list[Optional[Decision]] = [None] * len(requests)
-    groups: dict[tuple[object, str], list[tuple[int, Prepared]]] = {}
+    groups: dict[tuple[int, str], list[tuple[int, Prepared]]] = {}
     for i, req in enumerate(requests):
         found = presolve(ev, req, parsed)
         if found is not None:
@@ -158,17 +127,16 @@ def prove_denied(ev: Evaluator, requests: Sequence[Request]) -> list[Decision]:
             continue
         try:
             prepared = ev._prepare_outside(req, ev.model.roles[req.resource]) if req.principal not in ev.model.roles \
-                else ev._prepare_role(req, ev.model.roles[req.principal], build=False)
+                else ev._prepare_role(req, ev.model.roles[req.principal])
         except Undecided as why:
             out[i] = Decision(False, f"undecided: the solver gave no answer ({why}); not proven either way", "undecided")
             continue
         if isinstance(prepared, Decision):
             out[i] = prepared
         else:
-            group = prepared.key if prepared.formula is None else id(prepared.formula)
-            groups.setdefault((group, req.action.lower()), []).append((i, prepared))
+            groups.setdefault((id(prepared.formula), req.action.lower()), []).append((i, prepared))
     for (_, action), members in groups.items():
-        formula = _for_action(ev, members[0][1], action)
+        formula = members[0][1].formula
         keys = list(formula.keys.items())
         common = {k: members[0][1].pins.get(k, ABSENT) for k, _ in keys}
         common = {k: v for k, v in common.items() if all(p.pins.get(k, ABSENT) == v for _, p in members)}

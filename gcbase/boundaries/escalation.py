@@ -31,7 +31,7 @@ from gcbase.yamlio import load_yaml
 
 ESCALATION = BASELINES / "boundaries" / "escalation.yaml"
 TARGETS = ("privileged-roles", "other-party-roles", "party-roles-here", "party-policies-here", "other-roles-here",
-           "other-keys", "trails-here", "log-archive", "detection-here", "account-wide")
+           "new-roles-here", "other-keys", "trails-here", "log-archive", "detection-here", "account-wide")
 CHAIN_DEPTH = 3
 SEPARATION = "esc-one-identity-one-role"
 
@@ -45,6 +45,7 @@ class Capability:
     targets: str
     reason: tuple[str, str]
     except_: dict[str, tuple[str, str]] = field(default_factory=dict, hash=False, compare=False)
+    contexts: tuple[dict[str, str], ...] = ({},)
 
 
 def load(path: Path = ESCALATION) -> tuple[dict[str, Any], tuple[Capability, ...]]:
@@ -76,8 +77,14 @@ def load(path: Path = ESCALATION) -> tuple[dict[str, Any], tuple[Capability, ...
                 problems.append(Problem(p, f"{where}.except.{party}", "every exception gives its reason in ja and en"))
             else:
                 excepted[str(party)] = (str(why["ja"]), str(why["en"]))
+        contexts = raw.get("contexts") or [{}]
+        if not isinstance(contexts, list) or not all(isinstance(c, dict) and all(isinstance(v, str) for v in c.values())
+                                                     for c in contexts):
+            problems.append(Problem(p, f"{where}.contexts", "a list of mappings of context key: text"))
+            contexts = [{}]
         caps.append(Capability(str(raw.get("id")), str(title["ja"]), str(title["en"]), tuple(actions),
-                               str(raw.get("targets")), (str(reason["ja"]), str(reason["en"])), excepted))
+                               str(raw.get("targets")), (str(reason["ja"]), str(reason["en"])), excepted,
+                               tuple(dict(c) for c in contexts)))
     if len({c.id for c in caps}) != len(caps):
         problems.append(Problem(p, "capabilities", "capability ids must be unique"))
     if problems:
@@ -152,6 +159,10 @@ class Generator:
             own |= {r.arn for r in mine}
             return [r.arn for r in self.model.roles.values() if r.account == account and r.arn not in own
                     and not (workload and r.arn.startswith(workload))] + [probe]
+        if kind == "new-roles-here":
+            probe = self.config["probeRole"]
+            return [f"arn:aws:iam::{account}:role/{probe}",
+                    *[f"arn:aws:iam::{account}:role/workload/{x.id}/{probe}" for x in self.s.systems if x.account == account]]
         if kind == "other-keys":
             return [arn for arn, doc in self.model.resource_policies.items() if doc.kind == "key"
                     and (actor.system is None or self.model.resource_tags.get(arn, {}).get("gcbase:system") != actor.system)]
@@ -187,8 +198,9 @@ class Generator:
                 if not self._fits(action, resource):
                     continue
                 for service in services:
-                    ctx = {**filled, **({"iam:PassedToService": service} if service else {})}
-                    yield Request(caller.arn, action, resource, tuple(sorted(ctx.items())))
+                    for extra in cap.contexts:
+                        ctx = {**filled, **({"iam:PassedToService": service} if service else {}), **extra}
+                        yield Request(caller.arn, action, resource, tuple(sorted(ctx.items())))
 
     # -- chains -------------------------------------------------------------------------------
     def reachable(self, actor: Actor) -> list[tuple[Role, tuple[str, ...]]]:

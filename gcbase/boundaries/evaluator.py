@@ -33,7 +33,7 @@ from iamprover.engine.patterns import expand_variables, globs_intersect
 from iamprover.model import Principal, Statement
 
 from gcbase.boundaries.encoding import Encoded, Encodings, Undecided
-from gcbase.boundaries.layers import (ALLOW_ALL, LAYER_KIND, Layer, LayerCache, account_of, as_grant, fmt,
+from gcbase.boundaries.layers import (ALLOW_ALL, LAYER_KIND, Layer, LayerCache, account_of, as_grant, fmt, for_action,
                                      names_principal, policy_of, relabel)
 from gcbase.boundaries.model import AuthzModel, Doc, Role
 
@@ -99,6 +99,8 @@ class Evaluator:
         self.timeout_ms = timeout_ms
         self.encodings = Encodings(timeout_ms)
         self.layers = LayerCache()
+        self._filtered: dict[tuple[int, str], tuple[Layer, Layer]] = {}  # (layer, action) -> its statements for it
+        self._levels: dict[tuple, tuple[list[Layer], Layer]] = {}  # SCP level per pins and action
 
     # -- request set-up -------------------------------------------------------------------
     def _pins(self, req: Request, role: Optional[Role], resource_account: str) -> dict[str, str]:
@@ -181,27 +183,44 @@ class Evaluator:
         ok, matches = self._solve(p.formula, p.layers, req, p.pins, role.arn, allow_root=p.cross or p.is_assume)
         return self._explain(ok, matches, req, role, p.boundary, p.levels, p.resource, p.is_kms, p.cross, p.is_assume)
 
-    def _prepare_role(self, req: Request, role: Role, build: bool = True) -> "Prepared":
+    def _prepare_role(self, req: Request, role: Role) -> "Prepared":
         rdoc, raccount = self._resource_policy(req.resource)
         raccount = raccount or account_of(req.resource) or role.account
         is_assume = req.resource in self.model.roles and req.action.lower() == "sts:assumerole"
         if is_assume:
             rdoc, raccount = self.model.roles[req.resource].trust, self.model.roles[req.resource].account
         pins = self._pins(req, role, raccount)
-        identity = [self.layers.layer(d, pins) for d in role.policies]
-        boundary = self.layers.layer(role.boundary, pins) if role.boundary else None
-        levels = [Layer("scp", f"SCP level {lvl.target}",
-                         [st for d in lvl.policies for st in relabel(self.layers.layer(d, pins))])
-                  for lvl in self.model.scp_levels.get(role.account, [])]
-        resource = self.layers.layer(rdoc, pins) if rdoc else None
+        action = req.action.lower()  # the formula is built from the statements that may apply to this action
+        identity = [self._for(self.layers.layer(d, pins), action) for d in role.policies]
+        boundary = self._for(self.layers.layer(role.boundary, pins), action) if role.boundary else None
+        levels = [self._level(lvl, pins, action) for lvl in self.model.scp_levels.get(role.account, [])]
+        resource = self._for(self.layers.layer(rdoc, pins), action) if rdoc else None
         is_kms = req.resource.startswith("arn:aws:kms:")
         cross = raccount != role.account
 
-        key = ("role", role.arn, cross, is_kms, is_assume, repr(identity), repr(boundary), repr(levels), repr(resource))
+        key = ("role", role.arn, action, cross, is_kms, is_assume, repr(identity), repr(boundary), repr(levels),
+               repr(resource))
         formula = self.encodings.formula(key, lambda act, res, ctx: self._formula(
-            role, act, res, ctx, identity, boundary, levels, resource, is_kms, cross, is_assume)) if build else None
+            role, act, res, ctx, identity, boundary, levels, resource, is_kms, cross, is_assume))
         ordered = [*levels, *([resource] if resource else []), *([boundary] if boundary else []), *identity]
         return Prepared(req, formula, ordered, pins, role, boundary, levels, resource, is_kms, cross, is_assume, key)
+
+    def _for(self, layer: Layer, action: str) -> Layer:
+        key = (id(layer), action)  # layers are cached (LayerCache): their ids stay theirs
+        found = self._filtered.get(key)
+        if found is None or found[0] is not layer:
+            found = self._filtered[key] = (layer, for_action(layer, action))
+        return found[1]
+
+    def _level(self, lvl, pins: Mapping[str, str], action: str) -> Layer:
+        """One SCP level as one layer (each SCP's statements relabelled with its name), for one action."""
+        layers = [self.layers.layer(d, pins) for d in lvl.policies]
+        key = (lvl.target, tuple(id(x) for x in layers), action)
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels[key] = (layers, Layer("scp", f"SCP level {lvl.target}",
+                                                       [st for x in layers for st in relabel(self._for(x, action))]))
+        return found[1]
 
     @staticmethod
     def _formula(role: Role, act: z3.SeqRef, res: z3.SeqRef, ctx: Context, identity: list[Layer],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
+from iamprover.engine.patterns import expand_variables, globs_intersect, has_variable
 from iamprover.model import Policy, Statement
 from iamprover.parsers.iam import parse_policy_document
 
@@ -105,3 +106,20 @@ ALLOW_ALL = Policy("allow-all", [Statement("Allow", actions=["*"], resources=["*
 def relabel(layer: Layer) -> list[tuple[str, Statement]]:
     """Statements of one SCP inside its level, with the SCP's own name kept for reports."""
     return [(f"{layer.label[4:]}: {sid}", st) for sid, st in layer.statements]
+
+
+def acts_on(stmt: Statement, action: str) -> bool:
+    """Whether a statement's Action/NotAction applies to a concrete (lower-case) action, matched as iamprover
+    matches: variables widen to * in Action and exclude nothing in NotAction."""
+    if stmt.not_actions:
+        return not any(globs_intersect(p.lower(), action) for p in stmt.not_actions if not has_variable(p))
+    return any(globs_intersect(expand_variables(p).lower(), action) for p in stmt.actions)
+
+
+def for_action(layer: Optional[Layer], action: str) -> Optional[Layer]:
+    """The layer with only the statements that may apply to a concrete action. For that action it decides
+    exactly as the whole layer (a statement whose Action/NotAction excludes it matches nothing, allow or
+    deny alike; a bounding layer left with no Allow closes, as it would), at a fraction of the size."""
+    if layer is None:
+        return None
+    return Layer(layer.kind, layer.label, [(sid, st) for sid, st in layer.statements if acts_on(st, action)])

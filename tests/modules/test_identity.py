@@ -231,9 +231,13 @@ def test_account_operator_guardrails(plan):
     iam = _stmt(statements, "ManageRolesAndPoliciesInThisAccount")
     assert all(r.startswith(f"arn:aws:iam::{ACCT}:") for r in iam["Resource"])
     assert "iam:*" not in iam["Action"] and "iam:CreateUser" not in iam["Action"]
-    workload = _stmt(statements, "WorkloadRolesCarryTheirSystemsBoundary")
-    assert workload["Condition"]["ArnNotLike"]["iam:PermissionsBoundary"] == \
+    bounded = _stmt(statements, "EveryRoleItCreatesCarriesASystemsBoundary")
+    assert bounded["Condition"]["ArnNotLike"]["iam:PermissionsBoundary"] == \
         f"arn:aws:iam::{ACCT}:policy/gcbase-asp-boundary-*"
+    # every role it creates, not only those under /workload/: an unbounded role given AdministratorAccess and
+    # trusting the operator would have been an escalation (found by gcbase/boundaries/escalation.py)
+    assert bounded["Resource"] == f"arn:aws:iam::{ACCT}:role/*"
+    assert set(bounded["Action"]) == {"iam:CreateRole", "iam:PutRolePermissionsBoundary"}
 
 
 def test_network_operator_only_network(shared_plan):
