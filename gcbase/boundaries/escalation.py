@@ -31,7 +31,7 @@ from gcbase.yamlio import load_yaml
 
 ESCALATION = BASELINES / "boundaries" / "escalation.yaml"
 TARGETS = ("privileged-roles", "other-party-roles", "party-roles-here", "party-policies-here", "other-roles-here",
-           "new-roles-here", "other-keys", "trails-here", "log-archive", "detection-here", "account-wide")
+           "new-roles-here", "keys", "trails-here", "log-archive", "detection-here", "account-wide")
 CHAIN_DEPTH = 3
 SEPARATION = "esc-one-identity-one-role"
 
@@ -163,9 +163,8 @@ class Generator:
             probe = self.config["probeRole"]
             return [f"arn:aws:iam::{account}:role/{probe}",
                     *[f"arn:aws:iam::{account}:role/workload/{x.id}/{probe}" for x in self.s.systems if x.account == account]]
-        if kind == "other-keys":
-            return [arn for arn, doc in self.model.resource_policies.items() if doc.kind == "key"
-                    and (actor.system is None or self.model.resource_tags.get(arn, {}).get("gcbase:system") != actor.system)]
+        if kind == "keys":  # every key: a grant to a principal (not for an AWS resource) hands the key over
+            return [arn for arn, doc in self.model.resource_policies.items() if doc.kind == "key"]
         region = self.s.regions.primary
         if kind == "trails-here":
             return [f"arn:aws:cloudtrail:{region}:{account}:trail/{self.prefix}-trail"]

@@ -40,6 +40,8 @@ from gcbase.trust.arnkeys import Domain, decide
 from gcbase.trust.zone import Zone, settings
 
 TIMEOUT_MS = 20_000
+WITNESS_MS = 1_000  # per candidate action tried for a readable example
+_UNESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
 ACCOUNT_RE = re.compile(r"^[0-9]{12}$")
 _DIGITS12 = z3.Loop(z3.Range("0", "9"), 12, 12)
 _ACTION = z3.Concat(z3.Plus(z3.Union(z3.Range("a", "z"), z3.Range("0", "9"), z3.Re("-"))), z3.Re(":"),
@@ -254,15 +256,18 @@ def _resource_constraint(resource: Optional[str]) -> list[z3.BoolRef]:
 
 
 def ask(doc: dict, caller: Caller, zone: Zone, resource: Optional[str] = None,
-        required: tuple[tuple[str, str], ...] = ()) -> Optional[Exposure]:
+        required: tuple[tuple[str, str], ...] = (), reported: frozenset[str] = frozenset()) -> Optional[Exposure]:
     """The exposure of `doc` to `caller`, or None when no request of the caller is allowed.
 
     required: conditions the caller's allowed requests must all carry (a vendor's); then the
-    question is whether a request lacking at least one of them is allowed."""
+    question is whether a request lacking at least one of them is allowed.
+    reported: Allow statements already reported as a way in (the policy fails anyway): left out, so
+    the question is whether the caller has another way in."""
     from gcbase.boundaries.encoding import ACTION, RESOURCE
 
     raw_statements = _statements(doc)
-    resolved = _resolved(raw_statements, caller, zone)
+    resolved = [(sid, raw, st) for sid, raw, st in _resolved(raw_statements, caller, zone)
+                if not (st.effect == "Allow" and sid in reported)]
     if not any(st.effect == "Allow" and st.principals for _, _, st in resolved):
         return None  # no statement grants this caller anything (principal matching, as iamprover's)
     ctx = Context(prefix="gcbase:trust:")
@@ -283,12 +288,13 @@ def ask(doc: dict, caller: Caller, zone: Zone, resource: Optional[str] = None,
         raise Undecidable(f"the solver gave no answer ({solver.reason_unknown() or 'unknown'})")
     if answer == z3.unsat:
         return None
-    _readable_action(solver, raw_for_witness(matches))
     model = solver.model()
+    model = _readable_action(solver, raw_for_witness(matches)) or model
 
     def value(v: z3.SeqRef) -> str:
         got = model.eval(v, model_completion=True)
-        return got.as_string() if z3.is_string_value(got) else str(got)
+        text = got.as_string() if z3.is_string_value(got) else str(got)
+        return _UNESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)  # Z3 prints non-ASCII as \u{...}
 
     sid, raw = next(((s, r) for s, r, term in matches if z3.is_true(model.eval(term, model_completion=True))),
                     (matches[0][0], matches[0][1]) if matches else ("?", {}))
@@ -316,17 +322,20 @@ def raw_for_witness(matches: list) -> list[str]:
     return out + list(settings().get("probeActions") or [])
 
 
-def _readable_action(solver: z3.Solver, candidates: list[str]) -> None:
-    """Leave the solver on a model whose action is a real one, when one of the candidates is allowed."""
+def _readable_action(solver: z3.Solver, candidates: list[str]) -> Optional[z3.ModelRef]:
+    """A model whose action is a real one, when one of the candidates is allowed (each tried for at most
+    WITNESS_MS: the finding stands without it, only the example shown is less readable)."""
     from gcbase.boundaries.encoding import ACTION
 
+    solver.set("timeout", WITNESS_MS)
     for action in dict.fromkeys(a.lower() for a in candidates):
         solver.push()
         solver.add(ACTION == z3.StringVal(action))
-        if solver.check() == z3.sat:
-            return  # the model of this check stays available until pop
+        found = solver.model() if solver.check() == z3.sat else None
         solver.pop()
-    solver.check()
+        if found is not None:
+            return found
+    return None
 
 
 def _condition_keys(raw: dict) -> set[str]:
@@ -349,7 +358,7 @@ def exposures(doc: dict, zone: Zone, resource: Optional[str] = None, kind: str =
 
     kind "trust": the document is a role's trust policy (resource = the role ARN), where a vendor's
     account may assume the vendor's own roles with the required conditions."""
-    out = []
+    out: list[Exposure] = []
     for caller in callers(_statements(doc), zone):
         required: tuple[tuple[str, str], ...] = ()
         if caller.vendor and kind == "trust" and resource:
@@ -357,9 +366,9 @@ def exposures(doc: dict, zone: Zone, resource: Optional[str] = None, kind: str =
             if role is not None:
                 required = role.required
         if not required:
-            found = ask(doc, caller, zone, resource)
+            found = ask(doc, caller, zone, resource, reported=frozenset(e.sid for e in out if not e.missing))
             if found is not None:
-                out.append(found)
+                out.append(found)  # one finding per granting statement ("*" admits every service too)
             continue
         # a vendor's own role: which of its conditions can each be left out (one question each)
         lacking = [found for key, value in required

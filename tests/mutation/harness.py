@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from gcbase.check import run_plan
+from gcbase.errors import GcbaseError
 from gcbase.model import Plan
 
 
@@ -53,6 +54,17 @@ def _failures(plan: Plan) -> set[tuple[str, str]]:
     return {(f.check_id, f.resource) for f in report.findings if f.result == "FAILED"}
 
 
+def _boundary_mismatches(plan: Plan) -> set[tuple[str, str]]:
+    """What `gcbase check` also gates on: the responsibility matrix (hand-written and generated rows), each
+    mismatch with the request and its deciding statement."""
+    from gcbase.boundaries import evaluate
+
+    if not plan.config_file:
+        return set()
+    return {(f"boundaries:{row.id}", f"{cell.party}: {x.request.principal} {x.request.action} {x.request.resource}"
+                                     f" -> {x.decision.deciding}") for row, cell, x in evaluate(plan).mismatches()}
+
+
 class Harness:
     def __init__(self) -> None:
         self.plans: dict[str, Plan] = {}
@@ -73,7 +85,11 @@ class Harness:
             mutation.apply(mutant)
         except MutationError as err:
             return Outcome(mutation, error=f"did not apply: {err}", seconds=time.perf_counter() - start)
+        except GcbaseError as err:  # a config mutation the stack config's validation rejects: caught
+            return Outcome(mutation, killed_by=[("validate", str(err).splitlines()[0])], seconds=time.perf_counter() - start)
         new = sorted(_failures(mutant) - self.baseline[mutation.stack])
+        if not new:  # the gate also fails on a responsibility-boundary mismatch (the examples have none)
+            new = sorted(_boundary_mismatches(mutant))
         return Outcome(mutation, killed_by=new, seconds=time.perf_counter() - start)
 
     def run(self, mutations: Iterable[Mutation], out=None) -> list[Outcome]:
@@ -84,6 +100,8 @@ class Harness:
             if out is not None:
                 status = "killed" if o.killed else ("ERROR" if o.error else "SURVIVED")
                 by = ", ".join(sorted({c for c, _ in o.killed_by})) or o.error or "no new failure"
+                if o.killed_by and o.killed_by[0][0].startswith(("boundaries:", "validate")):
+                    by += f"  [{o.killed_by[0][1][:160]}]"  # the deciding statement, or the validation line
                 print(f"{status:8} {m.id:40} {m.stack:12} {o.seconds:5.1f}s  {by}", file=out)
         return outcomes
 

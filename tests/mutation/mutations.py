@@ -638,3 +638,7 @@ def _(p):
 def _(p):
     """EBS default encryption is off."""
     one(p, "aws:ebs/encryptionByDefault:EncryptionByDefault").inputs["enabled"] = False
+
+
+# Identity, zone of trust and escalation mutations (issue 13) live in their own file and register here.
+from tests.mutation import identity_mutations  # noqa: E402,F401
