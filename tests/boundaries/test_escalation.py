@@ -163,6 +163,6 @@ def test_catalogue_problems_are_one_line_each(tmp_path):
         load(bad)
     assert [str(p).split(": ", 1)[1] for p in info.value.problems] == [
         "capabilities[0].targets: one of privileged-roles, other-party-roles, party-roles-here, party-policies-here, "
-        "other-roles-here, new-roles-here, other-keys, trails-here, log-archive, detection-here, account-wide",
+        "other-roles-here, new-roles-here, keys, trails-here, log-archive, detection-here, account-wide",
         "capabilities[0].actions: a list of service:Action",
         "capabilities[0].except.asp: every exception gives its reason in ja and en"]
