@@ -166,3 +166,20 @@ def test_catalogue_problems_are_one_line_each(tmp_path):
         "other-roles-here, new-roles-here, keys, trails-here, log-archive, detection-here, account-wide",
         "capabilities[0].actions: a list of service:Action",
         "capabilities[0].except.asp: every exception gives its reason in ja and en"]
+
+
+def test_the_data_key_finding_is_found_again_if_the_fix_is_undone():
+    """Before: the data key's admin statement allowed kms:Create*, and nothing stopped the system's own ASP
+    from granting its residents' data key to any principal (any account's)."""
+    plan = plan_of("131121-stg")
+    _edit(_res(plan, "aws:kms/key:Key", "juki-key-cmk"), "policy", lambda d: [
+        s.update(Action=["kms:Create*" if a == "kms:CreateAlias" else a for a in s["Action"]])
+        for s in d["Statement"] if s.get("Sid") == "AccountAdministersButCannotUseTheKey"])
+    _edit(_res(plan, "aws:iam/policy:Policy", "asp-juki-boundary"), "policy", lambda d: d.update(
+        Statement=[s for s in d["Statement"] if s.get("Sid") != "GrantKeysOnlyForAwsResources"]))
+    result = evaluate(plan, settings_of("131121-stg"))
+    key = next(arn for arn, doc in from_plan(plan, "900000000001", ["220000000001", "220000000101"]).resource_policies.items()
+               if doc.name == "gc131121-stg-juki-data")
+    granted = [x for row, cell, x in result.mismatches() if row.id == "esc-key-policy" and x.request.resource == key]
+    assert granted and granted[0].request.action == "kms:CreateGrant"
+    assert granted[0].decision.deciding == "PowerUserAccess: statement 1"
