@@ -64,3 +64,17 @@ def test_vendor_trust_in_the_example_carries_every_condition():
     ix = index_of("131121-prod")
     verdict = next(v for v in analysis(ix).verdicts if v.resource.endswith("roles_210000000101_asp_juki"))
     assert verdict.passed and "vendor accounts 410000000001 (vendor-a) for their own roles only" in verdict.detail
+
+
+def test_workload_vpc_endpoints_admit_their_own_accounts_principals_only():
+    """modules/workload_vpc.py: every endpoint (interface and the S3 gateway) gets baselines/network/endpoint-policy.json
+    for its account; AWS's default policy would let credentials of any account through (GCJP_AWS_57)."""
+    import json
+
+    plan = plan_of("131121-prod")
+    endpoints = plan.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert len(endpoints) == 24 and {e.inputs["vpcEndpointType"] for e in endpoints} == {"Interface", "Gateway"}
+    for e in endpoints:
+        st = json.loads(e.inputs["policy"])["Statement"]
+        assert st == [{"Sid": "OnlyThisAccountsPrincipals", "Effect": "Allow", "Principal": "*", "Action": "*",
+                       "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": plan.account_of(e)}}}]
