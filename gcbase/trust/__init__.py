@@ -3,6 +3,8 @@
 zone.py       the zone of a tenancy, from what its stack declares (gcbase.intent.Intent)
 inventory.py  every resource-based policy of a Terraform plan (baselines/trust/resources.yaml)
 sharing.py    sharing that is not a policy document (KMS grants, ACLs, RAM, snapshots, images)
+principals.py resource-policy principals resolved per caller (NotPrincipal included)
+arnkeys.py    conditions on ARN-valued keys decided field by field for "an ARN outside the zone"
 external.py   "may anyone outside the zone be allowed?", asked of one policy with iamprover and Z3
 
 The checks GCJP_AWS_51..57 (gcbase/check/trustcheck.py) each report one family of resources.

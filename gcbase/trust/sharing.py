@@ -136,7 +136,7 @@ def sharing_items(index: PlanIndex) -> list[Item]:
 
 def outside(principal: str, zone: Any) -> Iterable[str]:
     """Why a shared-with principal is outside the zone (nothing when it is inside)."""
-    from gcbase.trust.external import account_of
+    from gcbase.trust.principals import account_of
 
     if principal == ALL or principal == "*":
         return ["everyone"]

@@ -128,4 +128,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # run the module the mutations import (tests.mutation.harness), not this __main__ copy: else its
+    # MutationError is another class and a mutation that no longer applies stops the run with a traceback
+    from tests.mutation import harness
+
+    sys.exit(harness.main(sys.argv[1:]))

@@ -76,25 +76,22 @@ def _(p):
         {"keyId": key})
 
 
-@mutation("iam-asp-trust-vendor-without-external-id", PROD)
-def _(p):
-    """juki's ASP role lets vendor-a's own account assume it with MFA but no ExternalId."""
-    edit_doc(_role(p, "gcbase-asp-juki", "210000000101"), "assumeRolePolicy",
-             lambda d: _vendor_statement(d)["Condition"]["StringEquals"].pop("sts:ExternalId"))
+def _vendor_trust_mutation(mid: str, role: str, account: str, drop: Callable[[dict], Any], doc: str) -> None:
+    """A role's vendor-account trust statement loses one of the conditions it must carry."""
+    def apply(p: Plan) -> None:
+        edit_doc(_role(p, role, account), "assumeRolePolicy", lambda d: drop(_vendor_statement(d)["Condition"]))
+    apply.__doc__ = doc
+    mutation(mid, PROD)(apply)
 
 
-@mutation("iam-asp-trust-vendor-without-mfa", PROD)
-def _(p):
-    """juki's ASP role lets vendor-a's account in without MFA."""
-    edit_doc(_role(p, "gcbase-asp-juki", "210000000101"), "assumeRolePolicy",
-             lambda d: _vendor_statement(d)["Condition"].pop("Bool"))
-
-
-@mutation("iam-operator-trust-vendor-without-party-tag", PROD)
-def _(p):
-    """The account operator's role lets vendor-a's account in whatever party tag the session carries."""
-    edit_doc(_role(p, "gcbase-account-operator", "210000000001"), "assumeRolePolicy",
-             lambda d: _vendor_statement(d)["Condition"]["StringEquals"].pop("aws:PrincipalTag/gcbase:party"))
+_vendor_trust_mutation("iam-asp-trust-vendor-without-external-id", "gcbase-asp-juki", "210000000101",
+                       lambda c: c["StringEquals"].pop("sts:ExternalId"),
+                       "juki's ASP role lets vendor-a's own account assume it with MFA but no ExternalId.")
+_vendor_trust_mutation("iam-asp-trust-vendor-without-mfa", "gcbase-asp-juki", "210000000101", lambda c: c.pop("Bool"),
+                       "juki's ASP role lets vendor-a's account in without MFA.")
+_vendor_trust_mutation("iam-operator-trust-vendor-without-party-tag", "gcbase-account-operator", "210000000001",
+                       lambda c: c["StringEquals"].pop("aws:PrincipalTag/gcbase:party"),
+                       "The account operator's role lets vendor-a's account in whatever party tag the session carries.")
 
 
 @mutation("iam-break-glass-trusts-vendor-account", PROD)
