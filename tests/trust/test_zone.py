@@ -78,3 +78,20 @@ def test_workload_vpc_endpoints_admit_their_own_accounts_principals_only():
         st = json.loads(e.inputs["policy"])["Statement"]
         assert st == [{"Sid": "OnlyThisAccountsPrincipals", "Effect": "Allow", "Principal": "*", "Action": "*",
                        "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": plan.account_of(e)}}}]
+
+
+def test_every_resource_type_of_the_table_is_exported_and_reported_by_a_known_check():
+    """baselines/trust/resources.yaml names Terraform types the exporter knows (gcbase/tfplan/types.yaml) and checks
+    that exist; a type the exporter does not know would never reach the analysis."""
+    from gcbase.check import load_catalogue
+    from gcbase.tfplan import types
+    from gcbase.trust.inventory import table
+
+    exported = set(types.table()["types"].values())
+    checks = set(load_catalogue().checks)
+    t = table()
+    for tf_type, spec in t["policies"].items():
+        assert tf_type in exported, tf_type
+        assert spec["check"] in checks, spec
+    for tf_type, check in t["sharing"].items():
+        assert tf_type in exported and check in checks, tf_type
