@@ -31,6 +31,15 @@ class SystemIntent:
 
 
 @dataclass(frozen=True)
+class VendorIntent:
+    """A vendor's own AWS accounts and the sts:ExternalId their AssumeRole must carry (zone of trust)."""
+
+    id: str
+    accounts: tuple[str, ...]
+    external_id: str
+
+
+@dataclass(frozen=True)
 class Intent:
     stack: str
     municipality: str
@@ -46,6 +55,9 @@ class Intent:
     usage_mode: str = "single"
     separation: Optional[str] = None
     members: tuple[str, ...] = ()  # every municipality served, the stack's own first
+    vendors: tuple[VendorIntent, ...] = ()  # vendors' own accounts, outside the tenancy (gcbase:vendors)
+    operators: dict[str, str] = field(default_factory=dict)  # party (account-operator, ...) -> vendor
+    log_retention_days: int = 0  # the stack's profile value (0: unknown)
 
     # -- derived ----------------------------------------------------------------------------
     @property
@@ -78,6 +90,9 @@ class Intent:
     def connected_tiers(self) -> tuple[str, ...]:
         return tuple(t for t in TIERS if self.on_premises.get(t))
 
+    def vendor(self, vendor_id: str) -> Optional[VendorIntent]:
+        return next((v for v in self.vendors if v.id == vendor_id), None)
+
     # -- (de)serialisation -----------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -91,6 +106,9 @@ class Intent:
         d["on_premises"] = {str(k): tuple(v) for k, v in (d.get("on_premises") or {}).items()}
         d["regions"] = tuple(d.get("regions") or ())
         d["members"] = tuple(d.get("members") or ())
+        d["vendors"] = tuple(VendorIntent(v["id"], tuple(v.get("accounts") or ()), v.get("external_id", ""))
+                             for v in d.get("vendors") or ())
+        d["operators"] = {str(k): str(v) for k, v in (d.get("operators") or {}).items()}
         return cls(**d)
 
 
@@ -114,7 +132,19 @@ def intent_of(settings: Settings, file: str = "") -> Intent:
         usage_mode=settings.usage.mode,
         separation=settings.usage.separation,
         members=(own, *settings.usage.members),
+        vendors=tuple(VendorIntent(v.id, tuple(v.accounts), v.external_id) for v in settings.vendors),
+        operators=operator_parties(settings),
+        log_retention_days=settings.profile.log_retention_days,
     )
+
+
+# gcbase:operators keys -> the party (baselines/iam/parties.yaml) whose role that vendor takes
+OPERATOR_PARTIES = {"account": "account-operator", "network": "network-operator", "integrated": "integrated-operator"}
+
+
+def operator_parties(settings: Settings) -> dict[str, str]:
+    """party -> vendor for the operating parties the stack gives to a vendor."""
+    return {OPERATOR_PARTIES[k]: v for k, v in settings.operators.model_dump().items() if v}
 
 
 def load_intent(ref: str | Path) -> Intent:
@@ -139,4 +169,5 @@ def for_plan(stack: str, meta: Optional[dict[str, Any]] = None) -> Optional[Inte
     return None
 
 
-__all__ = ["Intent", "SystemIntent", "intent_of", "load_intent", "for_plan"]
+__all__ = ["Intent", "SystemIntent", "VendorIntent", "OPERATOR_PARTIES", "intent_of", "load_intent", "for_plan",
+           "operator_parties"]

@@ -45,6 +45,7 @@ def problems_of(file: str, stack: str | None, cfg: StackConfig) -> tuple[list[Pr
         p.append(Problem(file, "gcbase:accounts.governance", "required when guardrails.deploy is true: the management "
                                                               "account of your organization, where the SCPs are created"))
     prof = _resolve_profile(file, cfg, p)
+    _vendors(file, cfg, p)
     return p, muni, prof
 
 
@@ -246,3 +247,33 @@ def _resolve_profile(file: str, cfg: StackConfig, problems: list[Problem]) -> Pr
             f"{merged.cloudwatch_log_retention_days} is not a CloudWatch Logs retention period; allowed: "
             + ", ".join(str(d) for d in CLOUDWATCH_RETENTION_DAYS if d >= base["cloudwatchLogRetentionDays"])))
     return merged
+
+
+def _vendors(file: str, cfg: StackConfig, p: list[Problem]) -> None:
+    """Vendors' own accounts (the zone of trust): each outside the tenancy, declared once, and each vendor
+    taking a role here (a system it runs or an operating party), else its accounts would be trusted for nothing."""
+    tenancy = {cfg.accounts.shared, *([cfg.accounts.identity] if cfg.accounts.identity else []),
+               *(s.account for s in cfg.systems)}
+    takes = {s.vendor for s in cfg.systems} | {v for v in cfg.operators.model_dump().values() if v}
+    ids: dict[str, int] = {}
+    owner: dict[str, str] = {}
+    for i, vendor in enumerate(cfg.vendors):
+        base = f"gcbase:vendors[{i}]"
+        if vendor.id in ids:
+            p.append(Problem(file, f"{base}.id", f"{vendor.id!r} is a duplicate of gcbase:vendors[{ids[vendor.id]}]"))
+        ids.setdefault(vendor.id, i)
+        if vendor.id not in takes:
+            p.append(Problem(file, f"{base}.id", f"{vendor.id!r} runs no system and takes no operating role "
+                                                 "(gcbase:systems[].vendor, gcbase:operators); its accounts would be "
+                                                 "trusted for nothing: remove it"))
+        for j, account in enumerate(vendor.accounts):
+            key = f"{base}.accounts[{j}]"
+            if account in tenancy:
+                p.append(Problem(file, key, f"{account} is one of the tenancy's own accounts; a vendor's accounts "
+                                            "are its own, outside the tenancy"))
+            elif account == cfg.accounts.governance:
+                p.append(Problem(file, key, f"{account} is Digital Agency's governance account (gcbase:accounts.governance)"))
+            elif account in owner:
+                p.append(Problem(file, key, f"{account} is already declared for vendor {owner[account]!r}; "
+                                            "an account belongs to one vendor"))
+            owner.setdefault(account, vendor.id)

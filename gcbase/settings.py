@@ -7,6 +7,7 @@ digits, retention minimums, ...) live in gcbase.rules.
 
 from __future__ import annotations
 
+import re
 from ipaddress import IPv4Network
 from typing import Literal, Optional
 
@@ -169,6 +170,39 @@ class Guardrails(_Model):
     target_id: Optional[str] = Field(default=None, pattern=r"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9]{12})$")
 
 
+class Vendor(_Model):
+    """A vendor (ASP or operator) whose own AWS accounts its staff sign in to (zone of trust, gcbase/trust/).
+
+    Its accounts may assume only the roles the vendor takes in this tenancy (the ASP role of each system
+    it runs, the operator roles `gcbase:operators` gives it), and only with the conditions every such
+    trust carries: this sts:ExternalId, MFA, and the principal tags gcbase:party and gcbase:vendor."""
+
+    id: str = Field(pattern=SLUG)
+    accounts: tuple[str, ...] = Field(min_length=1)
+    # sts:ExternalId (AWS STS: 2 to 1,224 characters of letters, digits and _+=,.@:/-); not a secret
+    external_id: str = Field(pattern=r"^[A-Za-z0-9_+=,.@:/-]{2,1224}$")
+
+    @field_validator("accounts")
+    @classmethod
+    def _account_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for account in value:
+            if not re.fullmatch(r"[0-9]{12}", str(account)):
+                raise PydanticCustomError("account_id", f"{str(account)[:40]!r} is not a 12-digit AWS account id")
+        return value
+
+
+class Operators(_Model):
+    """Which vendor takes which operating party's role (parties of baselines/iam/parties.yaml).
+
+    account: ガバメントクラウド運用管理補助者; network: ネットワーク構築運用補助者; integrated:
+    統合運用管理補助者, only where the municipality appoints one (its role exists only then). A vendor
+    may also be an ASP: it then gets two roles, each with its own trust and boundary."""
+
+    account: Optional[str] = Field(default=None, pattern=SLUG)
+    network: Optional[str] = Field(default=None, pattern=SLUG)
+    integrated: Optional[str] = Field(default=None, pattern=SLUG)
+
+
 class StackConfig(_Model):
     """The gcbase: namespace of one stack config file, as written."""
 
@@ -182,6 +216,8 @@ class StackConfig(_Model):
     profile: ProfileOverrides = ProfileOverrides()
     guardrails: Guardrails = Guardrails()
     vpn_preshared_key: Optional[str] = None  # secure: value; only read when vpnBackup
+    vendors: tuple[Vendor, ...] = ()  # vendors' own accounts (zone of trust)
+    operators: Operators = Operators()  # which vendor takes which operating party's role
 
 
 class Municipality(_Model):
@@ -205,6 +241,8 @@ class Settings(_Model):
     profile: Profile
     guardrails: Guardrails
     business_names: dict[str, str]  # business id -> Japanese name, for tags and reports
+    vendors: tuple[Vendor, ...] = ()
+    operators: Operators = Operators()
 
     @property
     def account_ids(self) -> tuple[str, ...]:

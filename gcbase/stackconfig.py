@@ -18,7 +18,7 @@ from gcbase.settings import StackConfig
 from gcbase.validate import NAMESPACE, settings_from_values
 from gcbase.settings import Settings
 
-_OBJECT_KEYS = ("usage", "accounts", "regions", "network", "systems", "profile", "guardrails")
+_OBJECT_KEYS = ("usage", "accounts", "regions", "network", "systems", "profile", "guardrails", "vendors", "operators")
 _SCALAR_KEYS = ("municipality", "environment")
 SECRET_KEYS = ("vpnPresharedKey",)
 # AWS's rule for a VPN tunnel's pre-shared key (CreateVpnConnection, PreSharedKey).

@@ -94,6 +94,10 @@ class PartyRolesArgs:
     systems: list[dict] = field(default_factory=list)  # {id, vendor, tier} hosted in this account
     tags: Mapping[str, str] = field(default_factory=dict)
     deploy_governance_role: bool = False  # True only in an organization you administer (guardrails.deploy)
+    # gcbase:operators: party (account-operator, network-operator, integrated-operator) -> the vendor taking it
+    operators: Mapping[str, str] = field(default_factory=dict)
+    # gcbase:vendors: vendor -> (its own account ids, the sts:ExternalId its AssumeRole must carry)
+    vendor_accounts: Mapping[str, tuple[list[str], str]] = field(default_factory=dict)
 
 
 class InheritedRole(pulumi.ComponentResource):
@@ -118,6 +122,8 @@ class PartyRoles(pulumi.ComponentResource):
         for party, spec in data["parties"].items():
             if spec["where"] == "shared" and not args.is_shared_account:
                 continue
+            if spec.get("onlyWhenAppointed") and party not in args.operators:
+                continue  # e.g. 統合運用管理補助者: only where the municipality appoints one
             if spec["role"] == _inherited_role()[0] and not args.deploy_governance_role:
                 self.inherited[party] = self._declare_inherited(party, spec)
             elif spec["where"] == "system":
@@ -139,7 +145,7 @@ class PartyRoles(pulumi.ComponentResource):
             "identity_account_id": a.identity_account_id,
             "governance_account_id": a.governance_account_id,
             "system_id": system["id"] if system else "",
-            "vendor": system["vendor"] if system else "",
+            "vendor": system["vendor"] if system else a.operators.get(party, ""),
             "mfa_max_age_seconds": str(parties()["breakGlassMfaMaxAgeSeconds"]),
             "log_archive_bucket_pattern": _log_archive_bucket_pattern(),
         }
@@ -164,12 +170,14 @@ class PartyRoles(pulumi.ComponentResource):
         tags = {**self._args.tags, "gcbase:party": party}
         if system:
             tags.update({"gcbase:system": system["id"], "gcbase:vendor": system["vendor"]})
+        elif values["vendor"]:
+            tags["gcbase:vendor"] = values["vendor"]
         boundary = self._create_boundary(key, spec, values, tags) if "boundary" in spec else None
         role = aws.iam.Role(
             f"{self._name}-{key}",
             name=_fill(spec["role"], **values),
             description=f"gcbase party role: {spec['en']}",  # IAM descriptions take Latin-1 only
-            assume_role_policy=json.dumps(policy_document(spec["trust"], **values)),
+            assume_role_policy=json.dumps(self._trust(spec, values)),
             max_session_duration=spec["maxSessionSeconds"],
             permissions_boundary=boundary.arn if boundary else None,
             force_detach_policies=True,
@@ -193,6 +201,18 @@ class PartyRoles(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
         return role
+
+    def _trust(self, spec: dict, values: dict[str, str]) -> dict:
+        """The role's trust: people in the identity account (with the vendor's tag when a vendor takes the
+        role), plus the vendor's own accounts when it declares them, with ExternalId, MFA and both tags."""
+        vendor = values["vendor"]
+        doc = policy_document(spec.get("vendorTrust", spec["trust"]) if vendor else spec["trust"], **values)
+        accounts, external_id = self._args.vendor_accounts.get(vendor, ([], ""))
+        if accounts:
+            extra = policy_document(parties()["vendorAccountTrust"], **values, external_id=external_id,
+                                    vendor_account_roots=[f"arn:aws:iam::{a}:root" for a in accounts])
+            doc["Statement"] = [*doc["Statement"], *extra["Statement"]]
+        return doc
 
     def _create_boundary(self, key: str, spec: dict, values: dict[str, str], tags: dict) -> aws.iam.Policy:
         return aws.iam.Policy(

@@ -12,6 +12,7 @@ from typing import Optional
 
 import pulumi
 
+from gcbase.intent import operator_parties
 from gcbase.settings import Settings
 from modules.audit import AccountAudit, AccountAuditArgs
 from modules.backup import SystemBackup, SystemBackupArgs
@@ -176,6 +177,8 @@ class Tenancy(pulumi.ComponentResource):
                     for x in s.systems if x.account == acct
                 ],
                 tags=base_tags,
+                operators=operator_parties(s),
+                vendor_accounts={v.id: (list(v.accounts), v.external_id) for v in s.vendors},
             ), self._opts(self.providers[acct][s.regions.primary]))
 
         self.log_archive_bucket = self.log_archive.bucket_name

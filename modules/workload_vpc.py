@@ -186,6 +186,10 @@ class WorkloadVpc(pulumi.ComponentResource):
             opts=self._child(),
         )
         subnet_ids = [s.id for s in self.private_subnets]
+        # Only the system account's own principals use the endpoints (AWS's default endpoint policy lets
+        # credentials of any account through: external access, GCJP_AWS_57).
+        policy = self.vpc.owner_id.apply(lambda acct: json.dumps(policy_document("network/endpoint-policy.json",
+                                                                                 account_id=acct)))
         for service in self._cfg["interfaceEndpoints"]:
             aws.ec2.VpcEndpoint(
                 f"{self._name}-vpce-{service}",
@@ -195,6 +199,7 @@ class WorkloadVpc(pulumi.ComponentResource):
                 private_dns_enabled=True,
                 subnet_ids=subnet_ids,
                 security_group_ids=[self.endpoint_security_group.id],
+                policy=policy,
                 tags=self._tags(f"{self._base}-{service}"),
                 opts=self._child(),
             )
@@ -204,6 +209,7 @@ class WorkloadVpc(pulumi.ComponentResource):
             service_name=f"com.amazonaws.{a.region}.s3",
             vpc_endpoint_type="Gateway",
             route_table_ids=[t.id for t in self.private_route_tables],
+            policy=policy,
             tags=self._tags(f"{self._base}-s3"),
             opts=self._child(),
         )

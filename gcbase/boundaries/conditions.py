@@ -82,19 +82,34 @@ def _decide(op: str, value: str, wanted: list[str]) -> bool:
     return all(results) if rest == "NotEquals" else any(results)
 
 
-def rewrite_condition(cond: Condition, pins: Mapping[str, str]) -> list[Condition]:
-    """Conditions iamprover encodes exactly, equivalent to cond for the pinned request."""
+def _base_operator(op: str) -> str:
+    op = op.split(":", 1)[1] if op.startswith(("ForAnyValue:", "ForAllValues:")) else op
+    return op[: -len("IfExists")] if op.endswith("IfExists") else op
+
+
+def rewrite_condition(cond: Condition, pins: Mapping[str, str], free: bool = False) -> list[Condition]:
+    """Conditions iamprover encodes exactly, equivalent to cond for the pinned request.
+
+    free: the context is not pinned (the zone of trust asks "is there any request that ..."): an
+    operator that needs a concrete value (Numeric*, Date*, *IgnoreCase, anything unsupported) is
+    kept as it is, so iamprover treats it as unknown (true in an Allow, false in a Deny), which can
+    only widen what is allowed: sound for finding access, never for proving a deny."""
     op = cond.operator
     values = [str(v) for v in cond.values]
+    if free:
+        base = _base_operator(op)
+        if base.startswith(("Numeric", "Date")) or base.endswith("IgnoreCase") or \
+                (base not in _SUPPORTED and base != "Null"):
+            return [Condition(op, cond.key, values)]
     if op.startswith(("ForAnyValue:", "ForAllValues:")):
         qualifier, base = op.split(":", 1)
-        inner = rewrite_condition(Condition(base, cond.key, values), pins)
+        inner = rewrite_condition(Condition(base, cond.key, values), pins, free)
         if qualifier == "ForAllValues" and not base.startswith(_NEGATED):
             inner = [Condition(c.operator, c.key, [*c.values, ABSENT]) if c.key == cond.key else c for c in inner]
         return inner
     if op.endswith("IfExists"):
         base = op[: -len("IfExists")]
-        inner = rewrite_condition(Condition(base, cond.key, values), pins)
+        inner = rewrite_condition(Condition(base, cond.key, values), pins, free)
         if base.startswith(_NEGATED) or base.startswith(("Numeric", "Date")):
             if base.startswith(("Numeric", "Date")) and pins.get(cond.key.lower(), ABSENT) == ABSENT:
                 return []  # IfExists: true when the key is missing
@@ -114,10 +129,10 @@ def rewrite_condition(cond: Condition, pins: Mapping[str, str]) -> list[Conditio
     return [Condition(op, cond.key, values)]
 
 
-def rewrite_statement(stmt: Statement, pins: Mapping[str, str]) -> Statement:
+def rewrite_statement(stmt: Statement, pins: Mapping[str, str], free: bool = False) -> Statement:
     conditions: list[Condition] = []
     for cond in stmt.conditions:
-        conditions.extend(rewrite_condition(cond, pins))
+        conditions.extend(rewrite_condition(cond, pins, free))
     return Statement(
         effect=stmt.effect, actions=list(stmt.actions), not_actions=list(stmt.not_actions),
         resources=list(stmt.resources), not_resources=list(stmt.not_resources),

@@ -24,7 +24,7 @@ The Z3 formulas are built once per evaluator and shared by the requests (encodin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 import z3
 from iamprover.engine.context import Context
@@ -33,8 +33,8 @@ from iamprover.engine.patterns import expand_variables, globs_intersect
 from iamprover.model import Principal, Statement
 
 from gcbase.boundaries.encoding import Encoded, Encodings, Undecided
-from gcbase.boundaries.layers import (ALLOW_ALL, LAYER_KIND, Layer, account_of, as_grant, fmt, names_principal,
-                                     policy_of, relabel, to_layer)
+from gcbase.boundaries.layers import (ALLOW_ALL, LAYER_KIND, Layer, LayerCache, account_of, as_grant, fmt, for_action,
+                                     names_principal, policy_of, relabel)
 from gcbase.boundaries.model import AuthzModel, Doc, Role
 
 # AWS Organizations API reference: every operation except these "can be called only from the
@@ -75,11 +75,32 @@ class Decision:
         return {"decision": decision, "deciding": self.deciding, "layer": self.layer}
 
 
+@dataclass
+class Prepared:
+    """A request made ready for the solver: its formula, the layers that may decide it, its pins."""
+
+    req: Request
+    formula: Encoded
+    layers: list[Layer]
+    pins: dict[str, str]
+    role: Optional[Role] = None
+    boundary: Optional[Layer] = None
+    levels: list[Layer] = None  # type: ignore[assignment]
+    resource: Optional[Layer] = None
+    is_kms: bool = False
+    cross: bool = False
+    is_assume: bool = False
+    key: Any = None  # what the formula is cached under (it names everything the formula reads)
+
+
 class Evaluator:
     def __init__(self, model: AuthzModel, timeout_ms: int = SOLVER_TIMEOUT_MS):
         self.model = model
         self.timeout_ms = timeout_ms
         self.encodings = Encodings(timeout_ms)
+        self.layers = LayerCache()
+        self._filtered: dict[tuple[int, str], tuple[Layer, Layer]] = {}  # (layer, action) -> its statements for it
+        self._levels: dict[tuple, tuple[list[Layer], Layer]] = {}  # SCP level per pins and action
 
     # -- request set-up -------------------------------------------------------------------
     def _pins(self, req: Request, role: Optional[Role], resource_account: str) -> dict[str, str]:
@@ -122,21 +143,33 @@ class Evaluator:
         role = self.model.roles.get(req.principal)
         if role is None:
             return Decision(False, f"role {req.principal.rsplit('/', 1)[-1]} not found ({self.model.source})", "missing")
+        if action == "sts:assumerole" and target is None and ":role/" in req.resource:
+            return Decision(False, f"role {req.resource.rsplit('/', 1)[-1]} not found ({self.model.source}): "
+                                   "no trust policy admits the caller", "missing")
         return self._evaluate_role(req, role)
 
     def _assume_from_outside(self, req: Request, target: Role) -> Decision:
         """A caller we do not model (a person in the identity account, another account):
         its own identity policy is assumed to allow; the trust policy decides (IAM User Guide,
         "Cross-account policy evaluation logic": the resource side must allow as well)."""
+        prepared = self._prepare_outside(req, target)
+        if isinstance(prepared, Decision):
+            return prepared
+        return self._explain_outside(req, target, *self._solve(prepared.formula, prepared.layers, req, prepared.pins,
+                                                                req.principal, allow_root=True))
+
+    def _prepare_outside(self, req: Request, target: Role) -> "Prepared | Decision":
         if target.trust is None:
             return Decision(False, f"trust policy of {target.name}: none", "trust")
         pins = self._pins(req, None, target.account)
-        trust = to_layer(Doc("trust", target.name, target.trust.document), pins)
+        trust = self.layers.layer(target.trust, pins)
         grant = as_grant(trust, req.principal, allow_root=True)
         formula = self.encodings.formula(
             ("outside", req.principal, repr(trust)),
             lambda act, res, ctx: allowed(Principal(req.principal, []), act, res, ctx, [grant]))
-        ok, matches = self._solve(formula, [trust], req, pins, req.principal, allow_root=True)
+        return Prepared(req, formula, [trust], pins)
+
+    def _explain_outside(self, req: Request, target: Role, ok: bool, matches) -> Decision:
         deny = next((m for m in matches if m[2].effect == "Deny"), None)
         if deny:
             return Decision(False, fmt(deny), "trust")
@@ -146,31 +179,53 @@ class Evaluator:
         return Decision(False, f"trust policy of {target.name}: implicit deny (no statement admits this caller)", "trust")
 
     def _evaluate_role(self, req: Request, role: Role) -> Decision:
+        p = self._prepare_role(req, role)
+        ok, matches = self._solve(p.formula, p.layers, req, p.pins, role.arn, allow_root=p.cross or p.is_assume)
+        return self._explain(ok, matches, req, role, p.boundary, p.levels, p.resource, p.is_kms, p.cross, p.is_assume)
+
+    def _prepare_role(self, req: Request, role: Role) -> "Prepared":
         rdoc, raccount = self._resource_policy(req.resource)
         raccount = raccount or account_of(req.resource) or role.account
-        if req.resource in self.model.roles and req.action.lower() == "sts:assumerole":
+        is_assume = req.resource in self.model.roles and req.action.lower() == "sts:assumerole"
+        if is_assume:
             rdoc, raccount = self.model.roles[req.resource].trust, self.model.roles[req.resource].account
         pins = self._pins(req, role, raccount)
-        identity = [to_layer(d, pins) for d in role.policies]
-        boundary = to_layer(role.boundary, pins) if role.boundary else None
-        levels = [Layer("scp", f"SCP level {lvl.target}",
-                         [st for d in lvl.policies for st in relabel(to_layer(d, pins))])
-                  for lvl in self.model.scp_levels.get(role.account, [])]
-        resource = to_layer(rdoc, pins) if rdoc else None
+        action = req.action.lower()  # the formula is built from the statements that may apply to this action
+        identity = [self._for(self.layers.layer(d, pins), action) for d in role.policies]
+        boundary = self._for(self.layers.layer(role.boundary, pins), action) if role.boundary else None
+        levels = [self._level(lvl, pins, action) for lvl in self.model.scp_levels.get(role.account, [])]
+        resource = self._for(self.layers.layer(rdoc, pins), action) if rdoc else None
         is_kms = req.resource.startswith("arn:aws:kms:")
         cross = raccount != role.account
 
-        key = ("role", role.arn, cross, is_kms, repr(identity), repr(boundary), repr(levels), repr(resource))
+        key = ("role", role.arn, action, cross, is_kms, is_assume, repr(identity), repr(boundary), repr(levels),
+               repr(resource))
         formula = self.encodings.formula(key, lambda act, res, ctx: self._formula(
-            role, act, res, ctx, identity, boundary, levels, resource, is_kms, cross))
+            role, act, res, ctx, identity, boundary, levels, resource, is_kms, cross, is_assume))
         ordered = [*levels, *([resource] if resource else []), *([boundary] if boundary else []), *identity]
-        ok, matches = self._solve(formula, ordered, req, pins, role.arn, allow_root=cross)
-        return self._explain(ok, matches, req, role, boundary, levels, resource, is_kms, cross)
+        return Prepared(req, formula, ordered, pins, role, boundary, levels, resource, is_kms, cross, is_assume, key)
+
+    def _for(self, layer: Layer, action: str) -> Layer:
+        key = (id(layer), action)  # layers are cached (LayerCache): their ids stay theirs
+        found = self._filtered.get(key)
+        if found is None or found[0] is not layer:
+            found = self._filtered[key] = (layer, for_action(layer, action))
+        return found[1]
+
+    def _level(self, lvl, pins: Mapping[str, str], action: str) -> Layer:
+        """One SCP level as one layer (each SCP's statements relabelled with its name), for one action."""
+        layers = [self.layers.layer(d, pins) for d in lvl.policies]
+        key = (lvl.target, tuple(id(x) for x in layers), action)
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels[key] = (layers, Layer("scp", f"SCP level {lvl.target}",
+                                                       [st for x in layers for st in relabel(self._for(x, action))]))
+        return found[1]
 
     @staticmethod
     def _formula(role: Role, act: z3.SeqRef, res: z3.SeqRef, ctx: Context, identity: list[Layer],
                  boundary: Optional[Layer], levels: list[Layer], resource: Optional[Layer], is_kms: bool,
-                 cross: bool) -> z3.BoolRef:
+                 cross: bool, is_assume: bool = False) -> z3.BoolRef:
         """iamprover's formula for a role's request: `key` in _evaluate_role names all it reads."""
         id_policies = [policy_of(lyr) for lyr in identity]
         deny_only = [policy_of(lyr, effect="Deny") for lyr in identity]
@@ -193,6 +248,18 @@ class Evaluator:
                 delegating = as_grant(resource, role.arn, allow_root=True)
                 formula = z3.Or(allowed(denies, act, res, ctx, [direct], scps),
                                 z3.And(identity_path, allowed(denies, act, res, ctx, [delegating], [])))
+        elif is_assume:
+            # IAM User Guide, "Roles terms and concepts" / "Cross-account policy evaluation logic": a role is
+            # assumed only when its trust policy admits the caller; naming the caller's ARN suffices, naming
+            # its account delegates to the caller's own identity policy, which must then allow too.
+            if resource is None:
+                formula = z3.BoolVal(False)
+            else:
+                admits = allowed(Principal(role.arn, deny_only), act, res, ctx,
+                                 [as_grant(resource, role.arn, allow_root=True)], scps)
+                direct = allowed(Principal(role.arn, deny_only), act, res, ctx,
+                                 [as_grant(resource, role.arn, allow_root=False)], scps)
+                formula = z3.And(admits, z3.Or(direct, identity_path))
         else:
             rps = [as_grant(resource, role.arn, allow_root=False)] if resource else []
             formula = allowed(full, act, res, ctx, rps, scps)
@@ -218,14 +285,14 @@ class Evaluator:
         return ok, [c for c, hit in zip(candidates, applies) if hit]
 
     def _explain(self, ok: bool, m: list[tuple[Layer, str, Statement]], req: Request, role: Role, boundary, levels,
-                 resource, is_kms: bool, cross: bool) -> Decision:
+                 resource, is_kms: bool, cross: bool, is_assume: bool = False) -> Decision:
         deny = next((x for x in m if x[2].effect == "Deny"), None)
         if ok:
             if deny:
                 raise AssertionError(f"solver allowed {req} but {fmt(deny)} denies it")
             allows = [x for x in m if x[2].effect == "Allow"]
             grant = next((x for x in allows if x[0].kind == "identity"), None)
-            if grant is None or (is_kms and not cross) or (resource and cross):
+            if grant is None or (is_kms and not cross) or (resource and (cross or is_assume)):
                 grant = next((x for x in allows if x[0] is resource), grant)
             if grant is None:
                 return Decision(True, "allowed", "identity")
@@ -236,10 +303,11 @@ class Evaluator:
         for lvl in levels:
             if lvl.label not in labels:
                 return Decision(False, f"{lvl.label}: implicit deny (no SCP at this level allows it)", "scp")
-        if resource is None and (cross or is_kms):
-            return Decision(False, f"no resource policy found for {req.resource} ({'cross-account' if cross else 'KMS'})",
+        if resource is None and (cross or is_kms or is_assume):
+            what = "trust policy" if is_assume else "resource policy"
+            return Decision(False, f"no {what} found for {req.resource} ({'cross-account' if cross else 'KMS' if is_kms else 'role'})",
                             "resource")
-        if (cross or is_kms) and resource.label not in labels:
+        if (cross or is_kms or is_assume) and resource.label not in labels:
             return Decision(False, f"{resource.label}: implicit deny (does not grant this principal)", "resource")
         if boundary is not None and boundary.label not in labels:
             return Decision(False, f"{boundary.label}: implicit deny", "boundary")

@@ -17,6 +17,7 @@ from gcbase.baselines import BASELINES
 from gcbase.boundaries.evaluator import Request
 from gcbase.boundaries.model import AuthzModel
 from gcbase.errors import GcbaseError, Problem
+from gcbase.intent import operator_parties
 from gcbase.settings import Settings, System
 from gcbase.yamlio import load_yaml
 
@@ -47,6 +48,7 @@ class Row:
     caller: str
     context: tuple[tuple[str, str], ...]
     cells: tuple[Cell, ...]
+    generated: bool = False  # asked by gcbase.boundaries.escalation, not written in expectations.yaml
 
 
 @dataclass
@@ -238,6 +240,8 @@ def _values(s: Settings, model: AuthzModel, cat: Catalogue, party: str, t: Targe
 
 def requests(row: Row, cell: Cell, s: Settings, model: AuthzModel, cat: Catalogue) -> Iterator[tuple[Target, Request]]:
     party = cat.parties[cell.party]
+    if party.get("onlyWhenAppointed") and cell.party not in operator_parties(s):
+        return  # 統合運用管理補助者 where none is appointed: no such role (n/a)
     for t in _targets(row, party, s):
         values = _values(s, model, cat, cell.party, t)
         context = {**cat.default_context}
@@ -248,8 +252,9 @@ def requests(row: Row, cell: Cell, s: Settings, model: AuthzModel, cat: Catalogu
             principal = f"arn:aws:iam::{acct}:role/{cat.callers['personRole']}"
             context["aws:PrincipalTag/gcbase:party"] = cell.party
             context["aws:MultiFactorAuthAge"] = cat.callers.get("mfaAgeSeconds", "300")
-            if t.system is not None:
-                context["aws:PrincipalTag/gcbase:vendor"] = t.system.vendor
+            vendor = t.system.vendor if t.system is not None else operator_parties(s).get(cell.party)
+            if vendor:  # the person's vendor: the system's ASP, or the vendor gcbase:operators gives the party
+                context["aws:PrincipalTag/gcbase:vendor"] = vendor
         context.update(dict(row.context))
         if "party_role" not in values and row.caller == "role":
             continue

@@ -51,8 +51,8 @@ def details(result: BoundaryResult, all_checks: bool = False) -> str:
 
 def render(result: BoundaryResult, all_checks: bool = False) -> str:
     s = result.summary()
-    head = (f"{result.stack} ({result.source}): {s['cells']} expectations, {s['checks']} checks, "
-            f"{s['mismatches']} mismatch(es)")
+    head = (f"{result.stack} ({result.source}): {s['cells']} expectations, {s['checks']} checks "
+            f"({s['generatedChecks']} generated: every party role x privileged capability), {s['mismatches']} mismatch(es)")
     if s["undecided"]:
         head += f" ({s['undecided']} undecided: the solver gave no answer)"
     if result.source == "live":

@@ -20,6 +20,7 @@ class Check:
     request: Request
     decision: Decision
     ok: bool
+    via: tuple[str, ...] = ()  # generated chains: the roles assumed before the principal, first one first
 
     @property
     def undecided(self) -> bool:
@@ -28,7 +29,8 @@ class Check:
     def to_dict(self) -> dict[str, Any]:
         return {"account": self.account, "system": self.system, "principal": self.request.principal,
                 "action": self.request.action, "resource": self.request.resource,
-                "context": dict(self.request.context), **self.decision.to_dict(), "ok": self.ok}
+                "context": dict(self.request.context), **self.decision.to_dict(), "ok": self.ok,
+                **({"via": list(self.via)} if self.via else {})}
 
 
 @dataclass
@@ -58,7 +60,8 @@ class RowResult:
     def to_dict(self) -> dict[str, Any]:
         r = self.row
         return {"id": r.id, "title": {"ja": r.title_ja, "en": r.title_en}, "action": r.action,
-                "resource": r.resource, "in": r.scope, "as": r.caller, "cells": [c.to_dict() for c in self.cells]}
+                "resource": r.resource, "in": r.scope, "as": r.caller, "generated": r.generated,
+                "cells": [c.to_dict() for c in self.cells]}
 
 
 @dataclass
@@ -88,6 +91,7 @@ class BoundaryResult:
     def summary(self) -> dict[str, int]:
         cells = [c for r in self.rows for c in r.cells]
         return {"rows": len(self.rows), "cells": len(cells), "checks": len(self.checks()),
+                "generatedChecks": sum(len(c.checks) for r in self.rows if r.row.generated for c in r.cells),
                 "mismatches": len(self.mismatches()), "undecided": len(self.undecided()), "drift": len(self.drift), "notApplicable": sum(c.status == "n/a" for c in cells)}
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,8 +111,9 @@ class BoundaryResult:
 
 
 def evaluate_model(model: AuthzModel, settings: Settings, catalogue: Optional[Catalogue] = None,
-                   accounts: Optional[set[str]] = None) -> BoundaryResult:
-    """Every expectation against one model (accounts: only requests made in these accounts)."""
+                   accounts: Optional[set[str]] = None, generated: bool = True) -> BoundaryResult:
+    """Every expectation against one model (accounts: only requests made in these accounts), then the
+    generated escalation rows (generated=False: the hand-written rows only)."""
     cat = catalogue or default_catalogue()
     ev = Evaluator(model)
     result = BoundaryResult(settings.stack, model.source, cat.party_ids, notes=list(model.notes))
@@ -124,7 +129,25 @@ def evaluate_model(model: AuthzModel, settings: Settings, catalogue: Optional[Ca
                 cr.checks.append(Check(target.account, target.system.id if target.system else None, req, decision, ok))
             rr.cells.append(cr)
         result.rows.append(rr)
+    if generated:
+        _generated(result, model, settings, cat, ev, accounts)
     return result
+
+
+def _generated(result: BoundaryResult, model: AuthzModel, settings: Settings, cat: Catalogue, ev: Evaluator,
+               accounts: Optional[set[str]]) -> None:
+    """The escalation rows (gcbase.boundaries.escalation), every request expected denied, proven in batches."""
+    from gcbase.boundaries import escalation
+    from gcbase.boundaries.batch import prove_denied
+
+    for row, by_party in escalation.rows(model, settings, cat, ev):
+        rr = RowResult(row)
+        for cell in row.cells:
+            items = [x for x in by_party[cell.party] if accounts is None or x[0] in accounts]
+            decisions = prove_denied(ev, [x[2] for x in items])
+            rr.cells.append(CellResult(cell, [Check(acct, system, req, d, d.decided and not d.allowed, via)
+                                              for (acct, system, req, via), d in zip(items, decisions)]))
+        result.rows.append(rr)
 
 
 def _settings_of(plan) -> Settings:

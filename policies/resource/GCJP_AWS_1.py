@@ -1,10 +1,12 @@
-"""GCJP_AWS_1: an SCP that restricts regions allows only Tokyo and Osaka, and exempts no data service."""
+"""GCJP_AWS_1: an SCP that restricts regions allows only Tokyo and Osaka and denies every regional action
+of the whole catalogue there, except the documented global services (gcbase.check.regionproof)."""
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from gcbase.check import conf as c
-from gcbase.check.policydoc import action_covered, as_list, document, statements
+from gcbase.check.policydoc import as_list, document, statements
+from gcbase.check.regionproof import not_covered, summary, undocumented
 
 REGION_KEY = "aws:requestedregion"
 NEGATIVE = ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike")
@@ -40,9 +42,10 @@ class ScpRegionAllowlist(BaseResourceCheck):
             if extra:
                 self.details.append(f"allows regions outside {sorted(allowed)}: {', '.join(extra)}")
                 return CheckResult.FAILED
-            exempted = [a for a in c.params(__file__)["regional_actions"] if not action_covered(st, a)]
-            if exempted:
-                self.details.append(f"exempts regional data services from the region deny: {', '.join(exempted)}")
+            left_open = undocumented(not_covered(st))
+            if left_open:
+                self.details.append("leaves regional actions undenied outside the allowed regions (not in "
+                                    f"baselines/guardrails/region-exemptions.yaml): {summary(left_open)}")
                 return CheckResult.FAILED
         return CheckResult.PASSED
 

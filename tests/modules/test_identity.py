@@ -231,9 +231,13 @@ def test_account_operator_guardrails(plan):
     iam = _stmt(statements, "ManageRolesAndPoliciesInThisAccount")
     assert all(r.startswith(f"arn:aws:iam::{ACCT}:") for r in iam["Resource"])
     assert "iam:*" not in iam["Action"] and "iam:CreateUser" not in iam["Action"]
-    workload = _stmt(statements, "WorkloadRolesCarryTheirSystemsBoundary")
-    assert workload["Condition"]["ArnNotLike"]["iam:PermissionsBoundary"] == \
+    bounded = _stmt(statements, "EveryRoleItCreatesCarriesASystemsBoundary")
+    assert bounded["Condition"]["ArnNotLike"]["iam:PermissionsBoundary"] == \
         f"arn:aws:iam::{ACCT}:policy/gcbase-asp-boundary-*"
+    # every role it creates, not only those under /workload/: an unbounded role given AdministratorAccess and
+    # trusting the operator would have been an escalation (found by gcbase/boundaries/escalation.py)
+    assert bounded["Resource"] == f"arn:aws:iam::{ACCT}:role/*"
+    assert set(bounded["Action"]) == {"iam:CreateRole", "iam:PutRolePermissionsBoundary"}
 
 
 def test_network_operator_only_network(shared_plan):
@@ -344,6 +348,10 @@ def test_data_key_policy_only_the_system_uses_it(key_plan):
     admin = _stmt(st, "AccountAdministersButCannotUseTheKey")
     assert admin["Principal"] == {"AWS": f"arn:aws:iam::{ACCT}:root"}
     assert not any(_matches(a, admin["Action"]) for a in ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"))
+    # administering is not granting: kms:Create* let the system's own roles grant the key to any principal,
+    # another account's included (found by gcbase/boundaries/escalation.py); grants go through
+    # GrantsOnlyForAwsResources only
+    assert not _matches("kms:CreateGrant", admin["Action"]) and _matches("kms:CreateAlias", admin["Action"])
 
     use = _stmt(st, "SystemRolesAndBreakGlassUseTheKey")
     assert USE <= set(use["Action"])
@@ -371,3 +379,12 @@ def test_data_key_policies_differ_per_system(key_plan):
     assert "gcbase-asp-juki" not in json.dumps(zei)
     deny = _stmt(zei["Statement"], "DenyUseByAnyOtherPrincipal")
     assert f"arn:aws:iam::{ACCT}:role/gcbase-asp-zei" in deny["Condition"]["ArnNotLike"]["aws:PrincipalArn"]
+
+
+def test_asp_boundary_grants_keys_only_for_aws_resources(plan):
+    """Any key whose policy delegates kms:* to the account (flow logs) could otherwise be granted by the ASP to
+    any principal; a grant for an AWS resource (EBS, RDS, Backup) stays possible."""
+    boundary = policy(next(r for r in plan.of_type("aws:iam/policy:Policy") if r.inputs["name"] == "gcbase-asp-boundary-juki"))
+    st = _stmt(boundary["Statement"], "GrantKeysOnlyForAwsResources")
+    assert st["Effect"] == "Deny" and st["Action"] == "kms:CreateGrant" and st["Resource"] == "*"
+    assert st["Condition"] == {"BoolIfExists": {"kms:GrantIsForAWSResource": "false"}}

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from gcbase.check import run_plan
+from gcbase.errors import GcbaseError
 from gcbase.model import Plan
 
 
@@ -101,13 +102,29 @@ def _failures(plan: Plan, report=None) -> set[tuple[str, str]]:
     return {(f.check_id, f.resource) for f in report.findings if f.result == "FAILED"}
 
 
-def gate_state(plan: Plan, report) -> str:
-    """What `gcbase check` would say of the mutant (default --fail-on high, whole-tenancy scope)."""
+def gate_state(plan: Plan, report, boundaries=None) -> str:
+    """What `gcbase check` would say of the mutant (default --fail-on high, whole-tenancy scope), with the
+    responsibility matrix when it was evaluated."""
     from gcbase.check import load_catalogue
     from gcbase.report.collect import StackResult, build
     from gcbase.waivers import uses_of
 
-    return build([StackResult(plan, report, uses_of(report.findings, ()), None)], load_catalogue()).state
+    return build([StackResult(plan, report, uses_of(report.findings, ()), boundaries)], load_catalogue()).state
+
+
+def _boundaries(plan: Plan):
+    """The responsibility matrix (hand-written and generated rows), as `gcbase check` evaluates it."""
+    from gcbase.boundaries import evaluate
+
+    return evaluate(plan) if plan.config_file else None
+
+
+def _boundary_mismatches(result) -> set[tuple[str, str]]:
+    """What `gcbase check` also gates on: each mismatch with the request and its deciding statement."""
+    if result is None:
+        return set()
+    return {(f"boundaries:{row.id}", f"{cell.party}: {x.request.principal} {x.request.action} {x.request.resource}"
+                                     f" -> {x.decision.deciding}") for row, cell, x in result.mismatches()}
 
 
 class Harness:
@@ -136,12 +153,17 @@ class Harness:
                 mutation.apply(mutant)
         except MutationError as err:
             return Outcome(mutation, error=f"did not apply: {err}", seconds=time.perf_counter() - start)
-        except RefusedConfig as refused:
-            return Outcome(mutation, killed_by=[("validate", str(refused))], seconds=time.perf_counter() - start,
-                           gate="fail")
+        except (RefusedConfig, GcbaseError) as refused:  # the validation refuses the weakened config
+            return Outcome(mutation, killed_by=[("validate", str(refused).splitlines()[0])],
+                           seconds=time.perf_counter() - start, gate="fail")
         report = _check(mutant)
         new = sorted(_failures(mutant, report) - self.baseline[mutation.stack])
-        return Outcome(mutation, killed_by=new, seconds=time.perf_counter() - start, gate=gate_state(mutant, report))
+        boundaries = None
+        if not new:  # the gate also fails on a responsibility-boundary mismatch (the examples have none)
+            boundaries = _boundaries(mutant)
+            new = sorted(_boundary_mismatches(boundaries))
+        return Outcome(mutation, killed_by=new, seconds=time.perf_counter() - start,
+                       gate=gate_state(mutant, report, boundaries))
 
     @staticmethod
     def _config_mutant(mutation: Mutation) -> Plan:
@@ -166,6 +188,8 @@ class Harness:
             if out is not None:
                 status = "killed" if o.killed else ("ERROR" if o.error else "SURVIVED")
                 by = ", ".join(sorted({c for c, _ in o.killed_by})) or o.error or "no new failure"
+                if o.killed_by and o.killed_by[0][0].startswith(("boundaries:", "validate")):
+                    by += f"  [{o.killed_by[0][1][:160]}]"  # the deciding statement, or the validation line
                 print(f"{status:8} {m.id:40} {m.stack:12} {o.seconds:5.1f}s  gate {o.gate or '-':8} {by}", file=out)
         return outcomes
 

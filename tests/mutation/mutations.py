@@ -648,3 +648,6 @@ MUTATIONS += NETWORK_MUTATIONS
 from tests.mutation.gate_mutations import GATE_MUTATIONS  # noqa: E402  (absence and unchecked types)
 
 MUTATIONS += GATE_MUTATIONS
+
+# Identity, zone of trust and escalation mutations (issue 13) live in their own file and register here.
+from tests.mutation import identity_mutations  # noqa: E402,F401
