@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
+from gcbase.report.clock import jst_iso
 from gcbase.report.model import Finding, Location, Report
 from gcbase.waivers import Waiver
 
@@ -40,7 +41,7 @@ def to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "version": report.version,
-        "generatedAt": report.generated_at,
+        "generatedAt": jst_iso(report.generated_at),  # ISO 8601 in JST (+09:00)
         "failOn": report.fail_on,
         "passed": report.passed,
         "verdict": report.state,  # pass | findings (pass with findings) | fail | error
@@ -51,6 +52,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta, "mandatory": list(s.mandatory)}
                    for s in report.stacks],
         "categories": report.categories,
+        "categoriesNotPlanCheckable": report.categories_not_plan_checkable(),  # verified by operations and tests
         "summary": {cat: dict(c) for cat, c in report.category_counts().items()},
         "requirements": [{"id": r.id, "category": r.category, "title": r.title, "source": r.source,
                           "mandatory": r.id in report.mandatory_ids(),
