@@ -83,8 +83,8 @@ def test_a_missing_mandatory_requirement_is_named_in_every_format():
     assert '<span class="badge missing">不適合（欠落）</span>' in html
     wb = load_workbook(io.BytesIO(render(r, "xlsx", "ja")))
     assert [c.value for c in wb.worksheets[0][2]][1:] == [STACK, "A.3.2.1", "不適合（欠落）"]
-    row = next(x for x in wb.worksheets[1].iter_rows(values_only=True) if x[0] == "A.3.2.1")
-    assert row[3] == "不適合（欠落）"
+    row = next(x for x in wb.worksheets[1].iter_rows(values_only=True) if x[1] == "A.3.2.1")
+    assert row[0] == STACK and row[4] == "不適合（欠落）"
 
 
 def test_a_part_of_a_tenancy_is_not_judged_for_absence_but_still_for_failures():
