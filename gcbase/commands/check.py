@@ -88,8 +88,10 @@ def render(report: CheckReport, fail_on: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from gcbase.outputs import check_destination, prepare_dir
+    from gcbase.report import parse_formats
     from gcbase.report.pipeline import check_all, finish
 
+    parse_formats(args.format)  # a typo is one line before anything is synthesized, not after
     if args.out_dir:  # where the results go is checked before the work, not after it
         prepare_dir(args.out_dir)
     if args.json:
