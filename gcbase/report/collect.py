@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from importlib import metadata
 from typing import Any, Iterable, Optional
 
 from gcbase.model import Plan, Resource
@@ -25,6 +24,7 @@ from gcbase.report.locations import Locator
 from gcbase.check.levels import mandatory_requirements
 from gcbase.report.model import (BoundaryCell, BoundaryRow, Finding, Report, Requirement, StackReport)
 from gcbase.report.paths import scrub, shown_path
+from gcbase.version import version
 from gcbase.waivers import Applied, Waiver, WaiverUse
 
 STATUS = {"PASSED": "pass", "FAILED": "fail", "SKIPPED": "waived", "ERRORED": "error"}
@@ -37,13 +37,6 @@ class StackResult:
     check: Any  # gcbase.check.findings.CheckReport
     waivers: Applied
     boundaries: Any = None  # gcbase.boundaries.BoundaryResult, or None when not evaluated
-
-
-def version() -> str:
-    try:
-        return metadata.version("gcbase")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def _titles(ja: Optional[str], en: Optional[str]) -> dict[str, str]:
