@@ -116,3 +116,18 @@ def test_timestamp_honours_source_date_epoch(monkeypatch):
     assert timestamp() == "2025-04-01T09:00:00+09:00"  # JST
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert datetime.fromisoformat(timestamp()).tzinfo is not None
+
+
+def test_a_checkov_check_not_run_gets_checkovs_english_name():
+    """The catalogue keeps a Japanese title only for the Checkov built-ins it maps; the English report
+    takes Checkov's own name for a check that did not run rather than showing the Japanese one."""
+    from gcbase.check.runner import _checkov
+
+    _checkov()  # a run has loaded Checkov's registries
+    cat = catalogue()
+    cat.checks = {"CKV_AWS_20": NS(title_ja="S3バケットを公開しない", title_en="")}
+    rep = build([result(plan(), [], ["CKV_AWS_20", "CKV_AWS_9999"], [])], cat)
+    (cid, title), (unknown, fallback) = rep.checks_not_run
+    assert cid == "CKV_AWS_20" and title["ja"] == "S3バケットを公開しない"
+    assert title["en"] and title["en"].isascii() and "S3" in title["en"]
+    assert (unknown, fallback) == ("CKV_AWS_9999", {"ja": "CKV_AWS_9999", "en": "CKV_AWS_9999"})
