@@ -77,7 +77,8 @@ def render(report: Report, lang: str = "ja") -> str:
         out.append("")
     paths = [f for f in shown[:MAX_ROWS] if f.path and f.status == "fail"]
     if paths:  # network findings: each path hop by hop (the HTML report draws them)
-        out += [f"### {t('md.paths')}", ""]
+        label = t.untranslated_label("en")  # checks describe hops in English
+        out += [f"### {t('md.paths')}" + (f" _({label})_" if label else ""), ""]
         out += [f"{n}. {_code(f.check_id)} {_code(f.resource)}: " + " → ".join(_cell(h.get('text', '')) for h in f.path)
                 for n, f in enumerate(paths, start=1)]
         out.append("")

@@ -306,3 +306,13 @@ def test_every_format_that_shows_a_time_shows_it_in_jst(tmp_path):
     assert wb.worksheets[0]["A3"].value == "Generated 2025-04-01 09:00 JST (gcbase 0.1.0)"
     assert wb.properties.created.isoformat() == "2025-04-01T00:00:00"
     assert "+00:00" not in render(rep, "html", "ja") and "UTC" not in render(rep, "md", "ja")
+
+
+def test_markdown_and_xlsx_label_titles_without_a_translation(tmp_path):
+    only_en = {"en": "Ensure GuardDuty is enabled to specific org/region"}
+    rep = report(findings=[Finding("CKV2_AWS_3", STACK, "aws_guardduty_detector.d", "t", "fail", "medium", only_en,
+                                   requirements=("E.7.1.1",))])
+    assert "`CKV2_AWS_3` Ensure GuardDuty is enabled to specific org/region _(英語のみ)_" in render(rep, "md", "ja")
+    assert "_(" not in render(rep, "md", "en")
+    wb = load_workbook(write_reports(rep, tmp_path, ["xlsx"], "ja")[0])
+    assert wb["指摘事項"]["D2"].value == "Ensure GuardDuty is enabled to specific org/region（英語のみ）"
