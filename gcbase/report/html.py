@@ -170,9 +170,8 @@ def _resource_item(f: Finding, t: Texts, label: str = "") -> str:
         hops = "".join(f'<li><span class="hop-{_e(h.get("kind", ""))}" lang="{CHECK_LANG}">{_e(h.get("text", ""))}'
                        f'</span></li>' for h in f.path)
         untranslated = t.untranslated_label(CHECK_LANG)
-        parts.append((f'<b class="path-label">{_e(label)}</b> ' if label else "")
-                     + (f'<span class="untranslated">{_e(untranslated)}</span>' if untranslated else "")
-                     + f'<ol class="path">{hops}</ol>')
+        parts.append((f'<span class="untranslated">{_e(untranslated)}</span> ' if untranslated else "")
+                     + (f'<b class="path-label">{_e(label)}</b> ' if label else "") + f'<ol class="path">{hops}</ol>')
     return "<li>" + "<br>".join(p for p in parts if p) + "</li>"
 
 
