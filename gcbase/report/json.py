@@ -1,7 +1,9 @@
 """The whole report as JSON for machines (schema "gcbase-report/1"): every finding, pass or not,
 requirement verdicts, waivers with their state, the boundary matrix and what was not checked
 (`checkErrors`: each check that raised on a resource, its finding has status "error").
-Texts are kept in both languages so one file serves every reader; `lang` changes nothing here."""
+Texts are kept in every language they exist in ({ja, en}; a Checkov title may have only "en") so one
+file serves every reader; `lang` changes nothing here. Paths are relative to the repository and
+generatedAt is ISO 8601 in JST (+09:00), as gcbase.report.collect hands them over."""
 
 from __future__ import annotations
 
