@@ -9,6 +9,7 @@ import sys
 
 from gcbase.errors import GcbaseError
 from gcbase.commands import boundaries, check, fleet, network, synth, validate
+from gcbase.version import version
 
 COMMANDS = (validate, synth, check, boundaries, network, fleet)
 
@@ -18,15 +19,24 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gcbase",
         description="Government Cloud (ガバメントクラウド) tenancy stacks, checks and reports",
     )
+    parser.add_argument("--version", action="version", version=f"gcbase {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(sub)
     return parser
 
 
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line; `fleet merge ...` has its own parser (its own --help and options)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:2] == ["fleet", "merge"]:
+        return fleet.merge_parser().parse_args(argv[2:])
+    return build_parser().parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         return args.func(args)
     except GcbaseError as err:

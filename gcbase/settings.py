@@ -9,14 +9,34 @@ from __future__ import annotations
 
 import re
 from ipaddress import IPv4Network
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 ACCOUNT_ID = r"^[0-9]{12}$"
 SLUG = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
+
+
+
+def _code_text(value: object) -> object:
+    """A 全国地方公共団体コード is text: unquoted, YAML reads 131121 as a number and 011002 (a leading 0,
+    digits 0-7) as the octal number 4610, so the code the file shows is not the code gcbase gets."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        decimal, octal = str(value), format(value, "o").zfill(6)
+        if len(decimal) == 6:
+            hint = f'quote it: "{decimal}"'
+        elif len(octal) == 6 and octal.startswith("0"):
+            hint = f'a code with a leading 0 such as {octal} is read as an octal number; quote it: "{octal}"'
+        else:
+            hint = 'quote the 6-digit code, such as "131121"'
+        raise PydanticCustomError("code_number", "{value} was read by YAML as a number, not the code; {hint}",
+                                  {"value": value, "hint": hint})
+    return value
+
+
+MunicipalityCode = Annotated[str, BeforeValidator(_code_text)]  # 全国地方公共団体コード, always quoted in YAML
 
 Tier = Literal["mynumber", "lgwan", "internet"]
 TIERS: tuple[str, ...] = ("mynumber", "lgwan", "internet")
@@ -39,7 +59,7 @@ class Usage(_Model):
 
     mode: Literal["single", "shared"] = "single"
     separation: Optional[Literal["account", "network", "application"]] = None
-    members: tuple[str, ...] = ()
+    members: tuple[MunicipalityCode, ...] = ()
 
 
 class Accounts(_Model):
@@ -127,7 +147,7 @@ class System(_Model):
     cidr: IPv4Network
     account: str = Field(pattern=ACCOUNT_ID)
     # 共同利用方式: the member municipality this system instance serves (default: the stack's own).
-    member: Optional[str] = None
+    member: Optional[MunicipalityCode] = None
 
 
 class ProfileOverrides(_Model):
@@ -206,7 +226,7 @@ class Operators(_Model):
 class StackConfig(_Model):
     """The gcbase: namespace of one stack config file, as written."""
 
-    municipality: str
+    municipality: MunicipalityCode
     environment: Environment
     usage: Usage = Usage()
     accounts: Accounts

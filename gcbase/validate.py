@@ -76,7 +76,7 @@ def _shape_problems(file: str, err: ValidationError) -> list[Problem]:
             msg = f"{shown} is not allowed; expected {hint}"
         elif kind.startswith("ip_v4_network"):
             msg = f"{shown} is not a valid IPv4 CIDR (such as 10.20.0.0/16) with no host bits set"
-        elif kind in ("untiered_onprem", "vlan_range", "account_id"):
+        elif kind in ("untiered_onprem", "vlan_range", "account_id", "code_number"):
             msg = e["msg"]
         elif kind == "too_short":
             msg = "must list at least one entry"

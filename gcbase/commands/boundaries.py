@@ -17,7 +17,9 @@ from gcbase.outputs import check_destination, write_json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("boundaries", help="prove who may do what (party x action matrix) on a plan or a live account")
+    p = sub.add_parser("boundaries", help="prove who may do what (party x action matrix) on a plan or a live account",
+                       description="\n\n".join(__doc__.split("\n\n")[1:]),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("stack", metavar="STACK", help="stack name (131121-prod) or config file path")
     p.add_argument("--live", action="store_true", help="collect the model from the AWS account instead of the plan")
     p.add_argument("--profile", metavar="P", help="with --live: AWS profile to use")

@@ -21,7 +21,14 @@ MAX_LISTED = 20  # failures printed per plan; --json has them all
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("check", help="check plans: Checkov's AWS checks and gcbase's, mapped to requirements")
+    p = sub.add_parser("check", help="check plans: Checkov's AWS checks and gcbase's, mapped to requirements",
+                       description="Check plans with every Checkov AWS check and gcbase's own, map the results to "
+                                   "the requirements (非機能要件の標準, 三層の対策, guardrails), prove the "
+                                   "responsibility boundaries, and write the reports (-o DIR). Verdict and exit code: "
+                                   "0 合格 (pass) or 合格（指摘あり） (pass with findings below --fail-on), 1 不合格 "
+                                   "(fail: a mandatory requirement not met, a failure at or above --fail-on, an "
+                                   "expired waiver, a boundary mismatch), 2 未完了 (a check raised) or a usage or "
+                                   "input error.")
     add_source_arguments(p, plan_file=True)
     p.add_argument("--fail-on", choices=SEVERITIES, default="high",
                    help="exit 1 when an unwaived failure is at or above this severity (default: high)")
@@ -88,8 +95,10 @@ def render(report: CheckReport, fail_on: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from gcbase.outputs import check_destination, prepare_dir
+    from gcbase.report import parse_formats
     from gcbase.report.pipeline import check_all, finish
 
+    parse_formats(args.format)  # a typo is one line before anything is synthesized, not after
     if args.out_dir:  # where the results go is checked before the work, not after it
         prepare_dir(args.out_dir)
     if args.json:

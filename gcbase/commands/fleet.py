@@ -28,26 +28,56 @@ REPORT_JSON, REPORT_HTML = "report.json", "report.html"
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fleet", help="check many stacks in parallel (or `fleet merge DIR... -o OUT`)",
-                       description="\n\n".join(__doc__.split("\n\n")[:3]),
+                       description="\n\n".join(__doc__.split("\n\n")[:3])
+                       + "\n\n`gcbase fleet merge --help` describes merge.",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("stacks", nargs="*", metavar="STACK",
                    help="stack names or config files; `merge DIR...` combines result directories")
-    p.add_argument("--all-municipalities", action="store_true",
-                   help="every municipality, with the fleet generator's config (1,741 stacks)")
-    p.add_argument("--environment", default="prod", metavar="ENV",
-                   help="with --all-municipalities: environment of the generated stacks (default: prod)")
-    p.add_argument("--limit", type=int, metavar="N", help="only the first N stacks by name")
-    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: CPU count)")
-    p.add_argument("--shard", metavar="i/n", help="only the i-th of n disjoint shards (by sorted stack name)")
     p.add_argument("-o", "--out-dir", metavar="DIR", required=True, help="results and report directory")
-    p.add_argument("--resume", action="store_true", help="skip stacks whose result is already in DIR")
-    p.add_argument("--no-boundaries", action="store_true", help="skip the responsibility-boundary matrix")
-    p.add_argument("--plan-cache", metavar="DIR",
-                   help="reuse synthesized plans whose inputs (config, program, gcbase's code, baselines, locked "
-                        "packages) are unchanged: a re-check after a change to policies/ or a waiver only checks")
+    _run_options(p)
+    _fail_on(p)
+    p.set_defaults(func=run)
+
+
+def _fail_on(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-on", choices=SEVERITIES, default="high",
                    help="exit 1 when an unwaived failure is at or above this severity (default: high)")
-    p.set_defaults(func=run)
+
+
+def _run_options(p: argparse.ArgumentParser, hidden: bool = False) -> None:
+    """The options of a fleet run; merge's parser takes them hidden, to say they go with a run, not with merge."""
+    def shown(text: str) -> str:
+        return argparse.SUPPRESS if hidden else text
+
+    p.add_argument("--all-municipalities", action="store_true",
+                   help=shown("every municipality, with the fleet generator's config (1,741 stacks)"))
+    p.add_argument("--environment", default="prod", metavar="ENV",
+                   help=shown("with --all-municipalities: environment of the generated stacks (default: prod)"))
+    p.add_argument("--limit", type=int, metavar="N", help=shown("only the first N stacks by name"))
+    p.add_argument("--workers", type=int, metavar="N", help=shown("worker processes (default: CPU count)"))
+    p.add_argument("--shard", metavar="i/n", help=shown("only the i-th of n disjoint shards (by sorted stack name)"))
+    p.add_argument("--resume", action="store_true", help=shown("skip stacks whose result is already in DIR"))
+    p.add_argument("--no-boundaries", action="store_true", help=shown("skip the responsibility-boundary matrix"))
+    p.add_argument("--plan-cache", metavar="DIR",
+                   help=shown("reuse synthesized plans whose inputs (config, program, gcbase's code, baselines, locked "
+                              "packages) are unchanged: a re-check after a change to policies/ or a waiver only checks"))
+
+
+def merge_parser() -> argparse.ArgumentParser:
+    """`gcbase fleet merge`'s own parser, so that `gcbase fleet merge --help` describes merge (gcbase.cli)."""
+    p = argparse.ArgumentParser(
+        prog="gcbase fleet merge",
+        description="Combine the result directories of fleet runs (the shards of a CI matrix, each written by "
+                    "`gcbase fleet --shard i/n -o DIR`) into one fleet report, OUT/report.json and OUT/report.html, "
+                    "the same as an unsharded run. A stack no directory has a result for is reported missing. "
+                    "Exit codes: 0 every stack checked, no unwaived failure at or above --fail-on and no boundary "
+                    "mismatch; 1 there is one; 2 usage errors or stacks without a result.")
+    p.add_argument("dirs", nargs="+", metavar="DIR", help="a fleet run's result directory (its -o DIR)")
+    p.add_argument("-o", "--out-dir", metavar="OUT", required=True, help="where to write the merged report")
+    _fail_on(p)
+    _run_options(p, hidden=True)
+    p.set_defaults(func=lambda args: merge_command(args, args.dirs))
+    return p
 
 
 def write_report(report: dict[str, Any], out: Path) -> list[Path]:

@@ -12,7 +12,12 @@ from gcbase.synth import all_stack_files, synth_stack
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("synth", help="run stacks' Pulumi programs offline and write their plans")
+    p = sub.add_parser("synth", help="run stacks' Pulumi programs offline and write their plans",
+                       description="Run the gcbase program for each stack under the Pulumi SDK's mocks (offline, no "
+                                   "Pulumi CLI, no cloud account) and write its plan: <stack>.plan.json (gcbase model) "
+                                   "and <stack>.tfplan.json (Terraform plan JSON). Or synthesize any Pulumi Python "
+                                   "project (--program), or import what the Pulumi CLI printed (--preview, "
+                                   "--stack-export). Exit codes: 0 ok, 2 usage or input errors.")
     add_source_arguments(p)
     p.add_argument("--json", metavar="FILE", help="write the captured plan (gcbase JSON) to FILE (one plan only)")
     p.add_argument("--tf-plan", metavar="FILE", help="write Terraform plan JSON to FILE (one plan only)")

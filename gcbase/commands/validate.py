@@ -11,7 +11,10 @@ from gcbase.validate import load_settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="validate stack config files (default: every stacks/Pulumi.*.yaml)")
+    p = sub.add_parser("validate", help="validate stack config files (default: every stacks/Pulumi.*.yaml)",
+                       description="Validate stack config files (Pulumi.<code>-<env>.yaml) with the rules `pulumi up` "
+                                   "and every other command use: one line per problem naming the file and the key. "
+                                   "Exit codes: 0 every file is valid, 2 a problem.")
     p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name (131121-prod) or config file path")
     p.set_defaults(func=run)
 

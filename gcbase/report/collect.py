@@ -3,21 +3,29 @@
 Per stack: the captured plan, gcbase.check's CheckReport (run without waivers), the waivers
 applied by gcbase.waivers (expiry and stack scoping), and optionally the responsibility matrix
 from gcbase.boundaries. Locations in the stack config come from gcbase.report.locations.
+
+What the writers get is already fit to show: file paths relative to the repository
+(gcbase.report.paths), the run's time in JST (gcbase.report.clock), titles only in the languages
+they exist in (a writer marks a fallback as untranslated), and, for a finding on a service the
+stack declares inherited, a remediation that says to verify it, not to create it
+(gcbase.report.inherited).
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from importlib import metadata
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Iterable, Optional
 
 from gcbase.model import Plan, Resource
+from gcbase.report import inherited
+from gcbase.report.clock import timestamp
 from gcbase.report.locations import Locator
 from gcbase.check.levels import mandatory_requirements
 from gcbase.report.model import (BoundaryCell, BoundaryRow, Finding, Report, Requirement, StackReport)
-from gcbase.waivers import Applied, WaiverUse
+from gcbase.report.paths import scrub, shown_path
+from gcbase.version import version
+from gcbase.waivers import Applied, Waiver, WaiverUse
 
 STATUS = {"PASSED": "pass", "FAILED": "fail", "SKIPPED": "waived", "ERRORED": "error"}
 CELL_STATUS = {"ok": "ok", "MISMATCH": "mismatch", "n/a": "n/a"}
@@ -31,18 +39,39 @@ class StackResult:
     boundaries: Any = None  # gcbase.boundaries.BoundaryResult, or None when not evaluated
 
 
-def version() -> str:
-    try:
-        return metadata.version("gcbase")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
+def _titles(ja: Optional[str], en: Optional[str]) -> dict[str, str]:
+    """{ja, en} with only the languages that exist: a writer shows the other one marked as untranslated."""
+    return {lang: text for lang, text in (("ja", ja), ("en", en)) if text}
 
 
-def timestamp(now: Optional[datetime] = None) -> str:
-    """ISO time of the run; SOURCE_DATE_EPOCH (reproducible builds) fixes it."""
-    if now is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        now = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=timezone.utc)
-    return (now or datetime.now().astimezone()).isoformat(timespec="seconds")
+def _checkov_names() -> dict[str, str]:
+    """Checkov's own (English) names of its checks, from the registries a run has loaded; empty when Checkov
+    was not loaded (a report built from results alone). The catalogue keeps only a Japanese title for the
+    built-ins it maps; a check not run would otherwise have no English title at all."""
+    import sys
+
+    if "checkov.terraform.checks.resource.registry" not in sys.modules:
+        return {}
+    from checkov.common.checks_infra.registry import get_graph_checks_registry
+    from checkov.terraform.checks.resource.registry import resource_registry
+
+    names = {c.id: c.name for _, c in resource_registry.all_checks()}
+    names.update({c.id: c.name for c in get_graph_checks_registry("terraform").checks if getattr(c, "name", None)})
+    return names
+
+
+class _Shown:
+    """Waivers with their file as reports show it, one copy per waiver (findings and uses share it)."""
+
+    def __init__(self) -> None:
+        self._waivers: dict[Waiver, Waiver] = {}
+
+    def waiver(self, w: Optional[Waiver]) -> Optional[Waiver]:
+        if w is None:
+            return None
+        if w not in self._waivers:
+            self._waivers[w] = replace(w, file=shown_path(w.file) or "")
+        return self._waivers[w]
 
 
 def _resource_type(res: Optional[Resource], address: str) -> str:
@@ -51,21 +80,27 @@ def _resource_type(res: Optional[Resource], address: str) -> str:
     return address.split(".", 1)[0] if "." in address else ""
 
 
-def _findings(result: StackResult) -> list[Finding]:
+def _remediation(f: Any, res: Optional[Resource], title: dict[str, str]) -> dict[str, str]:
+    """The check's remediation, or for an inherited service what to do instead of creating it."""
+    service = inherited.inherited_service(res, f.resource)
+    return inherited.remediation(service, title) if service else dict(f.remediation)
+
+
+def _findings(result: StackResult, shown: _Shown) -> list[Finding]:
     plan = result.plan
     urns = plan.by_urn()
-    locator = Locator(plan.config_file)
+    locator = Locator(shown_path(plan.config_file), source=plan.config_file)
     out = []
     for f in result.check.findings:
         res = urns.get(f.urn) if f.urn else None
         location = locator.for_resource(res) if res is not None else locator.at("")
+        title = _titles(f.title_ja, f.title_en)
         out.append(Finding(
             check_id=f.check_id, stack=plan.stack, resource=f.resource, resource_type=_resource_type(res, f.resource),
-            status=STATUS.get(f.result, "fail"), severity=f.severity,
-            title={"ja": f.title_ja or f.title_en, "en": f.title_en or f.title_ja},
-            remediation=dict(f.remediation), requirements=tuple(f.requirements),
-            message="; ".join(d for d in f.details if d), urn=f.urn or "", location=location, waiver=f.waiver,
-            path=[dict(h) for h in getattr(f, "path", ())]))
+            status=STATUS.get(f.result, "fail"), severity=f.severity, title=title,
+            remediation=_remediation(f, res, title), requirements=tuple(f.requirements),
+            message=scrub("; ".join(d for d in f.details if d)), urn=f.urn or "", location=location,
+            waiver=shown.waiver(f.waiver), path=[dict(h) for h in getattr(f, "path", ())]))
     return out
 
 
@@ -83,14 +118,22 @@ def _boundary_rows(stack: str, result: Any) -> list[BoundaryRow]:
     return rows
 
 
-def _merge_waivers(results: Iterable[StackResult]) -> list[WaiverUse]:
+def _merge_waivers(results: Iterable[StackResult], shown: _Shown) -> list[WaiverUse]:
     """One entry per waiver across stacks: a shared waiver is unused only if no stack used it."""
     merged: dict[Any, WaiverUse] = {}
     for result in results:
         for use in result.waivers.uses:
-            seen = merged.setdefault(use.waiver, WaiverUse(use.waiver, 0, use.expired))
+            seen = merged.setdefault(use.waiver, WaiverUse(shown.waiver(use.waiver), 0, use.expired))
             seen.matched += use.matched
     return list(merged.values())
+
+
+def _meta(plan: Plan) -> dict:
+    """The plan's meta as reports show it: the declared tenancy's file relative to the repository."""
+    meta = dict(plan.meta)
+    if isinstance(meta.get("intent"), dict) and meta["intent"].get("file"):
+        meta["intent"] = {**meta["intent"], "file": shown_path(str(meta["intent"]["file"]))}
+    return meta
 
 
 def _intent(result: StackResult) -> Any:
@@ -115,30 +158,32 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
                     for r in catalogue.requirements.values()]
     not_run = set.intersection(*(set(r.check.not_run) for r in results)) if results else set()
     checks_not_run = []
+    names = _checkov_names() if not_run else {}
     for cid in sorted(not_run):
         meta = catalogue.checks.get(cid)
-        checks_not_run.append((cid, {"ja": meta.title_ja or meta.title_en, "en": meta.title_en or meta.title_ja}
-                               if meta else {"ja": cid, "en": cid}))
+        checks_not_run.append((cid, _titles(meta.title_ja, meta.title_en or names.get(cid)) if meta
+                               else _titles(None, names.get(cid)) or {"ja": cid, "en": cid}))
     types = sorted({str(item.get("type")) for r in results for item in r.check.not_checked if item.get("type")})
     evaluated = [r for r in results if r.boundaries is not None]
     parties: list[str] = []
     for r in evaluated:
         parties += [p for p in r.boundaries.parties if p not in parties]
+    shown = _Shown()
     return Report(
-        stacks=[StackReport(r.plan.stack, r.plan.config_file, r.plan, dict(r.plan.meta),
+        stacks=[StackReport(r.plan.stack, shown_path(r.plan.config_file), r.plan, _meta(r.plan),
                             tuple(mandatory_requirements(catalogue, _intent(r))) if results_checked(r) else (),
                             str(r.plan.meta.get("scope") or "tenancy"))
                 for r in results],
-        findings=[f for r in results for f in _findings(r)],
+        findings=[f for r in results for f in _findings(r, shown)],
         requirements=requirements,
         fail_on=fail_on,
         generated_at=timestamp(now),
         version=version(),
         checks_not_run=checks_not_run,
         types_not_checked=types,
-        waivers=_merge_waivers(results),
+        waivers=_merge_waivers(results, shown),
         boundaries=[row for r in evaluated for row in _boundary_rows(r.plan.stack, r.boundaries)] if evaluated else None,
         parties=parties,
-        notes=sorted({n for r in evaluated for n in r.boundaries.notes}),
+        notes=sorted({scrub(n) for r in evaluated for n in r.boundaries.notes}),
         categories={k: dict(v) for k, v in catalogue.categories.items()},
     )

@@ -1,7 +1,11 @@
 """The CISO report: one self-contained HTML file (inline CSS and SVG, no script, no outside fetch).
 
 Its own Content-Security-Policy forbids every load but inline styles and data: images, so the
-file behaves the same on an office PC inside LGWAN as on a laptop online.
+file behaves the same on an office PC inside LGWAN as on a laptop online. Printed (A4, report.css)
+its first page holds the verdict and the worst findings with their requirement, resource and
+remediation, and every folded list is printed unfolded. Text the report's language has no
+translation for (a Checkov title, a check's detail, which checks write in English) is marked as
+such: its own lang attribute and a small 「英語のみ」 label, never silently mixed in.
 """
 
 from __future__ import annotations
@@ -9,10 +13,12 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from gcbase.report.clock import shown as shown_time
 from gcbase.report.i18n import Texts
 from gcbase.check.findings import SEVERITIES
 from gcbase.report.model import BoundaryCell, Finding, Report
 from gcbase.report.topology import topology_svg
+from gcbase.report.worst import SHOWN, Headline, headlines
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CSS_FILE = Path(__file__).with_name("report.css")
@@ -20,10 +26,35 @@ STATUS_ORDER = ("pass", "waived", "fail", "error")
 BAR_COLOURS = {"pass": "#2e7d32", "waived": "#ef6c00", "fail": "#c62828", "error": "#6a1b9a"}
 VERDICT_ORDER = ("pass", "fail", "missing", "waived", "unverified", "error")
 MAX_SHOWN = 5  # resources listed per check before the rest fold away
+HEADLINE_RESOURCES = 2  # resources named per item on the first page
+HEADLINE_MISSING = 4  # missing requirements named with their title on the first page (the rest by id)
+HEADLINE_REMEDIATION = 260  # characters of remediation on the first page (the findings section has it all)
+CHECK_LANG = "en"  # the language gcbase's checks and Checkov write their details in
 
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
+
+
+def _marked(text: str, lang: str, t: Texts) -> str:
+    """Escaped text; in another language than the report's: its own lang attribute and a label saying so."""
+    if lang == t.lang or not text:
+        return _e(text)
+    return (f'<span lang="{_e(lang)}">{_e(text)}</span> '
+            f'<span class="untranslated">{_e(t.untranslated_label(lang))}</span>')
+
+
+def _pick(texts: object, t: Texts, fallback: str = "") -> str:
+    """A {ja, en} text in the report's language, or marked as untranslated (see _marked)."""
+    text, lang = t.pick_lang(texts, fallback)  # type: ignore[arg-type]
+    return _marked(text, lang, t)
+
+
+def _fold(summary: str, body: str) -> str:
+    """Folded on screen; on paper a closed <details> shows only its summary, so the body is printed
+    from a copy only print shows (no script may open it: the CSP forbids every script)."""
+    return (f'<details class="fold"><summary>{summary}</summary>{body}</details>'
+            f'<div class="print-only">{body}</div>')
 
 
 def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
@@ -49,7 +80,8 @@ def _chart(report: Report, t: Texts) -> str:
     counts = report.category_counts()
     cats = list(counts)
     widest = max((sum(c.values()) for c in counts.values()), default=0) or 1
-    row_h, label_w, bar_w = 26, 360, 460
+    row_h, label_w, bar_w = 26, 360, 400
+    statuses = STATUS_ORDER if report.errored() else STATUS_ORDER[:-1]  # the error count only when a check raised
     parts = []
     for i, cat in enumerate(cats):
         y = 10 + i * row_h
@@ -63,7 +95,7 @@ def _chart(report: Report, t: Texts) -> str:
             parts.append(f'<rect class="bar-{status}" x="{x}" y="{y}" width="{w}" height="18" fill="{BAR_COLOURS[status]}">'
                          f'<title>{_e(t("status." + status))}: {n}</title></rect>')
             x += w
-        total = " / ".join(f'{t("status." + s)} {counts[cat][s]}' for s in STATUS_ORDER)
+        total = " / ".join(f'{t("status." + s)} {counts[cat][s]}' for s in statuses)
         parts.append(f'<text x="{x + 6}" y="{y + 14}" font-size="11" fill="#455a64">{_e(total)}</text>')
     height = 20 + len(cats) * row_h
     return (f'<svg viewBox="0 0 1000 {height}" width="100%" role="img" aria-label="{_e(t("chart.title"))}" '
@@ -83,7 +115,19 @@ def _summary(report: Report, t: Texts) -> str:
                     + [str((r or {}).get(s, 0)) for s in statuses])
     head = [t("col.category")] + [f'{t("col.requirement")}: {t("status." + s)}' for s in shown] \
         + [f'{t("col.check")}: {t("status." + s)}' for s in statuses]
-    return _chart(report, t) + _table(head, rows, t("report.no_findings"))
+    return _chart(report, t) + _table(head, rows, t("report.no_findings")) + _not_plan_checkable(report, t)
+
+
+def _not_plan_checkable(report: Report, t: Texts) -> str:
+    """The categories of the standard no requirement of the catalogue checks from a plan (B, D, F):
+    what each is about and how it is verified instead, so their absence is explained, not silent."""
+    rows = [[f"<b>{_e(report.category_title(cat, t))}</b>", _e(t.get(f"scope.{cat}.about", "")),
+             _e(t.get(f"scope.{cat}.verified", t("scope.verified")))]
+            for cat in report.categories_not_plan_checkable()]
+    if not rows:
+        return ""
+    return (f'<h3 id="not-plan-checkable">{_e(t("scope.title"))}</h3><p class="note">{_e(t("scope.intro"))}</p>'
+            + _table([t("col.category"), t("scope.col.about"), t("scope.col.verified")], rows, ""))
 
 
 def _location(f: Finding) -> str:
@@ -94,11 +138,11 @@ def _location(f: Finding) -> str:
 
 
 def _remediation(f: Finding, t: Texts) -> str:
-    text = t.pick({k: v for k, v in f.remediation.items() if k in ("ja", "en")})
+    texts = {k: v for k, v in f.remediation.items() if k in ("ja", "en") and v}
     snippet = f.remediation.get("pulumi") or f.remediation.get("snippet") or ""
-    out = _e(text)
+    out = _pick(texts, t) if texts else f'<span class="note">{_e(t("remediation.none", check=f.check_id))}</span>'
     if snippet:
-        out += f"<details><summary>Pulumi</summary><pre>{_e(snippet)}</pre></details>"
+        out += _fold("Pulumi", f"<pre>{_e(snippet)}</pre>")
     return out
 
 
@@ -119,12 +163,15 @@ def _path_labels(report: Report) -> dict[int, str]:
     return out
 
 
-def _resource_item(f: Finding, label: str = "") -> str:
+def _resource_item(f: Finding, t: Texts, label: str = "") -> str:
     message = f.message.split(" Path: ", 1)[0] if f.path else f.message
-    parts = [f"{_e(f.stack)} <code>{_e(f.resource)}</code>", _location(f), _e(message)]
+    parts = [f"{_e(f.stack)} <code>{_e(f.resource)}</code>", _location(f), _marked(message, CHECK_LANG, t)]
     if f.path:
-        hops = "".join(f'<li><span class="hop-{_e(h.get("kind", ""))}">{_e(h.get("text", ""))}</span></li>' for h in f.path)
-        parts.append((f'<b class="path-label">{_e(label)}</b> ' if label else "") + f'<ol class="path">{hops}</ol>')
+        hops = "".join(f'<li><span class="hop-{_e(h.get("kind", ""))}" lang="{CHECK_LANG}">{_e(h.get("text", ""))}'
+                       f'</span></li>' for h in f.path)
+        untranslated = t.untranslated_label(CHECK_LANG)
+        parts.append((f'<span class="untranslated">{_e(untranslated)}</span> ' if untranslated else "")
+                     + (f'<b class="path-label">{_e(label)}</b> ' if label else "") + f'<ol class="path">{hops}</ol>')
     return "<li>" + "<br>".join(p for p in parts if p) + "</li>"
 
 
@@ -138,14 +185,14 @@ def _findings(report: Report, t: Texts, requirement_titles: dict[str, str]) -> s
     for (check_id, status), found in groups.items():
         first = found[0]
         reqs = "<br>".join(f"<b>{_e(r)}</b> {_e(requirement_titles.get(r, ''))}" for r in first.requirements)
-        items = [_resource_item(f, labels.get(id(f), "")) for f in found]
+        items = [_resource_item(f, t, labels.get(id(f), "")) for f in found]
         resources = f'<ul class="resources">{"".join(items[:MAX_SHOWN])}</ul>'
         if len(items) > MAX_SHOWN:
-            resources += (f'<details><summary>{_e(t("md.more", count=len(items) - MAX_SHOWN))}</summary>'
-                          f'<ul class="resources">{"".join(items[MAX_SHOWN:])}</ul></details>')
+            resources += _fold(_e(t("md.more", count=len(items) - MAX_SHOWN)),
+                               f'<ul class="resources">{"".join(items[MAX_SHOWN:])}</ul>')
         waivers = "<br>".join(dict.fromkeys(_waiver_text(f, t) for f in found if f.waiver is not None))
         rows.append([_badge(status, t), _sev(first.severity, t),
-                     f"<code>{_e(check_id)}</code><br>{_e(t.pick(first.title))}", reqs,
+                     f"<code>{_e(check_id)}</code><br>{_pick(first.title, t)}", reqs,
                      f'<span class="count">{len(found)}</span>{resources}', _remediation(first, t), waivers])
     head = [t("col.result"), t("col.severity"), t("col.check"), t("col.requirement"), t("col.resource"),
             t("col.remediation"), t("col.waiver")]
@@ -213,8 +260,8 @@ def _waivers(report: Report, t: Texts) -> str:
 
 def _errors(report: Report, t: Texts) -> str:
     """Each check that raised, on which resource, with the exception: first in the coverage section."""
-    rows = [[f"<code>{_e(f.check_id)}</code><br>{_e(t.pick(f.title))}", f"{_e(f.stack)} <code>{_e(f.resource)}</code>",
-             _e(f.message)] for f in report.errored()]
+    rows = [[f"<code>{_e(f.check_id)}</code><br>{_pick(f.title, t)}", f"{_e(f.stack)} <code>{_e(f.resource)}</code>",
+             _marked(f.message, CHECK_LANG, t)] for f in report.errored()]
     if not rows:
         return ""
     return (f'<h3 id="errors">{_e(t("coverage.errors"))}</h3><p class="warn">{_e(t("coverage.errors_intro"))}</p>'
@@ -223,9 +270,11 @@ def _errors(report: Report, t: Texts) -> str:
 
 def _coverage(report: Report, t: Texts) -> str:
     checks = _table([t("col.check"), t("col.requirement")],
-                    [[f"<code>{_e(c)}</code>", _e(t.pick(title))] for c, title in report.checks_not_run], t("coverage.none"))
+                    [[f"<code>{_e(c)}</code>", _pick(title, t)] for c, title in report.checks_not_run], t("coverage.none"))
     types = _table([t("col.type")], [[f"<code>{_e(x)}</code>"] for x in report.types_not_checked], t("coverage.none"))
-    notes = "".join(f"<li><code>{_e(n)}</code></li>" for n in report.notes)
+    notes = "".join(f'<li><code lang="{CHECK_LANG}">{_e(n)}</code>'
+                    + (f' <span class="untranslated">{_e(t.untranslated_label(CHECK_LANG))}</span>'
+                       if t.untranslated_label(CHECK_LANG) else "") + "</li>" for n in report.notes)
     return (f'<p class="note">{_e(t("coverage.intro"))}</p>{_errors(report, t)}<h3>{_e(t("coverage.checks_not_run"))}</h3>'
             f'<p class="note">{_e(t("coverage.no_resource"))}</p>{checks}'
             f'<h3>{_e(t("coverage.types_not_checked"))}</h3>{types}'
@@ -251,12 +300,64 @@ def _verdict(report: Report, t: Texts) -> str:
     return f'<div class="verdict {cls}" id="verdict" data-result="{cls}">{_e(text)}</div>{extra}'
 
 
+def _headline_row(h: Headline, t: Texts, titles: dict[str, str]) -> list[str]:
+    if h.kind == "missing":  # every requirement the stack lacks, by id; their titles are in the requirements section
+        shown = h.requirements[:HEADLINE_MISSING]
+        reqs = "<br>".join(f"<b>{_e(r)}</b> {_e(titles.get(r, ''))}" for r in shown)
+        if len(h.requirements) > HEADLINE_MISSING:
+            reqs += f'<br>{_e(t("md.more", count=len(h.requirements) - HEADLINE_MISSING))}: ' + \
+                ", ".join(f"<b>{_e(r)}</b>" for r in h.requirements[HEADLINE_MISSING:])
+        return [f'<span class="badge missing">{_e(t("status.missing"))}</span> '
+                f'<span class="note">{_e(t("overview.mandatory_count", count=len(h.requirements)))}</span>', reqs,
+                f'{_e(h.stack)}<br><span class="note">{_e(t("overview.nothing_in_plan"))}</span>',
+                _e(t("overview.missing_remediation"))]
+    reqs = "<br>".join(f"<b>{_e(r)}</b> {_e(titles.get(r, ''))}" for r in h.requirements) or _e(t("category.other"))
+    first = h.first
+    assert first is not None
+    status = "error" if h.kind == "error" else "fail"
+    check = (f'{_badge(status, t)} {_sev(h.severity, t)}<br><code>{_e(h.check_id)}</code> {_pick(first.title, t)}')
+    named = "<br>".join(f"{_e(f.stack)} <code>{_e(f.resource)}</code>" for f in h.findings[:HEADLINE_RESOURCES])
+    if len(h.findings) > HEADLINE_RESOURCES:
+        named += f'<br><span class="note">{_e(t("md.more", count=len(h.findings) - HEADLINE_RESOURCES))}</span>'
+    if h.kind == "error":
+        remediation = _e(t("overview.error_remediation"))
+    else:
+        texts = {k: v for k, v in first.remediation.items() if k in ("ja", "en") and v}
+        text, lang = t.pick_lang(texts)
+        if len(text) > HEADLINE_REMEDIATION:
+            text = text[: HEADLINE_REMEDIATION - 1] + "…"
+        remediation = _marked(text, lang, t) if text else _e(t("remediation.none", check=h.check_id))
+    return [check, reqs, named, remediation]
+
+
+def _overview(report: Report, t: Texts, titles: dict[str, str]) -> str:
+    """The first page: the verdict, then the worst findings with requirement, resource and remediation."""
+    items = headlines(report)
+    parts = [_verdict(report, t)]
+    if items:
+        parts.append(f'<h3>{_e(t("overview.worst"))}</h3>' + _table(
+            [t("col.check"), t("col.requirement"), t("col.resource"), t("col.remediation")],
+            [_headline_row(h, t, titles) for h in items[:SHOWN]], ""))
+        if len(items) > SHOWN:
+            parts.append(f'<p class="note">{_e(t("overview.more", count=len(items) - SHOWN))}</p>')
+    else:
+        parts.append(f'<p class="note">{_e(t("overview.none"))}</p>')
+    others = [t("overview.boundaries", count=len(report.boundary_violations()))] if report.boundary_violations() else []
+    if report.waived():
+        others.append(t("overview.waived", count=len(report.waived())))
+    parts += [f'<p class="note">{_e(line)}</p>' for line in others]
+    parts.append(f'<table class="signoff"><tr><th>{_e(t("overview.signoff.date"))}</th><td></td>'
+                 f'<th>{_e(t("overview.signoff.name"))}</th><td></td></tr></table>')
+    return "".join(parts)
+
+
 def render(report: Report, lang: str = "ja") -> str:
     t = Texts(lang)
     titles = {r.id: t.pick(r.title) for r in report.requirements}
     names = sorted({s.meta.get("municipalityName") or s.stack for s in report.stacks})
     sections = [
-        ("summary", t("nav.summary"), _verdict(report, t) + _summary(report, t)),
+        ("overview", t("nav.overview"), _overview(report, t, titles)),
+        ("summary", t("nav.summary"), _summary(report, t)),
         ("findings", t("nav.findings"), _findings(report, t, titles)),
         ("requirements", t("nav.requirements"), _requirements(report, t)),
         ("boundaries", t("nav.boundaries"), _boundaries(report, t)),
@@ -273,6 +374,7 @@ def render(report: Report, lang: str = "ja") -> str:
         f'<title>{_e(t("report.title"))}</title><style>{CSS_FILE.read_text(encoding="utf-8")}</style></head><body>'
         f'<header><h1>{_e(t("report.title"))}</h1>'
         f'<p>{_e(t("report.subtitle", municipalities="、".join(names) if lang == "ja" else ", ".join(names), stacks=len(report.stacks)))}</p>'
-        f'<p>{_e(t("report.generated", when=report.generated_at, version=report.version))}</p>'
-        f'<p>{_e(t("report.offline_note"))}</p></header><nav>{nav}</nav><main>{body}</main></body></html>\n'
+        f'<p>{_e(t("report.generated", when=shown_time(report.generated_at), version=report.version))}</p>'
+        f'<p class="screen-only">{_e(t("report.offline_note"))}</p></header><nav>{nav}</nav><main>{body}</main>'
+        f'</body></html>\n'
     )

@@ -56,8 +56,20 @@ class Texts:
 
     def pick(self, texts: Mapping[str, str] | str | None, fallback: str = "") -> str:
         """A {ja, en} mapping from the catalogue in this language (the other one if missing)."""
-        if texts is None:
-            return fallback
-        if isinstance(texts, str):
-            return texts
-        return texts.get(self.lang) or next((v for v in texts.values() if v), fallback)
+        return self.pick_lang(texts, fallback)[0]
+
+    def pick_lang(self, texts: Mapping[str, str] | str | None, fallback: str = "") -> tuple[str, str]:
+        """(text, the language it is in): this language's text, else another language's, which the
+        caller marks as untranslated (untranslated_label). A plain string counts as this language."""
+        if texts is None or isinstance(texts, str):
+            return (fallback if texts is None else texts), self.lang
+        if texts.get(self.lang):
+            return texts[self.lang], self.lang
+        for lang, text in texts.items():
+            if text and lang in LANGS:
+                return text, lang
+        return fallback, self.lang
+
+    def untranslated_label(self, lang: str) -> str:
+        """The label beside a text shown in another language than the report's ('英語のみ'), or ''."""
+        return "" if lang == self.lang else self(f"untranslated.{lang}")

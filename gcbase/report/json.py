@@ -1,13 +1,16 @@
 """The whole report as JSON for machines (schema "gcbase-report/1"): every finding, pass or not,
 requirement verdicts, waivers with their state, the boundary matrix and what was not checked
 (`checkErrors`: each check that raised on a resource, its finding has status "error").
-Texts are kept in both languages so one file serves every reader; `lang` changes nothing here."""
+Texts are kept in every language they exist in ({ja, en}; a Checkov title may have only "en") so one
+file serves every reader; `lang` changes nothing here. Paths are relative to the repository and
+generatedAt is ISO 8601 in JST (+09:00), as gcbase.report.collect hands them over."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Optional
 
+from gcbase.report.clock import jst_iso
 from gcbase.report.model import Finding, Location, Report
 from gcbase.waivers import Waiver
 
@@ -40,7 +43,7 @@ def to_dict(report: Report) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "version": report.version,
-        "generatedAt": report.generated_at,
+        "generatedAt": jst_iso(report.generated_at),  # ISO 8601 in JST (+09:00)
         "failOn": report.fail_on,
         "passed": report.passed,
         "verdict": report.state,  # pass | findings (pass with findings) | fail | error
@@ -51,6 +54,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta, "mandatory": list(s.mandatory)}
                    for s in report.stacks],
         "categories": report.categories,
+        "categoriesNotPlanCheckable": report.categories_not_plan_checkable(),  # verified by operations and tests
         "summary": {cat: dict(c) for cat, c in report.category_counts().items()},
         "requirements": [{"id": r.id, "category": r.category, "title": r.title, "source": r.source,
                           "mandatory": r.id in report.mandatory_ids(),

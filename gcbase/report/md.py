@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from gcbase.report.clock import shown as shown_time
 from gcbase.report.i18n import Texts
 from gcbase.report.model import Finding, Report
 
@@ -33,11 +34,18 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _title(f: Finding, t: Texts) -> str:
+    """The check's title; one the report's language has no translation for says so (_英語のみ_)."""
+    text, lang = t.pick_lang(f.title, f.check_id)
+    label = t.untranslated_label(lang)
+    return _cell(text) + (f" _({_cell(label)})_" if label else "")
+
+
 def _finding_row(f: Finding, t: Texts) -> str:
     where = f"{f.location.file}:{f.location.line or 1}" if f.location else ""
     status = t("status.expired_waiver") if f.expired_waiver else t("status." + f.status)
     return _row([_cell(status), _cell(t(f"severity.{f.severity}") if f.severity else ""),
-                 f"{_code(f.check_id)} {_cell(t.pick(f.title))}", _cell(", ".join(f.requirements)),
+                 f"{_code(f.check_id)} {_title(f, t)}", _cell(", ".join(f.requirements)),
                  f"{_cell(f.stack)} {_code(f.resource)}", _code(where) if where else ""])
 
 
@@ -47,7 +55,8 @@ def render(report: Report, lang: str = "ja") -> str:
     icon = {"pass": "✅", "findings": "🟡", "fail": "❌"}.get(state, "⚠️")
     out = [f"## {icon} {_cell(t('report.title'))}", "", f"**{_cell(verdict)}**", ""]
     stacks = ", ".join(s.stack for s in report.stacks)
-    out += [_cell(t("report.subtitle", municipalities=stacks, stacks=len(report.stacks))), ""]
+    out += [_cell(t("report.subtitle", municipalities=stacks, stacks=len(report.stacks))),
+            "", _cell(t("report.generated", when=shown_time(report.generated_at), version=report.version)), ""]
 
     statuses = ("pass", "fail", "missing", "waived", "unverified") + (("error",) if report.errored() else ())
     out.append(_row([t("col.category")] + [t("status." + s) for s in statuses]))
@@ -68,7 +77,8 @@ def render(report: Report, lang: str = "ja") -> str:
         out.append("")
     paths = [f for f in shown[:MAX_ROWS] if f.path and f.status == "fail"]
     if paths:  # network findings: each path hop by hop (the HTML report draws them)
-        out += [f"### {t('md.paths')}", ""]
+        label = t.untranslated_label("en")  # checks describe hops in English
+        out += [f"### {t('md.paths')}" + (f" _({label})_" if label else ""), ""]
         out += [f"{n}. {_code(f.check_id)} {_code(f.resource)}: " + " → ".join(_cell(h.get('text', '')) for h in f.path)
                 for n, f in enumerate(paths, start=1)]
         out.append("")
@@ -83,6 +93,11 @@ def render(report: Report, lang: str = "ja") -> str:
                 f"({_code(f'{s.waiver.file}:{s.waiver.line or 1}')})" for s in report.waivers if s.state != "active"]
     if warnings:
         out += [f"### {t('nav.waivers')}", "", *warnings, ""]
+    unplanned = report.categories_not_plan_checkable()
+    if unplanned:
+        out.append(f"{t('scope.title')}: " + ", ".join(_cell(report.category_title(c, t)) for c in unplanned)
+                   + f" — {t('scope.verified')}")
+        out.append("")
     if report.checks_not_run or report.types_not_checked:
         out.append(f"{t('nav.coverage')}: {t('coverage.checks_not_run')} {len(report.checks_not_run)}, "
                    f"{t('coverage.types_not_checked')} {len(report.types_not_checked)}")

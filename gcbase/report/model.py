@@ -122,6 +122,12 @@ class Report:
             return f"{category} {t.pick(self.categories[category])}"
         return t.get(f"category.{category}", category)
 
+    def categories_not_plan_checkable(self) -> list[str]:
+        """Categories of the catalogue without any requirement a plan can show (B 性能・拡張性, D 移行性,
+        F システム環境・エコロジー): verified by operations and tests, which the report says."""
+        present = {r.category for r in self.requirements}
+        return [c for c in self.categories if c not in present]
+
     def failures(self) -> list[Finding]:
         return sorted((f for f in self.findings if f.status == "fail"),
                       key=lambda f: (severity_rank(f.severity), f.check_id, f.stack, f.resource))

@@ -166,12 +166,24 @@ def check_all(args: argparse.Namespace, today: Optional[date] = None,
     return results
 
 
-def warnings(report: Report) -> list[str]:
+def given_paths(results: list[StackResult]) -> dict[Any, str]:
+    """Each waiver as the report names it (its file relative to the repository) -> its file as the user
+    gave it: the command's own lines on the terminal name the file the user can open."""
+    from dataclasses import replace
+
+    from gcbase.report.paths import shown_path
+
+    return {replace(u.waiver, file=shown_path(u.waiver.file) or ""): u.waiver.file
+            for r in results for u in r.waivers.uses}
+
+
+def warnings(report: Report, given: Optional[dict[Any, str]] = None) -> list[str]:
     """One line per waiver problem (unused: a warning; expired and still matching: fails the gate)."""
     lines = []
     for use in report.waivers:
         w = use.waiver
-        where = f"{w.file}:{w.line}" if w.line else w.file
+        file = (given or {}).get(w, w.file)
+        where = f"{file}:{w.line}" if w.line else file
         if use.state == "unused":
             lines.append(f"warning: {where}: waiver {w.check} {w.resource} matched no finding (unused)")
         elif use.state == "expired":
@@ -199,10 +211,10 @@ def finish(results: list[StackResult], args: argparse.Namespace, out: Optional[A
     from gcbase.check import load_catalogue
     from gcbase.report import parse_formats, write_reports
 
-    formats = parse_formats(args.format)  # validated even without -o: a typo is an error, not ignored
+    formats = parse_formats(args.format)  # validated before any work too (gcbase.commands.check.run)
     report = build(results, load_catalogue(), fail_on=args.fail_on)
     out = out or sys.stdout
-    for line in warnings(report):
+    for line in warnings(report, given_paths(results)):
         print(line, file=sys.stderr)
     for row, cell in report.boundary_violations():
         print(f"error: {row.stack}: boundary {row.id}: {cell.party} expected {cell.expected}, "
@@ -224,4 +236,4 @@ def finish(results: list[StackResult], args: argparse.Namespace, out: Optional[A
     return report, 2 if errors else 0 if report.passed else 1
 
 
-__all__ = ["add_arguments", "check_all", "check_errors", "finish", "warnings"]
+__all__ = ["add_arguments", "check_all", "check_errors", "finish", "given_paths", "warnings"]

@@ -93,9 +93,15 @@ def _result(f: Finding, rule_index: int, t: Texts) -> dict:
     return result
 
 
+def _configs(report: Report) -> dict[str, Locator]:
+    """Each stack's config as reports name it (relative), read where the plan found it."""
+    return {s.stack: Locator(s.config_file, source=s.plan.config_file if s.plan and s.plan.config_file else None)
+            for s in report.stacks}
+
+
 def _boundaries(report: Report, t: Texts, rules: dict[str, dict], results: list[dict]) -> None:
     """Each responsibility-boundary mismatch as an error at the stack config's accounts."""
-    configs = {s.stack: Locator(s.config_file) for s in report.stacks}
+    configs = _configs(report)
     for row, cell in report.boundary_violations():
         rule_id = f"boundary/{row.id}"
         if rule_id not in rules:
@@ -119,7 +125,7 @@ def _boundaries(report: Report, t: Texts, rules: dict[str, dict], results: list[
 def _mandatory(report: Report, t: Texts, rules: dict[str, dict], results: list[dict]) -> None:
     """Each mandatory requirement a stack does not meet (a failing check, or nothing checked: missing) as an
     error at the stack config: the gate fails on it whatever the severity of the checks behind it."""
-    configs = {s.stack: Locator(s.config_file) for s in report.stacks}
+    configs = _configs(report)
     titles = {r.id: r for r in report.requirements}
     for stack, rid, why in report.mandatory_failures():
         rule_id = f"requirement/{rid}"

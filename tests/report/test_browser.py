@@ -4,19 +4,28 @@ The report carries a Content-Security-Policy meta that blocks every load except 
 and data: images; Chromium logs each blocked load as a console message. A control page with
 an outside image and stylesheet proves the logs show such a load; the report must show none,
 and its DOM must hold the findings, the matrix and the topology.
+
+Printed to PDF (A4, Chromium's own print path) and read back with pypdf: page 1 holds the verdict
+and the worst findings, and every finding's check id and resource is somewhere in the text, folded
+lists included.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from gcbase.report import write_reports
 from gcbase.report.html import CSP
-from report_fixtures import STACK, report
+from gcbase.report.i18n import Texts
+from gcbase.report.model import Finding
+from gcbase.report.worst import SHOWN, headlines
+from report_fixtures import STACK, TITLE_VIF, report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
@@ -75,3 +84,62 @@ def test_screenshot(tmp_path):
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1280, 1600)
     assert console(log) == []
+
+
+A4_POINTS = (595.3, 841.9)  # 210 x 297 mm
+
+
+def _japanese_font() -> bool:
+    fc_list = shutil.which("fc-list")
+    return bool(fc_list and subprocess.run([fc_list, ":lang=ja"], capture_output=True, text=True).stdout.strip())
+
+
+def _flat(text: str) -> str:
+    """PDF text as comparable: compatibility forms folded (pypdf returns ⾼ for 高, ﬁ for fi), no whitespace
+    (a long resource address wraps inside its table cell)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def printed(tmp_path: Path, rep, lang: str) -> tuple[list[str], list[tuple[float, float]]]:
+    """(flattened text of each page, each page's size in points) of the report printed by Chromium."""
+    import pypdf
+
+    page = write_reports(rep, tmp_path / f"print-{lang}", ["html"], lang)[0]
+    pdf = tmp_path / f"report-{lang}.pdf"
+    _, log = chromium(tmp_path, page, "--no-pdf-header-footer", "--print-to-pdf-no-header", f"--print-to-pdf={pdf}")
+    assert console(log) == []
+    reader = pypdf.PdfReader(pdf)
+    return ([_flat(p.extract_text()) for p in reader.pages],
+            [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages])
+
+
+def _many() -> object:
+    """The fixture's findings plus one check failing on more resources than the report lists unfolded."""
+    rep = report()
+    rep.findings = rep.findings + [
+        Finding("CKV_AWS_145", STACK, f"aws_s3_bucket.printed_bucket_{i:02}", "aws:s3/bucket:Bucket", "fail", "low",
+                TITLE_VIF, requirements=("E.7.1.1",)) for i in range(9)]
+    return rep
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_printed_on_a4_every_finding_visible_and_page_one_holds_the_verdict(tmp_path, lang):
+    rep = _many()
+    pages, sizes = printed(tmp_path, rep, lang)
+    assert len(pages) > 1
+    assert all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in sizes), sizes
+    first, everything = pages[0], "".join(pages)
+    # page 1 is not blank, nor only the header: the worst findings with their resources are there
+    for h in headlines(rep)[:SHOWN]:
+        assert _flat(h.check_id) in first, h.check_id
+        assert _flat(h.findings[0].resource) in first, h.findings[0].resource
+    # every finding that is not a pass, folded ones included, is printed somewhere
+    shown = rep.errored() + rep.failures() + rep.waived()
+    assert len(shown) > 10
+    for f in shown:
+        assert _flat(f.check_id) in everything and _flat(f.resource) in everything, (f.check_id, f.resource)
+    assert _flat("aws_s3_bucket.printed_bucket_08") in everything  # beyond the unfolded five
+    if lang == "en" or _japanese_font():  # Japanese glyphs need a Japanese font (.ci/run installs fonts-noto-cjk)
+        verdict = rep.verdict_text(Texts(lang))[1]
+        assert _flat(verdict) in first
+        assert _flat(Texts(lang)("report.title")) in first

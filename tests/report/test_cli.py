@@ -65,7 +65,9 @@ def test_violations_fail_the_gate_and_every_format_is_written(tmp_path, capsys):
     results = sarif["runs"][0]["results"]
     igw = [r for r in results if r["ruleId"] == "GCJP_AWS_28"]
     assert len(igw) == 3 and {r["level"] for r in igw} == {"error"}
-    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {IGW_PLAN.as_posix()}
+    # the plan file as the repository names it, not this machine's absolute path
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == \
+        {"tests/policies/fixtures/GCJP_AWS_28/fail.json"}
     junit = ET.parse(tmp_path / "junit.xml").getroot()
     doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     statuses = [f["status"] for f in doc["findings"]]
@@ -96,7 +98,7 @@ def test_current_waivers_pass_the_gate_and_show_as_waived(tmp_path, capsys):
     doc = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     waived = sorted(f["resource"] for f in doc["findings"] if f["status"] == "waived")
     assert waived == ["(plan)", "aws_nat_gateway.juki", "aws_nat_gateway.juki_private", "aws_vpc.juki"]
-    assert [(w["checkId"], w["state"], w["matched"]) for w in doc["waivers"] if w["file"] == str(waivers)] == [
+    assert [(w["checkId"], w["state"], w["matched"]) for w in doc["waivers"] if w["file"] == waivers.name] == [
         ("GCJP_AWS_21", "active", 1), ("GCJP_AWS_29", "active", 2), ("GCJP_AWS_46", "active", 1), ("CKV_AWS_1", "unused", 0)]
     junit = ET.parse(tmp_path / "out" / "junit.xml").getroot()
     assert junit.get("skipped") == "4"
@@ -132,6 +134,22 @@ def test_an_expired_waiver_fails_the_gate(tmp_path, capsys):
 def test_usage_and_input_errors_exit_2(capsys, argv, message):
     code, out, err = run(capsys, "--plan", str(IGW_PLAN), *argv)
     assert code == 2 and message in err.splitlines()
+
+
+def test_a_format_typo_is_one_line_before_any_work(monkeypatch, tmp_path, capsys):
+    """--format is validated before a stack is synthesized or a plan read: one line, exit 2, nothing written."""
+    import gcbase.synth
+
+    def no_work(*_args, **_kwargs):
+        raise AssertionError("synthesized before --format was validated")
+
+    monkeypatch.setattr(gcbase.synth, "synth_stack", no_work)
+    monkeypatch.setattr(gcbase.synth, "all_stack_files", no_work)
+    code, out, err = run(capsys, "131121-prod", "--format", "htm,md", "-o", str(tmp_path / "out"))
+    assert code == 2 and out == ""
+    assert err.splitlines() == ["error: --format: htm is not a report format; allowed: a comma-separated subset of "
+                                "html,md,sarif,junit,json,xlsx"]
+    assert not (tmp_path / "out").exists()
 
 
 def test_bad_waiver_file_exits_2_with_one_line_per_problem(tmp_path, capsys):
@@ -174,7 +192,9 @@ def test_example_stack_report(example):
     lines = {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in sarif["runs"][0]["results"]}
     assert lines and lines <= set(range(1, 38))  # lines of the stack config file
     wb = load_workbook(path / "checklist.xlsx")
-    assert wb.worksheets[0].title == "Verdict" and wb.worksheets[1].max_row - 1 == len(doc["requirements"])
+    # one row per stack and requirement, then one per category a plan cannot show (B, D, F)
+    assert doc["categoriesNotPlanCheckable"] == ["B", "D", "F"]
+    assert wb.worksheets[0].title == "Verdict" and wb.worksheets[1].max_row - 1 == len(doc["requirements"]) + 3
     assert "PresharedKey" not in html and "[secret]" not in html
 
 
@@ -196,7 +216,7 @@ def test_a_violating_change_fails_the_gate_and_the_example_passes_the_checks(tmp
     assert len(redundancy) == 3  # one Direct Connect gateway per connected tier, each on one line now
     for result in redundancy:
         loc = result["locations"][0]
-        assert loc["physicalLocation"]["artifactLocation"]["uri"] == weakened.as_posix()
+        assert loc["physicalLocation"]["artifactLocation"]["uri"] == weakened.name  # outside the repository
         assert loc["physicalLocation"]["region"]["startLine"] == 19 and loc["message"]["text"] == "gcbase:network.lines"
 
 
@@ -211,7 +231,7 @@ def test_gcbase_baseline_waivers_apply_to_gcbase_plans_only(tmp_path, capsys):
     ours, foreign = tmp_path / "ours.json", tmp_path / "foreign.json"
     ours.write_text(json.dumps(tfplan), encoding="utf-8")
     foreign.write_text(json.dumps({k: v for k, v in tfplan.items() if k != "gcbase"}), encoding="utf-8")
-    shared = str(ROOT / "baselines" / "waivers.yaml")
+    shared = "baselines/waivers.yaml"  # as reports name it: relative to the repository
     states = {}
     for plan in (ours, foreign):
         out = tmp_path / plan.stem
@@ -223,7 +243,7 @@ def test_gcbase_baseline_waivers_apply_to_gcbase_plans_only(tmp_path, capsys):
     waived = {k for k, status in ours_findings.items() if status == "waived"}
     assert waived and ours_waivers
     assert all(foreign_findings[k] == "fail" for k in waived)
-    assert foreign_waivers == [] and shared not in foreign_err
+    assert foreign_waivers == [] and shared not in foreign_err and str(ROOT / shared) not in foreign_err
 
 
 def test_a_plan_gcbase_exported_is_checked_as_its_stack(tmp_path, capsys):
@@ -255,7 +275,7 @@ def test_a_plan_gcbase_exported_is_checked_as_its_stack(tmp_path, capsys):
     assert [s["stack"] for s in doc["stacks"]] == ["131121-prod"]
     rotation = {f["status"] for f in doc["findings"] if f["checkId"] == "CKV_AWS_7"}
     assert rotation == {"waived"}, rotation
-    assert [w["state"] for w in doc["waivers"] if w["file"] == str(waivers)] == ["active"]
+    assert [w["state"] for w in doc["waivers"] if w["file"] == waivers.name] == ["active"]  # outside the repository
 
 
 def test_a_foreign_program_named_gcbase_gets_no_gcbase_waivers(tmp_path, capsys):

@@ -63,7 +63,7 @@ def test_build_maps_statuses_locations_and_waivers():
     assert igw.expired_waiver and igw.waiver == OLD
     assert igw.message == "IGW in a mynumber VPC" and igw.resource_type == "aws:ec2/vpc:Vpc"
     assert (igw.location.file, igw.location.key, igw.location.line) == ("stacks/Pulumi.131121-prod.yaml", "gcbase:systems[0]", 31)
-    assert igw.title == {"ja": "GCJP_AWS_20 title", "en": "GCJP_AWS_20 title"}  # no Japanese title: English for both
+    assert igw.title == {"en": "GCJP_AWS_20 title"}  # no Japanese title: none made up (writers mark it English only)
     plan_wide = next(f for f in rep.findings if f.check_id == "GCJP_AWS_31")
     assert (plan_wide.location.key, plan_wide.location.line) == ("", 1)
     assert plan_wide.resource_type == ""
@@ -71,10 +71,10 @@ def test_build_maps_statuses_locations_and_waivers():
     assert [(r.id, r.category, r.source) for r in rep.requirements] == [("E.7.1.1", "E", nfr), ("A.1.5.1", "A", nfr)]
     assert rep.categories == {"A": {"ja": "可用性", "en": "Availability"}, "E": {"ja": "セキュリティ", "en": "Security"}}
     assert rep.checks_not_run == [("GCJP_AWS_40", {"ja": "バックアップ", "en": "Backup"}),
-                                  ("GCJP_AWS_41", {"ja": "DR", "en": "DR"})]
+                                  ("GCJP_AWS_41", {"en": "DR"})]
     assert rep.types_not_checked == ["aws:foo/bar:Baz"]
     assert [(u.waiver, u.state) for u in rep.waivers] == [(SHARED, "active"), (OLD, "expired")]
-    assert rep.generated_at == "2025-04-01T09:00:00+00:00"
+    assert rep.generated_at == "2025-04-01T18:00:00+09:00"  # the run's time in JST
     # gate: the high plan-wide failure and the expired waiver (low, counted anyway), plus the boundary mismatch
     assert [f.check_id for f in rep.gate_failures()] == ["GCJP_AWS_31", "GCJP_AWS_20"]
     assert not rep.passed
@@ -113,6 +113,21 @@ def test_several_stacks_merge_waivers_and_intersect_checks_not_run():
 
 def test_timestamp_honours_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1743465600")
-    assert timestamp() == "2025-04-01T00:00:00+00:00"
+    assert timestamp() == "2025-04-01T09:00:00+09:00"  # JST
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert datetime.fromisoformat(timestamp()).tzinfo is not None
+
+
+def test_a_checkov_check_not_run_gets_checkovs_english_name():
+    """The catalogue keeps a Japanese title only for the Checkov built-ins it maps; the English report
+    takes Checkov's own name for a check that did not run rather than showing the Japanese one."""
+    from gcbase.check.runner import _checkov
+
+    _checkov()  # a run has loaded Checkov's registries
+    cat = catalogue()
+    cat.checks = {"CKV_AWS_20": NS(title_ja="S3バケットを公開しない", title_en="")}
+    rep = build([result(plan(), [], ["CKV_AWS_20", "CKV_AWS_9999"], [])], cat)
+    (cid, title), (unknown, fallback) = rep.checks_not_run
+    assert cid == "CKV_AWS_20" and title["ja"] == "S3バケットを公開しない"
+    assert title["en"] and title["en"].isascii() and "S3" in title["en"]
+    assert (unknown, fallback) == ("CKV_AWS_9999", {"ja": "CKV_AWS_9999", "en": "CKV_AWS_9999"})

@@ -195,23 +195,62 @@ def test_markdown_summary():
     assert any("Unused (matches no finding): `CKV_AWS_999`" in line for line in lines)
 
 
-def test_xlsx_checklist_one_row_per_requirement(tmp_path):
+def test_xlsx_checklist_one_row_per_stack_and_requirement(tmp_path):
     path = write_reports(report(), tmp_path, ["xlsx"], "ja")[0]
     wb = load_workbook(path)
     sheet = wb["点検チェックリスト"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("要件ID", "区分", "要件", "判定", "根拠", "例外承認")
-    assert [(r[0], r[3]) for r in rows[1:]] == [("A.3.2.1", "適合"), ("E.7.1.1", "例外承認"), ("E.5.1.1", "未確認"),
-                                                ("GL.3T.1", "不適合"), ("GL.RG.1", "不適合")]
+    assert rows[0] == ("スタック", "要件ID", "区分", "要件", "判定", "根拠", "例外承認")
+    assert [(r[0], r[1], r[4]) for r in rows[1:]] == [
+        (STACK, "A.3.2.1", "適合"), (STACK, "E.7.1.1", "例外承認"), (STACK, "E.5.1.1", "未確認"),
+        (STACK, "GL.3T.1", "不適合"), (STACK, "GL.RG.1", "不適合")]
     gl = rows[4]
-    assert gl[1] == "G ガイドライン（三層の対策・リージョン・ガードレール）" and gl[2] == "三層の対策"
-    assert "GCJP_AWS_20 131121-prod aws_internet_gateway.t_juki_igw" in gl[4]
-    assert gl[5].startswith("期限切れ（不適合として扱う）: GCJP_AWS_20")
-    assert sheet["D5"].fill.fgColor.rgb.endswith("FFCDD2") and sheet["D2"].fill.fgColor.rgb.endswith("C8E6C9")
+    assert gl[2] == "G ガイドライン（三層の対策・リージョン・ガードレール）" and gl[3] == "三層の対策"
+    assert "GCJP_AWS_20 131121-prod aws_internet_gateway.t_juki_igw" in gl[5]
+    assert gl[6].startswith("期限切れ（不適合として扱う）: GCJP_AWS_20")
+    assert sheet["E5"].fill.fgColor.rgb.endswith("FFCDD2") and sheet["E2"].fill.fgColor.rgb.endswith("C8E6C9")
     validation = sheet.data_validations.dataValidation[0]
-    assert validation.formula1 == '"適合,不適合,不適合（欠落）,例外承認,未確認"' and str(validation.sqref) == "D2:D6"
+    assert validation.formula1 == '"適合,不適合,不適合（欠落）,例外承認,未確認"' and str(validation.sqref) == "E2:E6"
     findings = list(wb["指摘事項"].iter_rows(values_only=True))
     assert [r[2] for r in findings[1:]] == ["GCJP_AWS_1", "CKV_AWS_130", "GCJP_AWS_20", "GCJP_AWS_12"]
+
+
+def test_xlsx_checklist_judges_each_stack_on_its_own(tmp_path):
+    """Two stacks: the same requirement passes in one and fails in the other; a requirement one stack must
+    meet and has nothing for is missing there only; categories a plan cannot show get a row per stack."""
+    from gcbase.report.model import StackReport
+
+    rep = report(findings=[
+        Finding("GCJP_AWS_35", STACK, "aws_backup_plan.a", "t", "pass", "high", TITLE_FLOW, requirements=("A.3.2.1",)),
+        Finding("GCJP_AWS_35", "131121-stg", "aws_backup_plan.a", "t", "fail", "high", TITLE_FLOW,
+                requirements=("A.3.2.1",))])
+    s = rep.stacks[0]
+    rep.stacks = [StackReport(STACK, s.config_file, s.plan, s.meta, ("A.3.2.1", "E.7.1.1")),
+                  StackReport("131121-stg", "stacks/Pulumi.131121-stg.yaml", None, {}, ("A.3.2.1",))]
+    rep.categories = {**rep.categories, "B": {"ja": "性能・拡張性", "en": "Performance and scalability"}}
+    wb = load_workbook(write_reports(rep, tmp_path, ["xlsx"], "en")[0])
+    rows = [r[:5] for r in wb["Checklist"].iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 2 * (len(rep.requirements) + 1)
+    verdicts = {(stack, rid): verdict for stack, rid, _, _, verdict in rows}
+    assert verdicts[(STACK, "A.3.2.1")] == "Pass" and verdicts[("131121-stg", "A.3.2.1")] == "Fail"
+    assert verdicts[(STACK, "E.7.1.1")] == "Fail (missing)" and verdicts[("131121-stg", "E.7.1.1")] == "Not verified"
+    assert verdicts[(STACK, "B")] == verdicts[("131121-stg", "B")] == "Not verified"
+    b_row = next(r for r in wb["Checklist"].iter_rows(min_row=2, values_only=True) if r[1] == "B")
+    assert b_row[2] == "B Performance and scalability" and "performance and load tests" in b_row[5]
+
+
+def test_xlsx_sheets_print_on_a4_landscape_fitted_to_the_width(tmp_path):
+    wb = load_workbook(write_reports(report(), tmp_path, ["xlsx"], "ja")[0])
+    assert [ws.title for ws in wb.worksheets] == ["判定", "点検チェックリスト", "指摘事項"]
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert (int(setup.paperSize), setup.orientation) == (9, "landscape"), ws.title  # 9: A4
+        assert (setup.fitToWidth, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
+        assert ws.print_title_rows == "$1:$1"  # the header row repeated on every printed page
+        assert ws.page_margins.left == 0.4 and ws.page_margins.top == 0.6
+        assert ws.oddHeader.center.text == f"ガバメントクラウド セキュリティ基準 点検報告書 — {ws.title}"
+        assert ws.oddFooter.center.text == "&P / &N"
+    assert wb["判定"]["A3"].value == "作成: 2025-04-01 09:00 JST（gcbase 0.1.0）"
 
 
 def test_xlsx_never_turns_text_into_a_formula(tmp_path):
@@ -249,3 +288,31 @@ def test_report_dir_that_cannot_be_created_is_one_error(tmp_path):
     with pytest.raises(GcbaseError) as err:
         write_reports(report(), blocker / "out", ["md"])
     assert str(err.value).startswith(f"{blocker / 'out'}: cannot create the report directory")
+
+
+def test_every_format_that_shows_a_time_shows_it_in_jst(tmp_path):
+    """The run's time, whatever zone it was taken in, reads 2025-04-01 09:00 JST for people and
+    +09:00 for machines; xlsx document properties hold UTC, as the file format says."""
+    from gcbase.report.clock import shown
+
+    rep = report()
+    rep.generated_at = "2025-04-01T00:00:00+00:00"
+    assert shown(rep.generated_at) == shown("2025-04-01T09:00:00+09:00") == "2025-04-01 09:00 JST"
+    assert "作成: 2025-04-01 09:00 JST（gcbase 0.1.0）" in render(rep, "html", "ja")
+    assert "Generated 2025-04-01 09:00 JST (gcbase 0.1.0)" in render(rep, "html", "en")
+    assert "作成: 2025-04-01 09:00 JST（gcbase 0.1.0）" in render(rep, "md", "ja")
+    assert json.loads(render(rep, "json", "ja"))["generatedAt"] == "2025-04-01T09:00:00+09:00"
+    wb = load_workbook(write_reports(rep, tmp_path, ["xlsx"], "en")[0])
+    assert wb.worksheets[0]["A3"].value == "Generated 2025-04-01 09:00 JST (gcbase 0.1.0)"
+    assert wb.properties.created.isoformat() == "2025-04-01T00:00:00"
+    assert "+00:00" not in render(rep, "html", "ja") and "UTC" not in render(rep, "md", "ja")
+
+
+def test_markdown_and_xlsx_label_titles_without_a_translation(tmp_path):
+    only_en = {"en": "Ensure GuardDuty is enabled to specific org/region"}
+    rep = report(findings=[Finding("CKV2_AWS_3", STACK, "aws_guardduty_detector.d", "t", "fail", "medium", only_en,
+                                   requirements=("E.7.1.1",))])
+    assert "`CKV2_AWS_3` Ensure GuardDuty is enabled to specific org/region _(英語のみ)_" in render(rep, "md", "ja")
+    assert "_(" not in render(rep, "md", "en")
+    wb = load_workbook(write_reports(rep, tmp_path, ["xlsx"], "ja")[0])
+    assert wb["指摘事項"]["D2"].value == "Ensure GuardDuty is enabled to specific org/region（英語のみ）"

@@ -73,7 +73,7 @@ def test_japanese_by_default_with_every_section(ja):
     doc = outline(ja)
     assert ("html", {"lang": "ja"}) in doc.tags
     ids = [a["id"] for t, a in doc.tags if t == "section"]
-    assert ids == ["summary", "findings", "requirements", "boundaries", "topology", "waivers", "coverage"]
+    assert ids == ["overview", "summary", "findings", "requirements", "boundaries", "topology", "waivers", "coverage"]
     for label in ("ガバメントクラウド セキュリティ基準 点検報告書", "指摘事項", "責任分界マトリクス", "構成図",
                   "点検していない項目", "世田谷区"):
         assert label in ja, label
@@ -202,3 +202,80 @@ def test_findings_are_grouped_per_check_with_the_rest_folded():
     assert "and 3 more" in only and "aws_s3_bucket.b07" in only
     details = [a for t, a in doc.tags if t == "details"]
     assert len(details) == 1
+
+
+ENGLISH_ONLY = {"en": "Ensure GuardDuty is enabled to specific org/region"}  # a Checkov title without a translation
+
+
+def test_untranslated_text_is_marked_never_silently_mixed():
+    """In a Japanese report, a Checkov title without a Japanese translation and a check's own detail (checks
+    write details in English) carry lang="en" and a 英語のみ label; the English report marks nothing."""
+    rep = report(findings=[Finding("CKV2_AWS_3", STACK, "aws_guardduty_detector.d", "t", "fail", "medium", ENGLISH_ONLY,
+                                   requirements=("E.7.1.1",), message="detector is not org-wide")])
+    ja = html.render(rep, "ja")
+    title = '<span lang="en">Ensure GuardDuty is enabled to specific org/region</span> <span class="untranslated">英語のみ</span>'
+    assert title in ja
+    assert '<span lang="en">detector is not org-wide</span> <span class="untranslated">英語のみ</span>' in ja
+    assert "対処方法の記載はありません（Checkov の標準検査）。Checkov の CKV2_AWS_3 の説明に従ってください。" in ja
+    en = html.render(rep, "en")
+    assert 'class="untranslated"' not in en and "Ensure GuardDuty is enabled to specific org/region" in en
+    # a translated title is plain text in both
+    assert 'lang="en">全VPCでフローログを取得' not in html.render(report(), "ja")
+
+
+def test_the_first_page_holds_the_verdict_and_the_worst_findings(ja):
+    """#overview, printed alone on page 1: the verdict, then the worst findings (critical first) with
+    requirement, resource and remediation, and room to sign."""
+    doc = outline(ja)
+    ids = [a["id"] for t, a in doc.tags if t == "section"]
+    assert ids[0] == "overview"
+    rows = [r for sid, r in doc.rows if sid == "overview"]
+    assert rows[1].startswith("不適合 緊急 GCJP_AWS_1 SCPでリージョンを限定 GL.RG.1 国内リージョンの限定")
+    assert "aws_organizations_policy.region_allowlist" in rows[1]
+    # an expired waiver fails the gate whatever its severity: above the medium failure outside the gate
+    assert [r.split()[2] for r in rows[1:4]] == ["GCJP_AWS_1", "GCJP_AWS_20", "CKV_AWS_130"]
+    assert "インターネットゲートウェイを削除する" in rows[2] and "map_public_ip_on_launch を false にする" in rows[3]
+    overview = ja[ja.index('<section id="overview">'):ja.index('<section id="summary">')]
+    assert '<div class="verdict fail" id="verdict" data-result="fail">' in overview
+    assert "確認者（最高情報セキュリティ責任者）" in overview
+
+
+def test_a_missing_mandatory_requirement_leads_the_first_page():
+    from gcbase.report.model import StackReport
+
+    rep = report()
+    s = rep.stacks[0]
+    rep.stacks = [StackReport(s.stack, s.config_file, s.plan, s.meta, ("A.3.2.1", "E.5.1.1"))]
+    doc = outline(html.render(rep, "en"))
+    rows = [r for sid, r in doc.rows if sid == "overview"]
+    assert rows[1].startswith("Fail (missing) 1 mandatory requirement(s) E.5.1.1 Encryption in transit 131121-prod "
+                              "Nothing in the plan")
+
+
+def test_folded_lists_are_printed_unfolded():
+    """A closed <details> prints only its summary: each folded list has a copy only print shows."""
+    many = [Finding("CKV_AWS_145", STACK, f"aws_s3_bucket.b{i:02}", "aws:s3/bucket:Bucket", "fail", "low", TITLE_VIF)
+            for i in range(8)]
+    out = html.render(report(findings=many), "en")
+    fold = out.index('<details class="fold">')
+    copy = out.index('<div class="print-only">', fold)
+    assert "aws_s3_bucket.b07" in out[fold:copy] and "aws_s3_bucket.b07" in out[copy:]
+    css = html.CSS_FILE.read_text(encoding="utf-8")
+    print_rules = css[css.index("@media print"):]
+    screen = css[:css.index("@media print")]
+    assert "details.fold" not in screen and ".print-only { display: none; }" in screen  # on screen the fold works
+    assert "details.fold" in print_rules and ".print-only { display: block; }" in print_rules
+    assert "@page { size: A4;" in css and "section#overview { break-after: page; }" in print_rules
+
+
+def test_categories_a_plan_cannot_show_are_explained():
+    rep = report()
+    rep.categories = {**rep.categories, "B": {"ja": "性能・拡張性", "en": "Performance and scalability"},
+                      "D": {"ja": "移行性", "en": "Migration"}, "F": {"ja": "システム環境・エコロジー", "en": "System environment"}}
+    doc = outline(html.render(rep, "ja"))
+    assert "性能試験・負荷試験" in row(doc, "summary", "B 性能・拡張性")
+    assert "移行リハーサル" in row(doc, "summary", "D 移行性")
+    assert "ISMAP" in row(doc, "summary", "F システム環境・エコロジー")
+    en = outline(html.render(rep, "en"))
+    assert "performance and load tests" in row(en, "summary", "B Performance and scalability")
+    assert "計画では確認できない区分" not in html.render(report(), "ja")  # every category of the fixture has requirements

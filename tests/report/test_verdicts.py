@@ -13,14 +13,15 @@ from openpyxl import load_workbook
 from gcbase.report import render
 from gcbase.report.i18n import Texts
 from gcbase.report.model import Finding, StackReport
-from report_fixtures import STACK, TITLE_FLOW, report
+from report_fixtures import EXPIRED, STACK, TITLE_FLOW, report
 
 MANDATORY = ("E.7.1.1", "A.3.2.1")
 
 
-def finding(check: str, status: str, severity: str, reqs: tuple[str, ...], resource: str = "aws_flow_log.x") -> Finding:
+def finding(check: str, status: str, severity: str, reqs: tuple[str, ...], resource: str = "aws_flow_log.x",
+            waiver=None) -> Finding:
     return Finding(check_id=check, stack=STACK, resource=resource, resource_type="aws_flow_log", status=status,
-                   severity=severity, title=TITLE_FLOW, requirements=reqs)
+                   severity=severity, title=TITLE_FLOW, requirements=reqs, waiver=waiver)
 
 
 def build(findings: list[Finding], mandatory=MANDATORY, scope: str = "tenancy"):
@@ -41,8 +42,14 @@ CASES = {
     "fail": [finding("GCJP_AWS_9", "fail", "low", ("E.7.1.1",)), finding("GCJP_AWS_35", "pass", "high", ("A.3.2.1",))],
     # nothing checked A.3.2.1 (no backup at all): missing, a failure
     "missing": [finding("GCJP_AWS_9", "pass", "medium", ("E.7.1.1",))],
+    # a low failure outside every mandatory requirement, under an expired waiver: it counts again
+    "expired": [finding("GCJP_AWS_9", "pass", "medium", ("E.7.1.1",)), finding("GCJP_AWS_35", "pass", "high", ("A.3.2.1",)),
+                finding("CKV2_AWS_62", "fail", "low", (), "aws_s3_bucket.b", waiver=EXPIRED)],
+    # a check raised: its resource is unchecked, so the run is incomplete (未完了), never a pass
+    "error": [finding("GCJP_AWS_9", "pass", "medium", ("E.7.1.1",)), finding("GCJP_AWS_35", "pass", "high", ("A.3.2.1",)),
+              finding("GCJP_AWS_12", "error", "high", ("E.5.1.1",))],
 }
-EXPECTED = {"pass": "pass", "findings": "findings", "fail": "fail", "missing": "fail"}
+EXPECTED = {"pass": "pass", "findings": "findings", "fail": "fail", "missing": "fail", "expired": "fail", "error": "error"}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -55,7 +62,7 @@ def test_every_format_says_the_same_verdict(case):
     assert f'<div class="verdict {state}" id="verdict" data-result="{state}">{text}</div>' in html
     md = render(r, "md", "ja")
     assert f"**{text}**".replace("（", "（") in md or text.split(":")[0] in md
-    assert {"pass": "✅", "findings": "🟡", "fail": "❌"}[state] in md.splitlines()[0]
+    assert {"pass": "✅", "findings": "🟡", "fail": "❌", "error": "⚠️"}[state] in md.splitlines()[0]
     doc = json.loads(render(r, "json", "ja"))
     assert doc["verdict"] == state and doc["passed"] is (state in ("pass", "findings"))
     sarif = json.loads(render(r, "sarif", "ja"))
@@ -83,8 +90,8 @@ def test_a_missing_mandatory_requirement_is_named_in_every_format():
     assert '<span class="badge missing">不適合（欠落）</span>' in html
     wb = load_workbook(io.BytesIO(render(r, "xlsx", "ja")))
     assert [c.value for c in wb.worksheets[0][2]][1:] == [STACK, "A.3.2.1", "不適合（欠落）"]
-    row = next(x for x in wb.worksheets[1].iter_rows(values_only=True) if x[0] == "A.3.2.1")
-    assert row[3] == "不適合（欠落）"
+    row = next(x for x in wb.worksheets[1].iter_rows(values_only=True) if x[1] == "A.3.2.1")
+    assert row[0] == STACK and row[4] == "不適合（欠落）"
 
 
 def test_a_part_of_a_tenancy_is_not_judged_for_absence_but_still_for_failures():

@@ -159,9 +159,9 @@ def test_a_raising_plan_check_leaves_its_requirement_not_passed(monkeypatch, tmp
     assert {r["id"]: r["verdict"] for r in doc["requirements"]}["GL.3T.1"] == "error"  # not pass, not waived
     assert "未確認（点検エラー）" in html and "異常終了した点検" in html
     sheet = load_workbook(out / "checklist.xlsx").worksheets[1]  # the checklist (after the verdict)
-    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "GL.3T.1")
-    assert row[3] == "未確認（点検エラー）"
-    assert "未確認（点検エラー）: GCJP_AWS_28 pass.json aws_internet_gateway.kosodate" in row[4]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == "GL.3T.1")  # スタック, 要件ID, ...
+    assert row[4] == "未確認（点検エラー）"
+    assert "未確認（点検エラー）: GCJP_AWS_28 pass.json aws_internet_gateway.kosodate" in row[5]
     assert "未確認（点検エラー）" in sheet.data_validations.dataValidation[0].formula1  # the value is a listed one
     # the same run without the raise: GCJP_AWS_28 passes on the gateway (the ERRORED above is the raise)
     assert before.code in (0, 1), str(before)
