@@ -14,12 +14,12 @@ line naming the file and the key path.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from gcbase.errors import GcbaseError
+from gcbase.inputs import read_json
 from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, Plan, Resource, provider_config
 
 MAX_BYTES = 512 * 1024 * 1024  # stack exports of large stacks run to tens of MB
@@ -47,43 +47,8 @@ class _Reader:
         return GcbaseError.one(self.file, key, message)
 
     def load(self, what: str) -> Any:
-        p = Path(self.file)
-        try:
-            if p.is_dir():
-                raise self.fail("", f"is a directory; expected {what}")
-            if p.stat().st_size > MAX_BYTES:
-                raise self.fail("", f"larger than {MAX_BYTES} bytes; not {what}")
-            data = p.read_bytes()
-        except FileNotFoundError:
-            raise self.fail("", f"not found; expected {what}") from None
-        except PermissionError:
-            raise self.fail("", "not readable (permission denied)") from None
-        except OSError as err:
-            raise self.fail("", f"cannot read: {err.strerror}") from None
-        # `pulumi ... > file` in Windows PowerShell writes UTF-16 with a BOM.
-        encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as err:
-            raise self.fail("", f"not UTF-8 text (byte {err.start}); expected {what}") from None
-        try:
-            return json.loads(text, parse_constant=self._no_constant, object_pairs_hook=self._unique)
-        except json.JSONDecodeError as err:
-            where = f"line {err.lineno} column {err.colno}: {err.msg}"
-            raise self.fail("", f"not JSON ({where}); expected {what}") from None
-        except RecursionError:
-            raise self.fail("", "JSON nested too deeply") from None
-
-    def _unique(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:  # the CLI never writes one; which value would count is anyone's guess
-                raise self.fail(key, "duplicate key; JSON objects name each key once")
-            out[key] = value
-        return out
-
-    def _no_constant(self, name: str) -> Any:
-        raise self.fail("", f"not JSON: {name} is not a JSON value")
+        # `pulumi ... > file` in Windows PowerShell writes UTF-16 with a BOM: gcbase.inputs reads it
+        return read_json(self.file, what, MAX_BYTES)
 
     def need(self, obj: dict, key: str, kind: type, where: str, *, required: bool = True) -> Any:
         value = obj.get(key)
