@@ -3,12 +3,17 @@
 Per stack: the captured plan, gcbase.check's CheckReport (run without waivers), the waivers
 applied by gcbase.waivers (expiry and stack scoping), and optionally the responsibility matrix
 from gcbase.boundaries. Locations in the stack config come from gcbase.report.locations.
+
+Every string that came from an input (resource addresses, messages, path hops, stack and file
+names, waiver fields, what the plan's meta records) is neutralised here, once
+(gcbase.report.sanitize): no writer can then print a forged line, a terminal escape or a bidi
+override, whatever a plan, config or waiver file contained.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from importlib import metadata
 from typing import Any, Iterable, Optional
@@ -16,8 +21,9 @@ from typing import Any, Iterable, Optional
 from gcbase.model import Plan, Resource
 from gcbase.report.locations import Locator
 from gcbase.check.levels import mandatory_requirements
-from gcbase.report.model import (BoundaryCell, BoundaryRow, Finding, Report, Requirement, StackReport)
-from gcbase.waivers import Applied, WaiverUse
+from gcbase.report.model import (BoundaryCell, BoundaryRow, Finding, Location, Report, Requirement, StackReport)
+from gcbase.report.sanitize import clean, clean_deep, clean_fields, clean_opt
+from gcbase.waivers import Applied, Waiver, WaiverUse
 
 STATUS = {"PASSED": "pass", "FAILED": "fail", "SKIPPED": "waived", "ERRORED": "error"}
 CELL_STATUS = {"ok": "ok", "MISMATCH": "mismatch", "n/a": "n/a"}
@@ -51,21 +57,34 @@ def _resource_type(res: Optional[Resource], address: str) -> str:
     return address.split(".", 1)[0] if "." in address else ""
 
 
+def _waiver(w: Optional[Waiver]) -> Optional[Waiver]:
+    """The waiver with every field its file's author wrote neutralised (equal waivers stay equal)."""
+    if w is None:
+        return None
+    return replace(clean_fields(w, ("check", "resource", "reason", "approver", "expires", "file")),
+                   stacks=tuple(clean(x) for x in w.stacks))
+
+
+def _location(loc: Optional[Location]) -> Optional[Location]:
+    return clean_fields(loc, ("file", "key")) if loc is not None else None
+
+
 def _findings(result: StackResult) -> list[Finding]:
     plan = result.plan
     urns = plan.by_urn()
     locator = Locator(plan.config_file)
+    stack = clean(plan.stack)
     out = []
     for f in result.check.findings:
         res = urns.get(f.urn) if f.urn else None
         location = locator.for_resource(res) if res is not None else locator.at("")
         out.append(Finding(
-            check_id=f.check_id, stack=plan.stack, resource=f.resource, resource_type=_resource_type(res, f.resource),
-            status=STATUS.get(f.result, "fail"), severity=f.severity,
-            title={"ja": f.title_ja or f.title_en, "en": f.title_en or f.title_ja},
+            check_id=clean(f.check_id), stack=stack, resource=clean(f.resource),
+            resource_type=clean(_resource_type(res, f.resource)), status=STATUS.get(f.result, "fail"),
+            severity=f.severity, title={"ja": clean(f.title_ja or f.title_en), "en": clean(f.title_en or f.title_ja)},
             remediation=dict(f.remediation), requirements=tuple(f.requirements),
-            message="; ".join(d for d in f.details if d), urn=f.urn or "", location=location, waiver=f.waiver,
-            path=[dict(h) for h in getattr(f, "path", ())]))
+            message=clean("; ".join(d for d in f.details if d)), urn=clean(f.urn or ""), location=_location(location),
+            waiver=_waiver(f.waiver), path=[clean_deep(dict(h)) for h in getattr(f, "path", ())]))
     return out
 
 
@@ -76,10 +95,10 @@ def _boundary_rows(stack: str, result: Any) -> list[BoundaryRow]:
         for c in r.cells:
             failing = [x for x in c.checks if not x.ok]
             shown = (failing or c.checks)[:1]
-            deciding = f"{shown[0].decision.deciding} ({shown[0].account})" if shown else ""
+            deciding = clean(f"{shown[0].decision.deciding} ({shown[0].account})") if shown else ""
             cells.append(BoundaryCell(c.cell.party, c.cell.expect, CELL_STATUS.get(c.status, "mismatch"),
                                       {"ja": c.cell.ja, "en": c.cell.en}, deciding))
-        rows.append(BoundaryRow(stack, r.row.id, {"ja": r.row.title_ja, "en": r.row.title_en}, r.row.action, tuple(cells)))
+        rows.append(BoundaryRow(clean(stack), r.row.id, {"ja": r.row.title_ja, "en": r.row.title_en}, r.row.action, tuple(cells)))
     return rows
 
 
@@ -88,7 +107,8 @@ def _merge_waivers(results: Iterable[StackResult]) -> list[WaiverUse]:
     merged: dict[Any, WaiverUse] = {}
     for result in results:
         for use in result.waivers.uses:
-            seen = merged.setdefault(use.waiver, WaiverUse(use.waiver, 0, use.expired))
+            waiver = _waiver(use.waiver)
+            seen = merged.setdefault(waiver, WaiverUse(waiver, 0, use.expired))
             seen.matched += use.matched
     return list(merged.values())
 
@@ -119,13 +139,13 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
         meta = catalogue.checks.get(cid)
         checks_not_run.append((cid, {"ja": meta.title_ja or meta.title_en, "en": meta.title_en or meta.title_ja}
                                if meta else {"ja": cid, "en": cid}))
-    types = sorted({str(item.get("type")) for r in results for item in r.check.not_checked if item.get("type")})
+    types = sorted({clean(item.get("type")) for r in results for item in r.check.not_checked if item.get("type")})
     evaluated = [r for r in results if r.boundaries is not None]
     parties: list[str] = []
     for r in evaluated:
         parties += [p for p in r.boundaries.parties if p not in parties]
     return Report(
-        stacks=[StackReport(r.plan.stack, r.plan.config_file, r.plan, dict(r.plan.meta),
+        stacks=[StackReport(clean(r.plan.stack), clean_opt(r.plan.config_file), r.plan, clean_deep(dict(r.plan.meta)),
                             tuple(mandatory_requirements(catalogue, _intent(r))) if results_checked(r) else (),
                             str(r.plan.meta.get("scope") or "tenancy"))
                 for r in results],
@@ -139,6 +159,6 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
         waivers=_merge_waivers(results),
         boundaries=[row for r in evaluated for row in _boundary_rows(r.plan.stack, r.boundaries)] if evaluated else None,
         parties=parties,
-        notes=sorted({n for r in evaluated for n in r.boundaries.notes}),
+        notes=sorted({clean(n) for r in evaluated for n in r.boundaries.notes}),
         categories={k: dict(v) for k, v in catalogue.categories.items()},
     )

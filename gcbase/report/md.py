@@ -11,6 +11,7 @@ import re
 
 from gcbase.report.i18n import Texts
 from gcbase.report.model import Finding, Report
+from gcbase.report.sanitize import clean
 
 MAX_ROWS = 15
 MAX_CELL = 120
@@ -18,7 +19,7 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
 
 
 def _cell(text: str) -> str:
-    text = " ".join(str(text).split())
+    text = " ".join(clean(text).split())
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
     return _SPECIAL.sub(r"\\\1", text)
@@ -26,7 +27,7 @@ def _cell(text: str) -> str:
 
 def _code(text: str) -> str:
     """An inline code span: no backticks inside, pipes escaped (GFM tables split on them even there)."""
-    return "`" + str(text).replace("`", "'").replace("|", "\\|") + "`"
+    return "`" + clean(text).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def _row(cells: list[str]) -> str:

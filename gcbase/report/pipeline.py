@@ -24,6 +24,7 @@ from gcbase.model import Plan
 from gcbase.report.collect import StackResult, build
 from gcbase.report.model import Report
 from gcbase.report.progress import Progress
+from gcbase.report.sanitize import clean
 from gcbase.synth.importers import NAME
 from gcbase.validate import STACK_FILE
 from gcbase.waivers import exported_by_gcbase, gcbase_project, uses_of, waivers_for
@@ -156,11 +157,11 @@ def check_all(args: argparse.Namespace, today: Optional[date] = None,
     with Progress(len(refs), stream or sys.stderr, label="gcbase check") as progress:
         for ref in refs:
             named = STACK_FILE.match(Path(ref).name)
-            progress.start(named.group("stack") if named else ref)
+            progress.start(clean(named.group("stack") if named else ref))
             result = _one(synth_stack(ref), args, check, today)
             failed = sum(1 for f in result.check.findings if f.result == "FAILED")
             errored = len(result.check.errored())
-            progress.done(result.plan.stack, f"{len(result.check.findings)} results, {failed} failed"
+            progress.done(clean(result.plan.stack), f"{len(result.check.findings)} results, {failed} failed"
                           + (f", {errored} errored" if errored else ""))
             results.append(result)
     return results
@@ -203,19 +204,19 @@ def finish(results: list[StackResult], args: argparse.Namespace, out: Optional[A
     report = build(results, load_catalogue(), fail_on=args.fail_on)
     out = out or sys.stdout
     for line in warnings(report):
-        print(line, file=sys.stderr)
+        print(clean(line), file=sys.stderr)
     for row, cell in report.boundary_violations():
-        print(f"error: {row.stack}: boundary {row.id}: {cell.party} expected {cell.expected}, "
-              f"got the opposite ({cell.deciding})", file=sys.stderr)
+        print(clean(f"error: {row.stack}: boundary {row.id}: {cell.party} expected {cell.expected}, "
+                    f"got the opposite ({cell.deciding})"), file=sys.stderr)
     if args.out_dir:
         for path in write_reports(report, args.out_dir, formats, args.lang):
-            print(f"wrote {path}", file=out)
+            print(clean(f"wrote {path}"), file=out)
     errors = check_errors(results)
     for line in errors:
-        print(line, file=sys.stderr)
+        print(clean(line), file=sys.stderr)
     for stack, rid, why in report.mandatory_failures():
         reason = "missing: none of its checks found what they check" if why == "missing" else "a check fails"
-        print(f"error: {stack}: mandatory requirement {rid} is not met ({reason})", file=sys.stderr)
+        print(clean(f"error: {stack}: mandatory requirement {rid} is not met ({reason})"), file=sys.stderr)
     verdict = "ERROR" if errors else {"pass": "PASS", "findings": "PASS WITH FINDINGS"}.get(report.state, "FAIL")
     print(f"gate (--fail-on {args.fail_on}): {verdict}: {len(report.mandatory_failures())} mandatory requirement(s) "
           f"not met, {len(report.gate_failures())} failure(s), "

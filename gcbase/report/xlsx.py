@@ -13,12 +13,14 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gcbase.report.i18n import Texts
 from gcbase.report.model import VERDICTS, Finding, Report
+from gcbase.report.sanitize import clean
 
 FILLS = {"pass": "C8E6C9", "fail": "FFCDD2", "missing": "FFCDD2", "waived": "FFE0B2", "unverified": "E0E0E0",
          "error": "E1BEE7"}
@@ -29,7 +31,8 @@ FINDING_WIDTHS = (14, 10, 16, 40, 14, 24, 40, 34, 50, 50)
 
 def _text(ws: Worksheet, row: int, col: int, value: object) -> None:
     cell = ws.cell(row=row, column=col)
-    cell.value = "" if value is None else str(value)
+    # illegal in XML (openpyxl raises on them): escaped visibly, never a crash (collect.py cleans inputs first)
+    cell.value = "" if value is None else ILLEGAL_CHARACTERS_RE.sub(lambda m: clean(m.group()), str(value))
     cell.data_type = "s"  # never a formula, whatever the text starts with
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
