@@ -24,7 +24,9 @@ from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, Plan,
 
 MAX_BYTES = 512 * 1024 * 1024  # stack exports of large stacks run to tens of MB
 STACK_TYPE = "pulumi:pulumi:Stack"
-EXPORT_VERSIONS = (3, 4)  # DeploymentV3 body; 4 = the same body with opt-in "features"
+# DeploymentV1 and V2 (older CLIs; resources without propertyDependencies, V1 also without providers),
+# V3, and 4 = the V3 body with opt-in "features" (sdk/go/common/apitype/core.go)
+EXPORT_VERSIONS = (1, 2, 3, 4)
 # Signatures of the special values in serialized properties (sdk/go/common/resource/sig).
 _SIG_RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
 _SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
@@ -42,6 +44,7 @@ class _Reader:
     def __init__(self, path: Path):
         self.file = str(path)
         self.unknowns: list[str] = []
+        self.migrate = False  # an export older than DeploymentV3 (no propertyDependencies)
 
     def fail(self, key: str, message: str) -> GcbaseError:
         return GcbaseError.one(self.file, key, message)
@@ -103,8 +106,10 @@ class _Reader:
         prop_deps = self.need(state, "propertyDependencies", dict, where, required=False) or {}
         if not all(isinstance(d, str) for d in deps):
             raise self.fail(_join(where, "dependencies"), "expected a list of URNs")
-        if not all(isinstance(v, list) and all(isinstance(u, str) for u in v) for v in prop_deps.values()):
-            raise self.fail(_join(where, "propertyDependencies"), "expected an object of URN lists")
+        # Go writes a property whose URN list is nil as null (`"vpcId": null`): no dependencies
+        if not all(v is None or (isinstance(v, list) and all(isinstance(u, str) for u in v)) for v in prop_deps.values()):
+            raise self.fail(_join(where, "propertyDependencies"), "expected an object of URN lists (or null)")
+        prop_deps = {k: v or [] for k, v in prop_deps.items()}
         provider = state.get("provider") or None
         # the provider's type is the URN's last type segment: "::pulumi:providers:aws::", or
         # "...$pulumi:providers:aws::" for a provider declared inside a component (gcbase's own)
@@ -119,6 +124,8 @@ class _Reader:
                 outputs[key] = SECRET_MASK
         if rtype.startswith("pulumi:providers:"):
             inputs, outputs = provider_config(inputs), provider_config(outputs)
+        if self.migrate and "propertyDependencies" not in state:  # ResourceV1/V2: Pulumi's own migration to V3
+            prop_deps = {k: list(deps) for k in inputs} if deps else {}
         rid = state.get("id") or None
         if rid == UNKNOWN:
             self.unknowns.append(label + "id")
@@ -191,6 +198,7 @@ def from_stack_export(path: Path | str) -> Plan:
     if version not in EXPORT_VERSIONS:
         raise reader.fail("version", f"{version} is not supported; allowed: {', '.join(map(str, EXPORT_VERSIONS))} "
                                      "(export again with a current Pulumi CLI)")
+    reader.migrate = version < 3
     deployment = reader.need(doc, "deployment", dict, "")
     manifest = reader.need(deployment, "manifest", dict, "deployment")
     reader.need(deployment, "secrets_providers", dict, "deployment", required=False)

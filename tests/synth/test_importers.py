@@ -250,7 +250,7 @@ BAD_EXPORTS = [
     ([1, 2], "", "expected a JSON object"),
     ({"version": 3}, "deployment", "missing"),
     ({"steps": []}, "deployment", "looks like `pulumi preview --json` output"),
-    (_export_with(lambda r: r.update(version=2)), "version", "2 is not supported; allowed: 3, 4"),
+    (_export_with(lambda r: r.update(version=0)), "version", "0 is not supported; allowed: 1, 2, 3, 4"),
     (_export_with(lambda r: r.update(version="3")), "version", "expected an integer, found a string"),
     (_export_with(lambda r: r["deployment"].pop("manifest")), "deployment.manifest", "missing"),
     (_export_with(lambda r: r["deployment"].update(resources={})), "deployment.resources", "expected a list"),
