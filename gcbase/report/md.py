@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from gcbase.report.i18n import Texts
-from gcbase.report.model import Finding, Report
+from gcbase.report.model import Finding, Report, first_page_notes
 from gcbase.report.sanitize import clean
 
 MAX_ROWS = 15
@@ -23,6 +23,11 @@ def _cell(text: str) -> str:
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def _para(text: str) -> str:
+    """Running text on one line, escaped like a cell but never cut."""
+    return _SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
 
 
 def _code(text: str) -> str:
@@ -47,6 +52,7 @@ def render(report: Report, lang: str = "ja") -> str:
     state, verdict = report.verdict_text(t)
     icon = {"pass": "✅", "findings": "🟡", "fail": "❌"}.get(state, "⚠️")
     out = [f"## {icon} {_cell(t('report.title'))}", "", f"**{_cell(verdict)}**", ""]
+    out += [f"> ⚠️ {_para(note)}\n" for note in first_page_notes(report, t)]  # blanket and baseline waivers
     stacks = ", ".join(s.stack for s in report.stacks)
     out += [_cell(t("report.subtitle", municipalities=stacks, stacks=len(report.stacks))), ""]
 

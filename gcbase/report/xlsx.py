@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gcbase.report.i18n import Texts
-from gcbase.report.model import VERDICTS, Finding, Report
+from gcbase.report.model import VERDICTS, Finding, Report, first_page_notes, waiver_ref
 from gcbase.report.sanitize import clean
 
 FILLS = {"pass": "C8E6C9", "fail": "FFCDD2", "missing": "FFCDD2", "waived": "FFE0B2", "unverified": "E0E0E0",
@@ -62,8 +62,7 @@ def _waivers(found: list[Finding], t: Texts) -> str:
             continue
         w = f.waiver
         prefix = t("waiver.expired") + ": " if f.expired_waiver else ""
-        lines.append(f"{prefix}{w.check} {f.resource}: "
-                     + t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason))
+        lines.append(f"{prefix}{w.check} {f.resource}: " + waiver_ref(w, t))
     return "\n".join(dict.fromkeys(lines))
 
 
@@ -113,6 +112,8 @@ def _verdict(ws: Worksheet, report: Report, t: Texts) -> None:
     _header(ws, [t("verdict.title"), t("col.stack"), t("col.requirement_id"), t("col.result")], (60, 16, 14, 20))
     _text(ws, 2, 1, text)
     ws.cell(row=2, column=1).fill = PatternFill("solid", fgColor=VERDICT_FILLS[state])
+    for row, note in enumerate(first_page_notes(report, t), start=3):  # blanket and baseline waivers
+        _text(ws, row, 1, note)
     for row, (stack, rid, why) in enumerate(report.mandatory_failures(), start=2):
         for col, value in ((2, stack), (3, rid), (4, t("status." + why))):
             _text(ws, row, col, value)
