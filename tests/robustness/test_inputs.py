@@ -70,8 +70,13 @@ class _FifoGuard:
         return self
 
     def __exit__(self, *exc):
-        os.close(os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK))  # lets the writer's open return
-        self.thread.join()
+        # Held open read-write (never blocks on a FIFO), a reader end lets the writer's open return, whether
+        # it is blocked in it now or has not called it yet; a reader opened and closed could miss the latter.
+        fd = os.open(self.fifo, os.O_RDWR)
+        try:
+            self.thread.join()
+        finally:
+            os.close(fd)
 
 
 @pytest.mark.parametrize("kind", READERS)
