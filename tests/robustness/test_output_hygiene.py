@@ -9,6 +9,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from helpers import ROOT
@@ -80,3 +81,21 @@ def test_the_markdown_cell_escapers_keep_one_line():
 
     assert md._code("a\nb|c`d\u202e") == "`a\\nb\\|c'd\\u202e`"
     assert "\n" not in md._cell("x\ny\u2029z")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\u202a", "\u202b", "\u202c",
+                                  "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200b", "\u200c",
+                                  "\u200d", "\u200e", "\u200f", "\u2028", "\u2029", "\ufeff", "\u061c"])
+def test_clean_escapes_every_control_bidi_zero_width_and_separator_character(char):
+    from gcbase.report.sanitize import clean
+
+    shown = clean(f"a{char}b")
+    assert char not in shown and shown.startswith("a\\") and shown.endswith("b") and shown.isascii()
+
+
+def test_clean_keeps_japanese_emoji_and_combining_marks():
+    from gcbase.report.sanitize import clean, clean_deep
+
+    for text in ("世田谷区 ガバメントクラウド", "👾", "e\u0301", "aws_vpc.juki[0]", "<script>&"):
+        assert clean(text) == text
+    assert clean_deep({"k\n": ["v\u202e", 1, None]}) == {"k\\n": ["v\\u202e", 1, None]}
