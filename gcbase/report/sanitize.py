@@ -24,6 +24,12 @@ def clean(text: Any) -> str:
     return printable(str(text))
 
 
+def clean_lines(text: str) -> str:
+    """Text of several lines (a rendered matrix or path list) with each line cleaned: its line breaks kept,
+    none of its contents able to add one."""
+    return "".join(clean(line) + "\n" for line in text.splitlines())
+
+
 def clean_opt(text: Any) -> Any:
     """clean() for a value that may be None or empty (kept as it is then)."""
     return clean(text) if text else text
@@ -47,4 +53,4 @@ def clean_fields(obj: Any, names: tuple[str, ...]) -> Any:
     return replace(obj, **{n: clean_opt(getattr(obj, n)) for n in names if n in known})
 
 
-__all__ = ["clean", "clean_opt", "clean_deep", "clean_fields"]
+__all__ = ["clean", "clean_lines", "clean_opt", "clean_deep", "clean_fields"]

@@ -99,3 +99,9 @@ def test_clean_keeps_japanese_emoji_and_combining_marks():
     for text in ("世田谷区 ガバメントクラウド", "👾", "e\u0301", "aws_vpc.juki[0]", "<script>&"):
         assert clean(text) == text
     assert clean_deep({"k\n": ["v\u202e", 1, None]}) == {"k\\n": ["v\\u202e", 1, None]}
+
+
+def test_clean_lines_keeps_the_line_breaks_of_a_rendered_matrix_and_escapes_the_rest():
+    from gcbase.report.sanitize import clean_lines
+
+    assert clean_lines("row a\u202e\n  hop b\x1b[2J\r\n") == "row a\\u202e\n  hop b\\x1b[2J\n"
