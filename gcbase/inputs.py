@@ -19,6 +19,7 @@ import codecs
 import errno
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -153,8 +154,11 @@ def parse_json(text: str, file: str, what: str, hint: str = "") -> Any:
             return refused[-1]
         return value
 
+    # int() of every integer in C unless the text holds a run of digits long enough to need the check
+    long_digits = re.search(f"[0-9]{{{MAX_DIGITS + 1}}}", text) is not None
     try:
-        doc = json.loads(text, object_pairs_hook=unique, parse_constant=constant, parse_int=integer, parse_float=real)
+        doc = json.loads(text, object_pairs_hook=unique, parse_constant=constant,
+                         parse_int=integer if long_digits else None, parse_float=real)
     except json.JSONDecodeError as err:
         where = f"line {err.lineno} column {err.colno}: {err.msg}"
         raise GcbaseError.one(file, "", f"not JSON ({where}); expected {what}" + (f" ({hint})" if hint else "")) from None
