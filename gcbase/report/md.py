@@ -87,7 +87,9 @@ def render(report: Report, lang: str = "ja") -> str:
                 for row, cell in violations[:MAX_ROWS]]
         out.append("")
     warnings = [f"- ⚠️ {t('waiver.' + s.state)}: {_code(s.waiver.check)} {_code(s.waiver.resource)} "
-                f"({_code(f'{s.waiver.file}:{s.waiver.line or 1}')})" for s in report.waivers if s.state != "active"]
+                f"({_code(f'{s.waiver.file}:{s.waiver.line or 1}')})"
+                + (f" {_cell(t('waiver.baseline'))}" if s.waiver.baseline else "")
+                for s in report.waivers if s.state != "active"]
     if warnings:
         out += [f"### {t('nav.waivers')}", "", *warnings, ""]
     if report.checks_not_run or report.types_not_checked:
