@@ -235,9 +235,17 @@ class StackConfig(_Model):
     systems: tuple[System, ...] = Field(min_length=1)
     profile: ProfileOverrides = ProfileOverrides()
     guardrails: Guardrails = Guardrails()
-    vpn_preshared_key: Optional[str] = None  # secure: value; only read when vpnBackup
+    vpn_preshared_key: Optional[str] = Field(default=None, json_schema_extra={"secret": True})  # secure: value;
+    # only read when vpnBackup. "secret": no message ever shows its value, whatever its type (gcbase.validate)
     vendors: tuple[Vendor, ...] = ()  # vendors' own accounts (zone of trust)
     operators: Operators = Operators()  # which vendor takes which operating party's role
+
+
+def secret_keys(model: type[BaseModel] = None) -> frozenset[str]:  # type: ignore[assignment]
+    """The config keys (camelCase) the schema says hold a secret."""
+    model = model or StackConfig
+    return frozenset(f.alias or n for n, f in model.model_fields.items()
+                     if isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("secret"))
 
 
 class Municipality(_Model):

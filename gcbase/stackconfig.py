@@ -11,6 +11,7 @@ import re
 from typing import Optional
 
 import pulumi
+from pulumi.runtime.config import is_config_secret
 
 from gcbase.errors import GcbaseError
 from gcbase.model import SECRET_MASK
@@ -46,7 +47,8 @@ def read() -> tuple[Settings, Optional[pulumi.Output[str]]]:
     stack = pulumi.get_stack()
     file = f"stacks/Pulumi.{stack}.yaml"
     try:
-        settings = settings_from_values(values, file, stack)
+        secret = [k for k in values if is_config_secret(f"{NAMESPACE}:{k}")]  # their plaintext is never shown
+        settings = settings_from_values(values, file, stack, secret)
     except GcbaseError as err:
         raise pulumi.RunError("invalid stack config:\n" + str(err)) from None
     # get, not get_secret: the plaintext must be checked before it is wrapped (pulumi 3.272 prints no

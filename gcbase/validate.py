@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from gcbase import baselines, rules
 from gcbase.errors import GcbaseError, Problem
-from gcbase.settings import ALLOWED_REGIONS, Settings, StackConfig
+from gcbase.settings import ALLOWED_REGIONS, Settings, StackConfig, secret_keys
 from gcbase.yamlio import load_yaml
 
 NAMESPACE = "gcbase"
@@ -52,7 +52,11 @@ def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
     return sorted((f.alias or n) for n, f in current.model_fields.items())
 
 
-def _shape_problems(file: str, err: ValidationError) -> list[Problem]:
+HIDDEN = "the value (a secret, not shown)"
+
+
+def _shape_problems(file: str, err: ValidationError, secrets: frozenset[str] = frozenset()) -> list[Problem]:
+    """One line per pydantic error; never the value of a key in `secrets` (nor anything below it)."""
     problems = []
     for e in err.errors(include_url=False):
         loc = tuple(e["loc"])
@@ -61,6 +65,8 @@ def _shape_problems(file: str, err: ValidationError) -> list[Problem]:
         shown = repr(given) if not isinstance(given, (dict, list)) else type(given).__name__
         if len(shown) > 60:
             shown = shown[:57] + "..."
+        if loc and str(loc[0]) in secrets:  # an unquoted all-digit key is an int: its repr is the secret
+            shown = HIDDEN
         kind = e["type"]
         if kind == "extra_forbidden":
             allowed = ", ".join(_allowed_keys(StackConfig, loc))
@@ -82,21 +88,47 @@ def _shape_problems(file: str, err: ValidationError) -> list[Problem]:
             msg = "must list at least one entry"
         else:
             msg = f"{shown}: {e['msg']}"
+        if loc and str(loc[0]) in secrets and kind not in ("extra_forbidden", "missing"):
+            msg = f"{HIDDEN}: {e['msg']}"  # pydantic's own words never quote the input; ours might
         problems.append(Problem(file, key, msg))
     return problems
 
 
-def settings_from_values(values: dict[str, Any], file: str, stack: str | None = None) -> Settings:
-    """Validate the gcbase: namespace (keys without the prefix) and resolve it to Settings."""
+def _leaves(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _leaves(v)]
+    return [] if value is None or isinstance(value, bool) else [str(value)]
+
+
+def _scrubbed(problems: list[Problem], values: dict[str, Any], secret: frozenset[str]) -> list[Problem]:
+    """Rule messages quote what they judge: under a secret key, every value it holds is replaced."""
+    out = []
+    for p in problems:
+        top = p.key.removeprefix(f"{NAMESPACE}:").split(".")[0].split("[")[0]
+        message = p.message
+        if top in secret:
+            for leaf in sorted(_leaves(values.get(top)), key=len, reverse=True):
+                message = message.replace(leaf, "[secret]") if leaf else message
+        out.append(Problem(p.file, p.key, message))
+    return out
+
+
+def settings_from_values(values: dict[str, Any], file: str, stack: str | None = None,
+                         secret: Iterable[str] = ()) -> Settings:
+    """Validate the gcbase: namespace (keys without the prefix) and resolve it to Settings. No message
+    shows the value of a key the schema says holds a secret, or of a key in `secret` (marked secret in
+    the config: `pulumi up` hands the program their plaintext)."""
     if not isinstance(values, dict):
         raise GcbaseError.one(file, "gcbase", "expected a mapping of gcbase: keys")
     try:
         cfg = StackConfig.model_validate(values)
     except ValidationError as err:
-        raise GcbaseError(_shape_problems(file, err)) from None
+        raise GcbaseError(_shape_problems(file, err, secret_keys() | frozenset(secret))) from None
     problems, muni, prof = rules.problems_of(file, stack, cfg)
     if problems:
-        raise GcbaseError(problems)
+        raise GcbaseError(_scrubbed(problems, values, secret_keys() | frozenset(secret)))
     assert muni is not None and prof is not None
     data = cfg.model_dump(exclude={"municipality", "profile", "vpn_preshared_key"})
     return Settings(
@@ -140,7 +172,8 @@ def read_stack_file(path: Path | str) -> tuple[str, dict[str, Any], dict[str, An
             others[key] = value
     region = others.get("aws:region")
     if region is not None and region not in ALLOWED_REGIONS:
-        problems.append(Problem(file, "aws:region", f"{region!r} is outside Japan; allowed: {', '.join(ALLOWED_REGIONS)}"))
+        shown = repr(region) if isinstance(region, str) else "the value"  # {secure: ciphertext} is never shown
+        problems.append(Problem(file, "aws:region", f"{shown} is outside Japan; allowed: {', '.join(ALLOWED_REGIONS)}"))
     if problems:
         raise GcbaseError(problems)
     return m.group("stack"), ours, others

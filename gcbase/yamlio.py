@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from gcbase import inputs
 from gcbase.errors import GcbaseError
 
 MAX_BYTES = 2 * 1024 * 1024  # a stack config or waiver file is never this large
@@ -110,24 +111,8 @@ def parse_yaml(text: str, file: str) -> Any:
 
 
 def read_text(path: Path | str, what: str = "file") -> str:
-    """Read a UTF-8 text file or raise one clear GcbaseError."""
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise GcbaseError.one(str(p), "", f"is a directory; expected a {what}")
-        if p.stat().st_size > MAX_BYTES:
-            raise GcbaseError.one(str(p), "", f"{what} is larger than {MAX_BYTES} bytes")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise GcbaseError.one(str(p), "", f"{what} not found") from None
-    except PermissionError:
-        raise GcbaseError.one(str(p), "", f"{what} is not readable (permission denied)") from None
-    except OSError as err:
-        raise GcbaseError.one(str(p), "", f"cannot read {what}: {err.strerror}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise GcbaseError.one(str(p), "", f"not UTF-8 text (byte {err.start}); save the {what} as UTF-8") from None
+    """Read a text file (UTF-8, or UTF-16/32 with a byte-order mark; gcbase.inputs) or raise one clear GcbaseError."""
+    return inputs.read_text(path, what, MAX_BYTES)
 
 
 def load_yaml(path: Path | str, what: str = "YAML file") -> Any:

@@ -10,11 +10,11 @@ gcbase.check.planindex read is checked first (Terraform's JSON output format, `t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from gcbase.errors import GcbaseError, Problem
+from gcbase.inputs import parse_json, read_text
 
 MAX_BYTES = 512 * 1024 * 1024  # a plan of a large tenancy runs to tens of MB
 MAX_DEPTH = 64  # Terraform values nest a few levels; Checkov walks them recursively
@@ -25,25 +25,8 @@ HINT = "use `terraform show -json` or `gcbase synth --tf-plan`"
 
 def load_plan_file(path: Path | str) -> dict[str, Any]:
     """The plan as a dict, or GcbaseError with every problem (file and key named)."""
-    p = Path(path)
-    file = str(p)
-    try:
-        if p.is_dir():
-            raise GcbaseError.one(file, "", f"is a directory; expected a {WHAT}")
-        if p.stat().st_size > MAX_BYTES:
-            raise GcbaseError.one(file, "", f"larger than {MAX_BYTES} bytes; not a {WHAT}")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise GcbaseError.one(file, "", f"{WHAT} not found") from None
-    except PermissionError:
-        raise GcbaseError.one(file, "", f"{WHAT} is not readable (permission denied)") from None
-    except OSError as err:
-        raise GcbaseError.one(file, "", f"cannot read the {WHAT}: {err.strerror}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise GcbaseError.one(file, "", f"not UTF-8 text (byte {err.start}); not a {WHAT}") from None
-    doc = parse_plan_text(text, file)
+    file = str(path)
+    doc = parse_plan_text(read_text(path, WHAT, MAX_BYTES), file)
     problems = shape_problems(doc, file)
     if problems:
         raise GcbaseError(problems)
@@ -51,23 +34,7 @@ def load_plan_file(path: Path | str) -> dict[str, Any]:
 
 
 def parse_plan_text(text: str, file: str) -> Any:
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise GcbaseError.one(file, key, "duplicate key; JSON objects name each key once")
-            out[key] = value
-        return out
-
-    def constant(name: str) -> Any:
-        raise GcbaseError.one(file, "", f"not JSON: {name} is not a JSON value")
-
-    try:
-        return json.loads(text, object_pairs_hook=unique, parse_constant=constant)
-    except json.JSONDecodeError as err:
-        raise GcbaseError.one(file, "", f"not JSON (line {err.lineno} column {err.colno}: {err.msg}); {HINT}") from None
-    except RecursionError:
-        raise GcbaseError.one(file, "", "JSON nested too deeply") from None
+    return parse_json(text, file, WHAT, HINT)
 
 
 _KIND = {dict: "an object", list: "a list", str: "a string", bool: "true or false", int: "a number"}

@@ -70,7 +70,7 @@ def _checkov() -> dict[str, Any]:
     plan_checks()  # import and validate now, not halfway through the first plan
     speedups.install()  # memoized IAM action expansions: same findings, a fraction of the time
     errors: list[tuple[Any, str, str]] = []
-    resource_registry.run_check = _guarded(errors)
+    resource_registry.run_check = _guarded(errors, resource_registry)
     return {"Runner": Runner, "RunnerFilter": RunnerFilter, "plan_parser": plan_parser, "registered": registered,
             "errors": errors}
 
@@ -109,13 +109,18 @@ def covered_types() -> frozenset[str]:
     return frozenset(types | AUTHZ_READS | NETWORK_READS)
 
 
-def _guarded(errors: list[tuple[Any, str, str]]) -> Any:
+def _guarded(errors: list[tuple[Any, str, str]], registry: Any) -> Any:
     """Checkov turns a check that raises into UNKNOWN and drops it from the report, so a broken
-    check would look like one that found nothing. Record (check, resource address, error) instead."""
+    check would look like one that found nothing. Record (check, resource address, error) instead.
+
+    Otherwise it does what Checkov's own BaseCheckRegistry.run_check does: it hands the check the
+    resource graph the terraform_plan Runner assigned to the registry (`check.graph`), which
+    built-ins such as CKV_AWS_379 read to find a bucket's public access block, website or policy."""
     from checkov.common.models.enums import CheckResult
 
     def run_check(check: Any, entity_configuration: Any, entity_name: str, entity_type: str, scanned_file: str,
                   skip_info: Any) -> Any:
+        check.graph = registry.graph  # as Checkov's registry does; None only if its Runner built none
         check.check_fail_level = _QUIET  # the error is reported by gcbase, in one line, not as a logged traceback
         try:
             return check.run(scanned_file=scanned_file, entity_configuration=entity_configuration,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gcbase.report.sanitize import clean_lines
 from gcbase.errors import GcbaseError
 from gcbase.outputs import check_destination, write_json
 
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
                                org_profile=args.org_profile)
     else:
         result = evaluate(plan, settings)
-    sys.stdout.write(render(result, all_checks=args.all))
+    sys.stdout.write(clean_lines(render(result, all_checks=args.all)))  # statement ids from plans and AWS
     if args.json:
         write_json(args.json, result.to_dict())
     return 0 if result.ok else 1

@@ -15,6 +15,7 @@ from typing import Any
 from gcbase.check.findings import SEVERITIES, CheckReport, requirement_verdict
 from gcbase.commands.synth import add_source_arguments
 from gcbase.outputs import write_json
+from gcbase.report.sanitize import clean
 
 JSON_VERSION = 1
 MAX_LISTED = 20  # failures printed per plan; --json has them all
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     results = check_all(args)
     reports = [r.check for r in results]
     for report in reports:
-        print("\n".join(render(report, args.fail_on)))
+        print("\n".join(clean(line) for line in render(report, args.fail_on)))  # one result, one line
     if args.json:
         data = {"version": JSON_VERSION, "failOn": args.fail_on,
                 "plans": [{**r.to_dict(), "requirements": requirement_summary(r)} for r in reports]}

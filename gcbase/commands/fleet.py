@@ -58,6 +58,9 @@ def _run_options(p: argparse.ArgumentParser, hidden: bool = False) -> None:
     p.add_argument("--shard", metavar="i/n", help=shown("only the i-th of n disjoint shards (by sorted stack name)"))
     p.add_argument("--resume", action="store_true", help=shown("skip stacks whose result is already in DIR"))
     p.add_argument("--no-boundaries", action="store_true", help=shown("skip the responsibility-boundary matrix"))
+    p.add_argument("--no-baseline-waivers", action="store_true",
+                   help=shown("an independent review: leave out the project's own waivers (baselines/waivers.yaml, "
+                              "stacks/waivers/)"))
     p.add_argument("--plan-cache", metavar="DIR",
                    help=shown("reuse synthesized plans whose inputs (config, program, gcbase's code, baselines, locked "
                               "packages) are unchanged: a re-check after a change to policies/ or a waiver only checks"))
@@ -113,7 +116,8 @@ def merge_command(args: argparse.Namespace, dirs: list[str]) -> int:
 
     used = [flag for flag, on in (("--all-municipalities", args.all_municipalities), ("--limit", args.limit),
                                   ("--workers", args.workers), ("--shard", args.shard), ("--resume", args.resume),
-                                  ("--no-boundaries", args.no_boundaries), ("--plan-cache", args.plan_cache)) if on]
+                                  ("--no-boundaries", args.no_boundaries), ("--plan-cache", args.plan_cache),
+                                  ("--no-baseline-waivers", args.no_baseline_waivers)) if on]
     if used:
         raise GcbaseError.one("gcbase fleet merge", "", f"{', '.join(used)} go with a fleet run, not with merge")
     if not dirs:
@@ -144,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out_dir)
     try:
         result = run_fleet(jobs, out, workers=args.workers, resume=args.resume, boundaries=not args.no_boundaries,
-                           plan_cache=args.plan_cache)
+                           plan_cache=args.plan_cache, baseline_waivers=not args.no_baseline_waivers)
     except KeyboardInterrupt:
         print(f"error: interrupted; finished stacks are in {out / 'results'}; rerun with --resume to go on",
               file=sys.stderr)

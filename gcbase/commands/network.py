@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gcbase.report.sanitize import clean_lines
 from gcbase.errors import GcbaseError
 from gcbase.outputs import check_destination, write_json
 
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         model = from_plan(PlanIndex(export(plan), intent), intent)
         source = "plan"
     analysis = Analysis(model, intent)
-    sys.stdout.write(render(analysis, intent.stack, source, show_passed=args.all))
+    sys.stdout.write(clean_lines(render(analysis, intent.stack, source, show_passed=args.all)))  # names from plans, AWS
     if args.json:
         write_json(args.json, to_dict(analysis, intent.stack, source))
     ok = all(v.passed for vs in analysis.all().values() for v in vs)

@@ -8,6 +8,7 @@ from pathlib import Path
 from gcbase.errors import GcbaseError
 from gcbase.model import Plan
 from gcbase.outputs import check_destination, prepare_dir, write_json
+from gcbase.report.sanitize import clean
 from gcbase.synth import all_stack_files, synth_stack
 
 
@@ -97,5 +98,5 @@ def run(args: argparse.Namespace) -> int:
     for plan in plans:
         for path in write_plan_files(plan, args, single=len(plans) == 1):
             print(f"wrote {path}")
-        print(summary(plan))
+        print(clean(summary(plan)))  # names and types come from the plan: one line, whatever they hold
     return 0

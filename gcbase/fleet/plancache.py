@@ -39,6 +39,7 @@ SCHEMA = "gcbase-plan-cache/1"
 INPUTS = ("Pulumi.yaml", "uv.lock", "stacks", "modules", "gcbase", "baselines")  # what a synth reads (and more)
 STACK_CONFIGS = "Pulumi.*.yaml"  # under stacks/: a file job's own config is keyed by its content
 CHECK_ONLY = ("baselines/requirements.yaml", "baselines/checkov_builtin.yaml", "baselines/waivers.yaml",
+              "baselines/waivers-policy.yaml",
               "baselines/boundaries", "stacks/waivers")  # read by checks, reports, the matrix; never by a synth
 PACKAGES = ("pulumi", "pulumi-aws")
 

@@ -163,9 +163,11 @@ def _isolated(job: Job, spec: PoolSpec) -> dict[str, Any]:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _same_options(result: dict[str, Any], boundaries: bool) -> bool:
-    """A finished result serves a resumed run that wants what it has (with or without boundaries)."""
-    return result.get("status") != "ok" or (result.get("boundaries") is not None) == boundaries
+def _same_options(result: dict[str, Any], boundaries: bool, baseline_waivers: bool = True) -> bool:
+    """A finished result serves a resumed run that wants what it has (with or without boundaries, with or
+    without the project's baseline waivers)."""
+    return result.get("status") != "ok" or ((result.get("boundaries") is not None) == boundaries
+                                            and result.get("baselineWaivers", True) == baseline_waivers)
 
 
 def _write_manifest(out: Path, jobs: list[Job], boundaries: bool) -> None:
@@ -176,10 +178,11 @@ def _write_manifest(out: Path, jobs: list[Job], boundaries: bool) -> None:
 def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = None, resume: bool = False,
               boundaries: bool = True, stream: Optional[TextIO] = None, terminal: Optional[bool] = None,
               max_tasks_per_child: Optional[int] = None, plan_dir: Optional[Path | str] = None,
-              plan_cache: Optional[Path | str] = None) -> FleetRun:
+              plan_cache: Optional[Path | str] = None, baseline_waivers: bool = True) -> FleetRun:
     """Check every job, writing DIR/results/<stack>.json as each finishes; see the module docstring.
     plan_dir: also keep each stack's Terraform plan JSON there (<stack>.tfplan.json).
-    plan_cache: reuse synthesized plans whose inputs are unchanged (gcbase.fleet.plancache)."""
+    plan_cache: reuse synthesized plans whose inputs are unchanged (gcbase.fleet.plancache).
+    baseline_waivers False: an independent review, without the project's own waivers."""
     started = time.perf_counter()
     out = Path(out_dir)
     (out / RESULTS).mkdir(parents=True, exist_ok=True)
@@ -192,7 +195,7 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
     todo = []
     for job in jobs:
         previous = read_result(out / RESULTS / job.result_name) if resume else None
-        if previous is not None and previous.get("stack") == job.stack and _same_options(previous, boundaries):
+        if previous is not None and previous.get("stack") == job.stack and _same_options(previous, boundaries, baseline_waivers):
             run.skipped += 1
         else:
             todo.append(job)
@@ -215,10 +218,11 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
         if run.workers == 1:
             worker.init(boundaries)
             for job in todo:
-                store(job, worker.run_job(job, boundaries, plans, cache))
+                store(job, worker.run_job(job, boundaries, plans, cache, baseline_waivers))
         elif todo:
-            spec = PoolSpec(partial(worker.run_job, boundaries=boundaries, plan_dir=plans, plan_cache=cache), worker.init,
-                            (boundaries, True), max_tasks_per_child)
+            spec = PoolSpec(partial(worker.run_job, boundaries=boundaries, plan_dir=plans, plan_cache=cache,
+                                    baseline_waivers=baseline_waivers), worker.init, (boundaries, True),
+                            max_tasks_per_child)
             run_pool(todo, run.workers, spec, store)
     run.seconds = time.perf_counter() - started
     return run

@@ -128,13 +128,13 @@ def _boundaries(result: Any) -> dict[str, Any]:
 
 def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
                 plan_dir: Optional[str] = None, plan_cache: Optional[str] = None,
-                run: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+                run: Optional[dict[str, Any]] = None, baseline_waivers: bool = True) -> dict[str, Any]:
     """The stack's result content; raises GcbaseError (or anything) when it cannot be checked.
     With plan_dir, the exported Terraform plan JSON is kept there as <stack>.tfplan.json; with
     plan_cache, plans are read from and written to that cache (gcbase.fleet.plancache)."""
     from gcbase.check import load_catalogue, run_tfplan
     from gcbase.tfplan import export, unchecked
-    from gcbase.waivers import waivers_for
+    from gcbase.waivers import blanket_problems, waivers_for
 
     settings = _settings(job)  # every problem of a broken config, before anything runs
     timer("validate")
@@ -145,8 +145,12 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
         name = job.result_name[: -len(".json")] + ".tfplan.json"
         write_text(Path(plan_dir) / name, json.dumps(tfplan, ensure_ascii=False))
     timer("export")
+    waivers = waivers_for(plan.stack, baseline=baseline_waivers)
     report = run_tfplan(tfplan, stack=plan.stack, source=plan.source, meta=dict(plan.meta),
-                        waivers=waivers_for(plan.stack))  # clears Checkov's per-plan caches itself
+                        waivers=waivers)  # clears Checkov's per-plan caches itself
+    problems = blanket_problems(report.findings, waivers, plan.stack)
+    if problems:
+        raise GcbaseError(problems)
     timer("check")
     catalogue = load_catalogue()
     checks: dict[str, Any] = {}
@@ -160,6 +164,7 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
         "notRun": sorted(report.not_run),
         "typesNotChecked": sorted({m["type"] for m in unchecked(plan)}),
         "boundaries": None,
+        "baselineWaivers": baseline_waivers,
     }
     timer("summarize")
     if boundaries:
@@ -171,7 +176,7 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
 
 
 def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str] = None,
-            plan_cache: Optional[str] = None) -> dict[str, Any]:
+            plan_cache: Optional[str] = None, baseline_waivers: bool = True) -> dict[str, Any]:
     """One stack's result; a stack that cannot be checked gives status "error" and its problems."""
     if boundaries is None:
         boundaries = _STATE.get("boundaries", True)
@@ -194,7 +199,7 @@ def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str]
     collecting = gc.isenabled()
     gc.disable()
     try:
-        result.update(check_stack(job, boundaries, timer, plan_dir, plan_cache, run))
+        result.update(check_stack(job, boundaries, timer, plan_dir, plan_cache, run, baseline_waivers))
     except GcbaseError as err:
         result.update(status="error", errors=[one_line(p) for p in err.problems])
     except Exception as err:  # noqa: BLE001 - one stack must not stop the fleet; say what broke

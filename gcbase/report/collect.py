@@ -9,6 +9,11 @@ What the writers get is already fit to show: file paths relative to the reposito
 they exist in (a writer marks a fallback as untranslated), and, for a finding on a service the
 stack declares inherited, a remediation that says to verify it, not to create it
 (gcbase.report.inherited).
+
+Every string that came from an input (resource addresses, messages, path hops, stack and file
+names, waiver fields, what the plan's meta records) is neutralised here, once
+(gcbase.report.sanitize): no writer can then print a forged line, a terminal escape or a bidi
+override, whatever a plan, config or waiver file contained.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from gcbase.report import inherited
 from gcbase.report.clock import timestamp
 from gcbase.report.locations import Locator
 from gcbase.check.levels import mandatory_requirements
-from gcbase.report.model import (BoundaryCell, BoundaryRow, Finding, Report, Requirement, StackReport)
+from gcbase.report.model import (BoundaryCell, BoundaryRow, Finding, Location, Report, Requirement, StackReport)
 from gcbase.report.paths import scrub, shown_path
+from gcbase.report.sanitize import clean, clean_deep, clean_fields, clean_opt
 from gcbase.version import version
 from gcbase.waivers import Applied, Waiver, WaiverUse
 
@@ -70,7 +76,7 @@ class _Shown:
         if w is None:
             return None
         if w not in self._waivers:
-            self._waivers[w] = replace(w, file=shown_path(w.file) or "")
+            self._waivers[w] = replace(_clean_waiver(w), file=clean(shown_path(w.file) or ""))
         return self._waivers[w]
 
 
@@ -86,21 +92,34 @@ def _remediation(f: Any, res: Optional[Resource], title: dict[str, str]) -> dict
     return inherited.remediation(service, title) if service else dict(f.remediation)
 
 
+def _clean_waiver(w: Waiver) -> Waiver:
+    """The waiver with every field its file's author wrote neutralised (equal waivers stay equal)."""
+    return replace(clean_fields(w, ("check", "resource", "reason", "approver", "expires", "file")),
+                   stacks=tuple(clean(x) for x in w.stacks))
+
+
+def _location(loc: Optional[Location]) -> Optional[Location]:
+    return clean_fields(loc, ("file", "key")) if loc is not None else None
+
+
 def _findings(result: StackResult, shown: _Shown) -> list[Finding]:
     plan = result.plan
     urns = plan.by_urn()
     locator = Locator(shown_path(plan.config_file), source=plan.config_file)
+    stack = clean(plan.stack)
     out = []
     for f in result.check.findings:
         res = urns.get(f.urn) if f.urn else None
         location = locator.for_resource(res) if res is not None else locator.at("")
         title = _titles(f.title_ja, f.title_en)
         out.append(Finding(
-            check_id=f.check_id, stack=plan.stack, resource=f.resource, resource_type=_resource_type(res, f.resource),
-            status=STATUS.get(f.result, "fail"), severity=f.severity, title=title,
+            check_id=clean(f.check_id), stack=stack, resource=clean(f.resource),
+            resource_type=clean(_resource_type(res, f.resource)), status=STATUS.get(f.result, "fail"),
+            severity=f.severity, title={k: clean(v) for k, v in title.items()},
             remediation=_remediation(f, res, title), requirements=tuple(f.requirements),
-            message=scrub("; ".join(d for d in f.details if d)), urn=f.urn or "", location=location,
-            waiver=shown.waiver(f.waiver), path=[dict(h) for h in getattr(f, "path", ())]))
+            message=clean(scrub("; ".join(d for d in f.details if d))), urn=clean(f.urn or ""),
+            location=_location(location), waiver=shown.waiver(f.waiver),
+            path=[clean_deep(dict(h)) for h in getattr(f, "path", ())]))
     return out
 
 
@@ -111,10 +130,10 @@ def _boundary_rows(stack: str, result: Any) -> list[BoundaryRow]:
         for c in r.cells:
             failing = [x for x in c.checks if not x.ok]
             shown = (failing or c.checks)[:1]
-            deciding = f"{shown[0].decision.deciding} ({shown[0].account})" if shown else ""
+            deciding = clean(f"{shown[0].decision.deciding} ({shown[0].account})") if shown else ""
             cells.append(BoundaryCell(c.cell.party, c.cell.expect, CELL_STATUS.get(c.status, "mismatch"),
                                       {"ja": c.cell.ja, "en": c.cell.en}, deciding))
-        rows.append(BoundaryRow(stack, r.row.id, {"ja": r.row.title_ja, "en": r.row.title_en}, r.row.action, tuple(cells)))
+        rows.append(BoundaryRow(clean(stack), r.row.id, {"ja": r.row.title_ja, "en": r.row.title_en}, r.row.action, tuple(cells)))
     return rows
 
 
@@ -163,14 +182,15 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
         meta = catalogue.checks.get(cid)
         checks_not_run.append((cid, _titles(meta.title_ja, meta.title_en or names.get(cid)) if meta
                                else _titles(None, names.get(cid)) or {"ja": cid, "en": cid}))
-    types = sorted({str(item.get("type")) for r in results for item in r.check.not_checked if item.get("type")})
+    types = sorted({clean(item.get("type")) for r in results for item in r.check.not_checked if item.get("type")})
     evaluated = [r for r in results if r.boundaries is not None]
     parties: list[str] = []
     for r in evaluated:
         parties += [p for p in r.boundaries.parties if p not in parties]
     shown = _Shown()
     return Report(
-        stacks=[StackReport(r.plan.stack, shown_path(r.plan.config_file), r.plan, _meta(r.plan),
+        stacks=[StackReport(clean(r.plan.stack), clean_opt(shown_path(r.plan.config_file)), r.plan,
+                            clean_deep(_meta(r.plan)),
                             tuple(mandatory_requirements(catalogue, _intent(r))) if results_checked(r) else (),
                             str(r.plan.meta.get("scope") or "tenancy"))
                 for r in results],
@@ -184,6 +204,6 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
         waivers=_merge_waivers(results, shown),
         boundaries=[row for r in evaluated for row in _boundary_rows(r.plan.stack, r.boundaries)] if evaluated else None,
         parties=parties,
-        notes=sorted({scrub(n) for r in evaluated for n in r.boundaries.notes}),
+        notes=sorted({clean(scrub(n)) for r in evaluated for n in r.boundaries.notes}),
         categories={k: dict(v) for k, v in catalogue.categories.items()},
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 from gcbase.report.clock import shown as shown_time
 from gcbase.report.i18n import Texts
 from gcbase.check.findings import SEVERITIES
-from gcbase.report.model import BoundaryCell, Finding, Report
+from gcbase.report.model import BoundaryCell, Finding, Report, first_page_notes, waiver_ref
 from gcbase.report.topology import topology_svg
 from gcbase.report.worst import SHOWN, Headline, headlines
 
@@ -150,7 +150,7 @@ def _waiver_text(f: Finding, t: Texts) -> str:
     w = f.waiver
     if w is None:
         return ""
-    text = _e(t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason))
+    text = _e(waiver_ref(w, t))
     return f'<span class="warn">{_e(t("waiver.expired"))}</span> {text}' if f.expired_waiver else text
 
 
@@ -250,7 +250,8 @@ def _boundaries(report: Report, t: Texts) -> str:
 
 def _waivers(report: Report, t: Texts) -> str:
     rows = [[f"<code>{_e(s.waiver.check)}</code>", f"<code>{_e(s.waiver.resource)}</code>", _e(s.waiver.reason),
-             _e(s.waiver.approver), _e(s.waiver.expires),
+             _e(s.waiver.approver) + (f' ({_e(t("waiver.baseline"))})' if s.waiver.baseline else ""),
+             _e(s.waiver.expires),
              (f'<span class="warn">{_e(t("waiver." + s.state))}</span>' if s.state != "active" else _e(t("waiver.active"))),
              f"<code>{_e(s.waiver.file)}{':' + str(s.waiver.line) if s.waiver.line else ''}</code>"]
             for s in report.waivers]
@@ -297,6 +298,7 @@ def _verdict(report: Report, t: Texts) -> str:
     cls, text = report.verdict_text(t)
     extra = f'<p class="warn">{_e(t("verdict.expired", count=len(report.expired_waivers())))}</p>' \
         if report.expired_waivers() else ""
+    extra += "".join(f'<p class="warn">{_e(note)}</p>' for note in first_page_notes(report, t))  # blanket, baseline
     return f'<div class="verdict {cls}" id="verdict" data-result="{cls}">{_e(text)}</div>{extra}'
 
 

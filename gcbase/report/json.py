@@ -25,7 +25,8 @@ def _waiver(w: Optional[Waiver]) -> Optional[dict[str, Any]]:
     if w is None:
         return None
     return {"id": w.id, "checkId": w.check, "resource": w.resource, "reason": w.reason, "approver": w.approver,
-            "expires": w.expires, "file": w.file, "line": w.line, "stacks": list(w.stacks)}
+            "expires": w.expires, "file": w.file, "line": w.line, "stacks": list(w.stacks),
+            "scope": w.scope or None, "baseline": w.baseline}
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -62,6 +63,8 @@ def to_dict(report: Report) -> dict[str, Any]:
                           "checks": sorted({f.check_id for f in by_req.get(r.id, [])})} for r in report.requirements],
         "findings": [_finding(f) for f in sorted(report.findings, key=lambda f: (f.stack, f.check_id, f.resource))],
         "waivers": [{**_waiver(s.waiver), "state": s.state, "matched": s.matched} for s in report.waivers],
+        "blanketWaivers": [s.waiver.id for s in report.blanket_waivers()],
+        "baselineWaived": len(report.baseline_waived()),
         "parties": list(report.parties),
         "boundaries": None if report.boundaries is None else [
             {"stack": b.stack, "id": b.id, "title": b.title, "action": b.action,

@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from gcbase.report.i18n import Texts
-from gcbase.report.model import BoundaryRow, Finding, Report
+from gcbase.report.model import BoundaryRow, Finding, Report, waiver_ref
 
 
 def _case(suite: ET.Element, f: Finding, t: Texts, titles: dict[str, str]) -> None:
@@ -25,8 +25,7 @@ def _case(suite: ET.Element, f: Finding, t: Texts, titles: dict[str, str]) -> No
     title = t.pick(f.title, f.check_id)
     if f.status == "waived" and f.waiver is not None:
         w = f.waiver
-        ET.SubElement(case, "skipped", {"message": t("status.waived") + ": " + t(
-            "waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason)})
+        ET.SubElement(case, "skipped", {"message": t("status.waived") + ": " + waiver_ref(w, t)})
         return
     if f.status == "error":
         error = ET.SubElement(case, "error", {"message": f"{t('status.error')}: {title}", "type": "check-error"})

@@ -11,7 +11,8 @@ import re
 
 from gcbase.report.clock import shown as shown_time
 from gcbase.report.i18n import Texts
-from gcbase.report.model import Finding, Report
+from gcbase.report.model import Finding, Report, first_page_notes
+from gcbase.report.sanitize import clean
 
 MAX_ROWS = 15
 MAX_CELL = 120
@@ -19,15 +20,20 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
 
 
 def _cell(text: str) -> str:
-    text = " ".join(str(text).split())
+    text = " ".join(clean(text).split())
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
     return _SPECIAL.sub(r"\\\1", text)
 
 
+def _para(text: str) -> str:
+    """Running text on one line, escaped like a cell but never cut."""
+    return _SPECIAL.sub(r"\\\1", " ".join(clean(text).split()))
+
+
 def _code(text: str) -> str:
     """An inline code span: no backticks inside, pipes escaped (GFM tables split on them even there)."""
-    return "`" + str(text).replace("`", "'").replace("|", "\\|") + "`"
+    return "`" + clean(text).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def _row(cells: list[str]) -> str:
@@ -54,6 +60,7 @@ def render(report: Report, lang: str = "ja") -> str:
     state, verdict = report.verdict_text(t)
     icon = {"pass": "✅", "findings": "🟡", "fail": "❌"}.get(state, "⚠️")
     out = [f"## {icon} {_cell(t('report.title'))}", "", f"**{_cell(verdict)}**", ""]
+    out += [f"> ⚠️ {_para(note)}\n" for note in first_page_notes(report, t)]  # blanket and baseline waivers
     stacks = ", ".join(s.stack for s in report.stacks)
     out += [_cell(t("report.subtitle", municipalities=stacks, stacks=len(report.stacks))),
             "", _cell(t("report.generated", when=shown_time(report.generated_at), version=report.version)), ""]
@@ -90,7 +97,9 @@ def render(report: Report, lang: str = "ja") -> str:
                 for row, cell in violations[:MAX_ROWS]]
         out.append("")
     warnings = [f"- ⚠️ {t('waiver.' + s.state)}: {_code(s.waiver.check)} {_code(s.waiver.resource)} "
-                f"({_code(f'{s.waiver.file}:{s.waiver.line or 1}')})" for s in report.waivers if s.state != "active"]
+                f"({_code(f'{s.waiver.file}:{s.waiver.line or 1}')})"
+                + (f" {_cell(t('waiver.baseline'))}" if s.waiver.baseline else "")
+                for s in report.waivers if s.state != "active"]
     if warnings:
         out += [f"### {t('nav.waivers')}", "", *warnings, ""]
     unplanned = report.categories_not_plan_checkable()

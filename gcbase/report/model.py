@@ -24,6 +24,26 @@ STATES: tuple[str, ...] = ("pass", "findings", "fail", "error")
 OTHER = "other"  # category of results whose check serves no requirement of the catalogue
 
 
+def waiver_ref(w: Waiver, t: Texts) -> str:
+    """'Approved by X until D: reason', labelled when it is one of the project's own baseline waivers."""
+    text = t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason)
+    return f"[{t('waiver.baseline')}] {text}" if w.baseline else text
+
+
+def first_page_notes(report: "Report", t: Texts) -> list[str]:
+    """What the first page says about waivers beside the verdict: blanket waivers, and how many findings the
+    project's own baseline waivers waived (every format shows the same sentences)."""
+    notes = []
+    blanket = report.blanket_waivers()
+    if blanket:
+        notes.append(t("verdict.blanket", count=len(blanket),
+                       waivers=", ".join(f"{u.waiver.check} {u.waiver.resource}" for u in blanket)))
+    baseline = report.baseline_waived()
+    if baseline:
+        notes.append(t("verdict.baseline", count=len(baseline)))
+    return notes
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a finding points in the stack config: file, key path (gcbase:network.lines), line."""
@@ -192,6 +212,14 @@ class Report:
     def waived(self) -> list[Finding]:
         return sorted((f for f in self.findings if f.status == "waived"),
                       key=lambda f: (f.check_id, f.stack, f.resource))
+
+    def blanket_waivers(self) -> list[WaiverUse]:
+        """Waivers approved with scope: all (every resource of their check): the first page lists them."""
+        return [w for w in self.waivers if w.waiver.blanket]
+
+    def baseline_waived(self) -> list[Finding]:
+        """Findings waived by the project's own waivers (baselines/waivers.yaml, stacks/waivers/)."""
+        return [f for f in self.waived() if f.waiver is not None and f.waiver.baseline]
 
     def unused_waivers(self) -> list[WaiverUse]:
         return [w for w in self.waivers if w.state == "unused"]

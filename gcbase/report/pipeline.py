@@ -24,9 +24,10 @@ from gcbase.model import Plan
 from gcbase.report.collect import StackResult, build
 from gcbase.report.model import Report
 from gcbase.report.progress import Progress
+from gcbase.report.sanitize import clean
 from gcbase.synth.importers import NAME
 from gcbase.validate import STACK_FILE
-from gcbase.waivers import exported_by_gcbase, gcbase_project, uses_of, waivers_for
+from gcbase.waivers import blanket_problems, exported_by_gcbase, gcbase_project, uses_of, waivers_for
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -41,6 +42,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--waivers", action="append", default=[], metavar="FILE",
                    help="more waiver files, on top of baselines/waivers.yaml and stacks/waivers/<stack>.yaml "
                         "(those two apply to gcbase's own plans only)")
+    p.add_argument("--no-baseline-waivers", action="store_true",
+                   help="an independent review: leave out the project's own waivers (baselines/waivers.yaml, "
+                        "stacks/waivers/<stack>.yaml); only --waivers FILE apply")
     p.add_argument("--no-boundaries", action="store_true",
                    help="skip the responsibility-boundary matrix (faster on large fleets)")
     p.add_argument("--allow-unchecked-types", action="store_true",
@@ -101,13 +105,27 @@ def _advisory(report: Any, args: argparse.Namespace) -> None:
                               "9999-12-31", (), "(--allow-unchecked-types)", None)
 
 
+def _waivers(stack: str, args: argparse.Namespace, ours: bool, today: date) -> tuple:
+    """The waivers of a plan: the project's own (for its own plans, unless --no-baseline-waivers) and --waivers."""
+    return waivers_for(stack, args.waivers, ours=ours, today=today,
+                       baseline=not getattr(args, "no_baseline_waivers", False))
+
+
+def _blankets(report: Any, waivers: tuple, stack: str) -> None:
+    """A waiver that matched every resource its check reported needs scope: all (one line each, exit 2)."""
+    problems = blanket_problems(report.findings, waivers, stack)
+    if problems:
+        raise GcbaseError(problems)
+
+
 def _one(plan: Plan, args: argparse.Namespace, check: Callable[..., Any], today: date) -> StackResult:
     plan.meta["scope"] = getattr(args, "scope", "tenancy")
     intent = _intent(plan.stack, args, plan.meta)
     if intent is not None:
         plan.meta["intent"] = intent.to_dict()
-    waivers = waivers_for(plan.stack, args.waivers, ours=_ours(plan, args))
+    waivers = _waivers(plan.stack, args, _ours(plan, args), today)
     report = check(plan, waivers)
+    _blankets(report, waivers, plan.stack)
     _advisory(report, args)
     return StackResult(plan, report, uses_of(report.findings, waivers, today),
                        _boundaries(plan, not args.no_boundaries))
@@ -122,12 +140,13 @@ def _tfplan(path: str, args: argparse.Namespace, today: date) -> StackResult:
     named = tfplan["gcbase"].get("stack") if ours else None
     named = named if isinstance(named, str) and NAME.match(named) else None
     plan = Plan(project="", stack=named or Path(path).name, source="tf-plan", config_file=path)  # findings: the file
-    waivers = waivers_for(plan.stack, args.waivers, ours=ours)
+    waivers = _waivers(plan.stack, args, ours, today)
     intent = _intent(named or "", args)
     plan.meta["scope"] = getattr(args, "scope", "tenancy")
     if intent is not None:
         plan.meta["intent"] = intent.to_dict()
     report = run_tfplan(tfplan, stack=plan.stack, source="tf-plan", waivers=waivers, file=path, intent=intent)
+    _blankets(report, waivers, plan.stack)
     _advisory(report, args)
     return StackResult(plan, report, uses_of(report.findings, waivers, today), None)
 
@@ -156,11 +175,11 @@ def check_all(args: argparse.Namespace, today: Optional[date] = None,
     with Progress(len(refs), stream or sys.stderr, label="gcbase check") as progress:
         for ref in refs:
             named = STACK_FILE.match(Path(ref).name)
-            progress.start(named.group("stack") if named else ref)
+            progress.start(clean(named.group("stack") if named else ref))
             result = _one(synth_stack(ref), args, check, today)
             failed = sum(1 for f in result.check.findings if f.result == "FAILED")
             errored = len(result.check.errored())
-            progress.done(result.plan.stack, f"{len(result.check.findings)} results, {failed} failed"
+            progress.done(clean(result.plan.stack), f"{len(result.check.findings)} results, {failed} failed"
                           + (f", {errored} errored" if errored else ""))
             results.append(result)
     return results
@@ -215,19 +234,19 @@ def finish(results: list[StackResult], args: argparse.Namespace, out: Optional[A
     report = build(results, load_catalogue(), fail_on=args.fail_on)
     out = out or sys.stdout
     for line in warnings(report, given_paths(results)):
-        print(line, file=sys.stderr)
+        print(clean(line), file=sys.stderr)
     for row, cell in report.boundary_violations():
-        print(f"error: {row.stack}: boundary {row.id}: {cell.party} expected {cell.expected}, "
-              f"got the opposite ({cell.deciding})", file=sys.stderr)
+        print(clean(f"error: {row.stack}: boundary {row.id}: {cell.party} expected {cell.expected}, "
+                    f"got the opposite ({cell.deciding})"), file=sys.stderr)
     if args.out_dir:
         for path in write_reports(report, args.out_dir, formats, args.lang):
-            print(f"wrote {path}", file=out)
+            print(clean(f"wrote {path}"), file=out)
     errors = check_errors(results)
     for line in errors:
-        print(line, file=sys.stderr)
+        print(clean(line), file=sys.stderr)
     for stack, rid, why in report.mandatory_failures():
         reason = "missing: none of its checks found what they check" if why == "missing" else "a check fails"
-        print(f"error: {stack}: mandatory requirement {rid} is not met ({reason})", file=sys.stderr)
+        print(clean(f"error: {stack}: mandatory requirement {rid} is not met ({reason})"), file=sys.stderr)
     verdict = "ERROR" if errors else {"pass": "PASS", "findings": "PASS WITH FINDINGS"}.get(report.state, "FAIL")
     print(f"gate (--fail-on {args.fail_on}): {verdict}: {len(report.mandatory_failures())} mandatory requirement(s) "
           f"not met, {len(report.gate_failures())} failure(s), "

@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 from gcbase.report.i18n import Texts
 from gcbase.report.locations import Locator
-from gcbase.report.model import Finding, Report
+from gcbase.report.model import Finding, Report, waiver_ref
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -84,7 +84,7 @@ def _result(f: Finding, rule_index: int, t: Texts) -> dict:
             for i, hop in enumerate(f.path)]}]}]
     if f.waiver is not None:
         w = f.waiver
-        justification = t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason)
+        justification = waiver_ref(w, t)
         # an expired waiver no longer suppresses: it is reported as rejected and the result stays a failure
         result["suppressions"] = [{"kind": "external", "status": "rejected" if f.expired_waiver else "accepted",
                                    "justification": justification,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Optional
 
+from gcbase.report.sanitize import clean
 from gcbase.model import Plan, Resource
 from gcbase.report.i18n import Texts
 from gcbase.settings import TIERS
@@ -145,7 +146,7 @@ class _Svg:
 
     def text(self, x, y, s: str, size=12, weight="normal", fill="#212121", anchor="start") -> None:
         self.parts.append(f'<text x="{x}" y="{y}" font-size="{size}" font-weight="{weight}" fill="{fill}" '
-                          f'text-anchor="{anchor}">{escape(s)}</text>')
+                          f'text-anchor="{anchor}">{escape(clean(s))}</text>')  # names from the plan: no bidi, no controls
 
     def line(self, x1, y1, x2, y2, stroke="#455a64", dash=False, width=1.5) -> None:
         extra = ' stroke-dasharray="5 4"' if dash else ""

@@ -16,6 +16,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
@@ -23,7 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gcbase.report.clock import shown as shown_time, utc_naive
 from gcbase.report.i18n import Texts
-from gcbase.report.model import VERDICTS, Finding, Report, StackReport
+from gcbase.report.model import VERDICTS, Finding, Report, StackReport, first_page_notes, waiver_ref
+from gcbase.report.sanitize import clean
 
 FILLS = {"pass": "C8E6C9", "fail": "FFCDD2", "missing": "FFCDD2", "waived": "FFE0B2", "unverified": "E0E0E0",
          "error": "E1BEE7"}
@@ -34,7 +36,8 @@ FINDING_WIDTHS = (14, 10, 16, 40, 14, 24, 40, 34, 50, 50)
 
 def _text(ws: Worksheet, row: int, col: int, value: object) -> None:
     cell = ws.cell(row=row, column=col)
-    cell.value = "" if value is None else str(value)
+    # illegal in XML (openpyxl raises on them): escaped visibly, never a crash (collect.py cleans inputs first)
+    cell.value = "" if value is None else ILLEGAL_CHARACTERS_RE.sub(lambda m: clean(m.group()), str(value))
     cell.data_type = "s"  # never a formula, whatever the text starts with
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -87,8 +90,7 @@ def _waivers(found: list[Finding], t: Texts) -> str:
             continue
         w = f.waiver
         prefix = t("waiver.expired") + ": " if f.expired_waiver else ""
-        lines.append(f"{prefix}{w.check} {f.resource}: "
-                     + t("waiver.ref", approver=w.approver, expires=w.expires, reason=w.reason))
+        lines.append(f"{prefix}{w.check} {f.resource}: " + waiver_ref(w, t))
     return "\n".join(dict.fromkeys(lines))
 
 
@@ -163,6 +165,8 @@ def _verdict(ws: Worksheet, report: Report, t: Texts) -> None:
     _text(ws, 2, 1, text)
     ws.cell(row=2, column=1).fill = PatternFill("solid", fgColor=VERDICT_FILLS[state])
     _text(ws, 3, 1, t("report.generated", when=shown_time(report.generated_at), version=report.version))
+    for row, note in enumerate(first_page_notes(report, t), start=4):  # blanket and baseline waivers
+        _text(ws, row, 1, note)
     for row, (stack, rid, why) in enumerate(report.mandatory_failures(), start=2):
         for col, value in ((2, stack), (3, rid), (4, t("status." + why))):
             _text(ws, row, col, value)

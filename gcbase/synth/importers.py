@@ -14,17 +14,19 @@ line naming the file and the key path.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from gcbase.errors import GcbaseError
+from gcbase.inputs import read_json
 from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, Plan, Resource, provider_config
 
 MAX_BYTES = 512 * 1024 * 1024  # stack exports of large stacks run to tens of MB
 STACK_TYPE = "pulumi:pulumi:Stack"
-EXPORT_VERSIONS = (3, 4)  # DeploymentV3 body; 4 = the same body with opt-in "features"
+# DeploymentV1 and V2 (older CLIs; resources without propertyDependencies, V1 also without providers),
+# V3, and 4 = the V3 body with opt-in "features" (sdk/go/common/apitype/core.go)
+EXPORT_VERSIONS = (1, 2, 3, 4)
 # Signatures of the special values in serialized properties (sdk/go/common/resource/sig).
 _SIG_RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
 _SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
@@ -42,48 +44,14 @@ class _Reader:
     def __init__(self, path: Path):
         self.file = str(path)
         self.unknowns: list[str] = []
+        self.migrate = False  # an export older than DeploymentV3 (no propertyDependencies)
 
     def fail(self, key: str, message: str) -> GcbaseError:
         return GcbaseError.one(self.file, key, message)
 
     def load(self, what: str) -> Any:
-        p = Path(self.file)
-        try:
-            if p.is_dir():
-                raise self.fail("", f"is a directory; expected {what}")
-            if p.stat().st_size > MAX_BYTES:
-                raise self.fail("", f"larger than {MAX_BYTES} bytes; not {what}")
-            data = p.read_bytes()
-        except FileNotFoundError:
-            raise self.fail("", f"not found; expected {what}") from None
-        except PermissionError:
-            raise self.fail("", "not readable (permission denied)") from None
-        except OSError as err:
-            raise self.fail("", f"cannot read: {err.strerror}") from None
-        # `pulumi ... > file` in Windows PowerShell writes UTF-16 with a BOM.
-        encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as err:
-            raise self.fail("", f"not UTF-8 text (byte {err.start}); expected {what}") from None
-        try:
-            return json.loads(text, parse_constant=self._no_constant, object_pairs_hook=self._unique)
-        except json.JSONDecodeError as err:
-            where = f"line {err.lineno} column {err.colno}: {err.msg}"
-            raise self.fail("", f"not JSON ({where}); expected {what}") from None
-        except RecursionError:
-            raise self.fail("", "JSON nested too deeply") from None
-
-    def _unique(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:  # the CLI never writes one; which value would count is anyone's guess
-                raise self.fail(key, "duplicate key; JSON objects name each key once")
-            out[key] = value
-        return out
-
-    def _no_constant(self, name: str) -> Any:
-        raise self.fail("", f"not JSON: {name} is not a JSON value")
+        # `pulumi ... > file` in Windows PowerShell writes UTF-16 with a BOM: gcbase.inputs reads it
+        return read_json(self.file, what, MAX_BYTES)
 
     def need(self, obj: dict, key: str, kind: type, where: str, *, required: bool = True) -> Any:
         value = obj.get(key)
@@ -138,8 +106,10 @@ class _Reader:
         prop_deps = self.need(state, "propertyDependencies", dict, where, required=False) or {}
         if not all(isinstance(d, str) for d in deps):
             raise self.fail(_join(where, "dependencies"), "expected a list of URNs")
-        if not all(isinstance(v, list) and all(isinstance(u, str) for u in v) for v in prop_deps.values()):
-            raise self.fail(_join(where, "propertyDependencies"), "expected an object of URN lists")
+        # Go writes a property whose URN list is nil as null (`"vpcId": null`): no dependencies
+        if not all(v is None or (isinstance(v, list) and all(isinstance(u, str) for u in v)) for v in prop_deps.values()):
+            raise self.fail(_join(where, "propertyDependencies"), "expected an object of URN lists (or null)")
+        prop_deps = {k: v or [] for k, v in prop_deps.items()}
         provider = state.get("provider") or None
         # the provider's type is the URN's last type segment: "::pulumi:providers:aws::", or
         # "...$pulumi:providers:aws::" for a provider declared inside a component (gcbase's own)
@@ -154,6 +124,8 @@ class _Reader:
                 outputs[key] = SECRET_MASK
         if rtype.startswith("pulumi:providers:"):
             inputs, outputs = provider_config(inputs), provider_config(outputs)
+        if self.migrate and "propertyDependencies" not in state:  # ResourceV1/V2: Pulumi's own migration to V3
+            prop_deps = {k: list(deps) for k in inputs} if deps else {}
         rid = state.get("id") or None
         if rid == UNKNOWN:
             self.unknowns.append(label + "id")
@@ -226,6 +198,7 @@ def from_stack_export(path: Path | str) -> Plan:
     if version not in EXPORT_VERSIONS:
         raise reader.fail("version", f"{version} is not supported; allowed: {', '.join(map(str, EXPORT_VERSIONS))} "
                                      "(export again with a current Pulumi CLI)")
+    reader.migrate = version < 3
     deployment = reader.need(doc, "deployment", dict, "")
     manifest = reader.need(deployment, "manifest", dict, "deployment")
     reader.need(deployment, "secrets_providers", dict, "deployment", required=False)

@@ -80,9 +80,9 @@ def test_a_waiver_never_touches_a_pass():
 
 @pytest.mark.parametrize("text,message", [
     ("- {check: GCJP_AWS_9, resource: '*'}", "[0].reason: required key is missing"),
-    ("- {check: NOPE_1, resource: '*', reason: a reason that is long enough, approver: CISO, expires: 2030-03-31}",
+    ("- {check: NOPE_1, resource: '*', reason: a reason that is long enough, approver: CISO, expires: 2026-12-31}",
      "'NOPE_1' is not a check id"),
-    ("- {check: GCJP_AWS_9, resource: '*', reason: short, approver: CISO, expires: 2030-03-31}", "too short"),
+    ("- {check: GCJP_AWS_9, resource: '*', reason: short, approver: CISO, expires: 2026-12-31}", "too short"),
     ("{a: 1}", "expected a list"),
 ])
 def test_bad_waiver_files_are_config_errors(tmp_path, text, message):

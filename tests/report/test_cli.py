@@ -7,6 +7,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import date, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -30,6 +31,7 @@ WAIVE_ALL = """\
   reason: Test fixture with a NAT gateway on purpose, to exercise the gate.
   approver: CISO 山田
   expires: {expires}
+  scope: all
 - check: GCJP_AWS_46
   resource: aws_vpc.juki
   reason: Test fixture with a NAT gateway on purpose, to exercise the gate.
@@ -39,8 +41,10 @@ WAIVE_ALL = """\
   resource: "*"
   reason: Matches nothing in this plan, so it is reported as unused.
   approver: CISO 山田
-  expires: 2099-12-31
+  expires: {expires}
+  scope: all
 """
+SOON = (date.today() + timedelta(days=200)).isoformat()  # within baselines/waivers-policy.yaml maxLifetimeDays
 
 
 def sarif_valid(doc: dict) -> list[str]:
@@ -87,14 +91,14 @@ def test_the_gate_threshold(capsys):
 
 def test_current_waivers_pass_the_gate_and_show_as_waived(tmp_path, capsys):
     waivers = tmp_path / "w.yaml"
-    waivers.write_text(WAIVE_ALL.format(expires="2099-03-31"), encoding="utf-8")
+    waivers.write_text(WAIVE_ALL.format(expires=SOON), encoding="utf-8")
     code, out, err = run(capsys, "--plan", str(NAT_PLAN), "--fail-on", "critical", "--waivers", str(waivers),
                          "-o", str(tmp_path / "out"), "--format", "json,junit", "--scope", "part")
     # nothing fails at or above critical any more; the gate still fails on the mandatory requirements this
     # fragment does not meet (its flow log and backups), whatever their checks' severity
     assert code == 1, out + err
     assert re.search(r"gate \(--fail-on critical\): FAIL: [1-9]\d* mandatory requirement\(s\) not met, 0 failure\(s\)", out)
-    assert f"warning: {waivers}:16: waiver CKV_AWS_1 * matched no finding (unused)" in err
+    assert f"warning: {waivers}:17: waiver CKV_AWS_1 * matched no finding (unused)" in err
     doc = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     waived = sorted(f["resource"] for f in doc["findings"] if f["status"] == "waived")
     assert waived == ["(plan)", "aws_nat_gateway.juki", "aws_nat_gateway.juki_private", "aws_vpc.juki"]
@@ -261,13 +265,14 @@ def test_a_plan_gcbase_exported_is_checked_as_its_stack(tmp_path, capsys):
     path = tmp_path / "131121-prod.tfplan.json"
     path.write_text(json.dumps(tfplan), encoding="utf-8")
     waivers = tmp_path / "w.yaml"
-    waivers.write_text("""\
+    waivers.write_text(f"""\
 - check: CKV_AWS_7
   resource: "*"
   reason: A stack-scoped waiver, to see that it reaches the exported plan of its stack.
   approver: CISO 山田
-  expires: 2099-12-31
+  expires: {SOON}
   stacks: [131121-prod]
+  scope: all
 """, encoding="utf-8")
     code, out, err = run(capsys, "--plan", str(path), "--waivers", str(waivers), "--no-boundaries",
                          "-o", str(tmp_path / "out"), "--format", "json")

@@ -79,7 +79,7 @@ def test_sarif_suppressions_for_waivers(sarif):
     results = {r["ruleId"]: r for r in sarif["runs"][0]["results"]}
     active = results["GCJP_AWS_12"]["suppressions"]
     assert [(s["kind"], s["status"]) for s in active] == [("external", "accepted")]
-    assert active[0]["justification"].startswith("Approved by CISO 山田 until 2099-03-31")
+    assert active[0]["justification"].startswith("[gcbase baseline waiver] Approved by CISO 山田 until 2099-03-31")
     assert active[0]["location"]["physicalLocation"]["region"]["startLine"] == 4
     assert results["GCJP_AWS_20"]["suppressions"][0]["status"] == "rejected"  # expired: still an alert
     assert "suppressions" not in results["GCJP_AWS_1"]
@@ -124,7 +124,7 @@ def test_junit_one_testcase_per_check_and_resource():
     assert "Expired (counts as a failure)" in failure.text and HOSTILE in failure.text  # escaped by the XML writer
     assert (igw.get("file"), igw.get("line")) == ("stacks/Pulumi.131121-prod.yaml", "31")
     skipped = cases[(f"{STACK}.GCJP_AWS_12", "GCJP_AWS_12 aws_flow_log.t_senkyo_flowlog")].find("skipped")
-    assert skipped.get("message").startswith("Waived: Approved by CISO 山田 until 2099-03-31")
+    assert skipped.get("message").startswith("Waived: [gcbase baseline waiver] Approved by CISO 山田 until 2099-03-31")
     passed = cases[(f"{STACK}.GCJP_AWS_30", "GCJP_AWS_30 aws_dx_transit_virtual_interface.t_hub_vif1")]
     assert list(passed) == []
     assert boundaries.get("name") == "gcbase boundaries"

@@ -36,6 +36,9 @@ class F:  # what apply_waivers needs of a gcbase.check finding
     waiver: Optional[W.Waiver] = None
 
 
+LATER = date(2029, 6, 1)  # a run date from which GOOD's 2030-01-15 lies within the longest lifetime
+
+
 def write(tmp_path, text: str, name: str = "waivers.yaml"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -51,7 +54,7 @@ def problems(tmp_path, text: str) -> list[str]:
 
 def test_loads_entries_with_their_lines(tmp_path):
     path = write(tmp_path, GOOD)
-    first, second = W.load_waivers(path)
+    first, second = W.load_waivers(path, today=LATER)
     assert first == W.Waiver("CKV_AWS_144", "aws_s3_bucket.*access_logs*",
                              "Access-log buckets are not replicated; they hold no resident data.",
                              "CISO 山田太郎", "2026-03-31", (), str(path), 2)
@@ -82,15 +85,17 @@ def test_every_problem_is_one_line(tmp_path):
   approver: someone
   expires: 2026-03-31
   stacks: [a, b]
+  scope: all
 - check: GCJP_AWS_3
   resource: "*"
   reason: a reason that is certainly long enough, again
   approver: someone else
   expires: 2027-03-31
   stacks: [a, b]
+  scope: all
 """
     assert problems(tmp_path, text) == [
-        "[0].owner: unknown key; allowed keys here: check, resource, reason, approver, expires, stacks",
+        "[0].owner: unknown key; allowed keys here: check, resource, reason, approver, expires, stacks, scope",
         "[1].approver: required key is missing",
         "[2]: expected a mapping with check, resource, reason, approver, expires",
         "[4]: GCJP_AWS_3 * is a duplicate of [3]",
@@ -102,10 +107,11 @@ def test_every_problem_is_one_line(tmp_path):
   approver: someone
   expires: 31/03/2026
   stacks: 131121-prod
+  scope: all
 """
     assert problems(tmp_path, text) == [
         "[0].check: 'CKV_AWS_1x' is not a check id; expected CKV_AWS_n, CKV2_AWS_n, GCJP_AWS_n or GCJP2_AWS_n",
-        "[0].reason: too short; say why the failure is acceptable (20 characters or more)",
+        "[0].reason: too short; say why the failure is acceptable (20 visible characters or more)",
         "[0].expires: '31/03/2026' is not a date; expected YYYY-MM-DD such as 2026-03-31",
         "[0].stacks: expected a list of stack names such as [131121-prod]",
     ]
@@ -132,17 +138,17 @@ def test_shared_stack_and_extra_files(tmp_path, monkeypatch):
     monkeypatch.setattr(W, "STACK_DIR", tmp_path / "stacks")
     assert W.waiver_files("131121-prod", [extra]) == [shared, own, extra]
     assert W.waiver_files("363421-prod") == [shared]
-    got = W.waivers_for("131121-prod", [extra])
+    got = W.waivers_for("131121-prod", [extra], today=LATER)
     assert [(w.check, w.file) for w in got] == [
         ("CKV_AWS_144", str(shared)), ("GCJP_AWS_12", str(shared)), ("CKV_AWS_145", str(own)),
         ("GCJP_AWS_12", str(own)), ("CKV_AWS_21", str(extra)), ("GCJP_AWS_12", str(extra))]
     # GCJP_AWS_12 is scoped to 131121-prod: another stack does not get it
-    assert [w.check for w in W.waivers_for("131121-stg")] == ["CKV_AWS_144"]
+    assert [w.check for w in W.waivers_for("131121-stg", today=LATER)] == ["CKV_AWS_144"]
     # problems of every file at once
     write(tmp_path, "- check: nope\n", "extra.yaml")
     write(tmp_path / "stacks", "- {}\n", "131121-prod.yaml")
     with pytest.raises(GcbaseError) as err:
-        W.waivers_for("131121-prod", [extra])
+        W.waivers_for("131121-prod", [extra], today=LATER)
     files = [p.file for p in err.value.problems]
     assert str(own) in files and str(extra) in files
 

@@ -6,6 +6,8 @@ and `gcbase check` exits 2 after writing them.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import inspect
 import json
 import xml.etree.ElementTree as ET
@@ -142,7 +144,7 @@ def test_a_raising_plan_check_leaves_its_requirement_not_passed(monkeypatch, tmp
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text("- check: GCJP_AWS_27\n  resource: aws_vpc.juki\n  reason: accepted only inside this robustness test\n"
                        "  approver: the test suite\n"
-                       "  expires: 2999-01-01\n", encoding="utf-8")
+                       f"  expires: {date.today() + timedelta(days=30)}\n", encoding="utf-8")
     before = run_cli("check", "--plan", str(PLAN), "--format", "json", "-o", str(tmp_path / "before"),
                      "--waivers", str(waivers))
     _make_gateway_check_raise(monkeypatch)

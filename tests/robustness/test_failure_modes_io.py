@@ -56,9 +56,11 @@ def test_an_output_directory_that_cannot_be_created_or_written(monkeypatch, tmp_
 def test_an_unreadable_input_is_one_line(monkeypatch, tmp_path):
     stack = tmp_path / "Pulumi.131121-prod.yaml"
     shutil.copy(ROOT / "stacks" / "Pulumi.131121-prod.yaml", stack)
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(PermissionError(errno.EACCES, "denied"))
-                        if self == stack else real(self))
+    import gcbase.inputs as inputs
+
+    real = os.open
+    monkeypatch.setattr(inputs.os, "open", lambda path, *a: (_ for _ in ()).throw(PermissionError(errno.EACCES, "denied"))
+                        if Path(path) == stack else real(path, *a))
     run = run_cli("validate", str(stack))
     assert assert_clean_failure(run, [str(stack)]) == [
         f"error: {stack}: stack config file is not readable (permission denied)"]

@@ -78,8 +78,8 @@ def damaged_stack(draw, kind: str) -> tuple[bytes, str | None]:
         words = draw(kana_text())
         text = STACK_TEXT.replace("vendor-a", f"vendor-a  # {words}", 1)
         return text.encode("cp932", errors="replace"), None
-    if kind == "utf-16":
-        return STACK_TEXT.encode(draw(st.sampled_from(["utf-16", "utf-16-le", "utf-16-be"]))), None
+    if kind == "utf-16":  # without a byte-order mark (with one it is accepted: test_inputs.py)
+        return STACK_TEXT.encode(draw(st.sampled_from(["utf-16-le", "utf-16-be", "utf-32-le"]))), None
     if kind == "control":
         char = draw(st.sampled_from(["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x7f", "\ufffe"]))
         at = draw(st.integers(0, len(STACK_TEXT)))

@@ -8,6 +8,7 @@ key where there is one), no traceback, nothing left in the output directory, no 
 from __future__ import annotations
 
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,11 +25,12 @@ MARKER = Path(tempfile.gettempdir()) / "gcbase-robustness-yaml-tag-executed"
 
 # -- waiver files ---------------------------------------------------------------------------
 
+SOON = (date.today() + timedelta(days=100)).isoformat()  # within baselines/waivers-policy.yaml maxLifetimeDays
 WAIVER_DOC = [
     {"check": "GCJP_AWS_28", "resource": "aws_internet_gateway.*", "reason": "A test fixture with a gateway on purpose.",
-     "approver": "CISO 山田太郎", "expires": "2099-12-31", "stacks": ["pass.json"]},
+     "approver": "CISO 山田太郎", "expires": SOON, "stacks": ["pass.json"], "scope": "all"},
     {"check": "CKV_AWS_1", "resource": "*", "reason": "Matches nothing in this plan; reported as unused.",
-     "approver": "CISO 山田太郎", "expires": "2099-12-31"},
+     "approver": "CISO 山田太郎", "expires": SOON, "scope": "all"},
 ]
 WAIVER_TEXT = to_yaml(WAIVER_DOC)
 WAIVER_FIELDS = ("check", "resource", "reason", "approver", "expires")
@@ -73,6 +75,13 @@ def damaged_waivers(draw, kind: str) -> tuple[bytes, str | None]:
         return WAIVER_TEXT.replace("resource: '*'", "resource: " + "[" * depth + "]" * depth, 1).encode(), None
     top = draw(st.sampled_from(["check: CKV_AWS_1\n", "just text\n", "42\n", "- 1\n- 2\n", "- [a, b]\n"]))
     return top.encode(), None
+
+
+def test_the_undamaged_waiver_file_is_accepted(tmp_path):
+    """Every damaged file below fails for its damage alone."""
+    path = write(tmp_path / "waivers.yaml", WAIVER_TEXT)
+    run = run_cli("check", "--plan", str(TF_PLAN), "--waivers", str(path), "--scope", "part", "--no-boundaries")
+    assert run.code in (0, 1) and "error: " + str(path) not in run.err, run
 
 
 @pytest.mark.parametrize("kind", WAIVER_KINDS)

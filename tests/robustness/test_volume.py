@@ -11,7 +11,9 @@ import pytest
 from robust_kit import EXAMPLES, LONG
 
 MINIMUM = 200
-FAMILIES = ("stack config", "waiver file", "Pulumi.yaml", "preview", "export", "tfplan", "expectations")
+FAMILIES = ("stack config", "waiver file", "Pulumi.yaml", "preview", "export", "tfplan", "expectations",
+            # issue 15 (test_fuzz_hostile.py): encodings, numbers, size caps, device files, output, waiver shapes
+            "encoding", "number", "size", "device", "output", "waiver shape")
 
 
 def test_at_least_200_hostile_inputs_per_run():

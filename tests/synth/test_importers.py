@@ -250,7 +250,7 @@ BAD_EXPORTS = [
     ([1, 2], "", "expected a JSON object"),
     ({"version": 3}, "deployment", "missing"),
     ({"steps": []}, "deployment", "looks like `pulumi preview --json` output"),
-    (_export_with(lambda r: r.update(version=2)), "version", "2 is not supported; allowed: 3, 4"),
+    (_export_with(lambda r: r.update(version=0)), "version", "0 is not supported; allowed: 1, 2, 3, 4"),
     (_export_with(lambda r: r.update(version="3")), "version", "expected an integer, found a string"),
     (_export_with(lambda r: r["deployment"].pop("manifest")), "deployment.manifest", "missing"),
     (_export_with(lambda r: r["deployment"].update(resources={})), "deployment.resources", "expected a list"),
@@ -319,7 +319,7 @@ def test_bad_preview_is_one_clear_line(tmp_path, doc, key, message):
 
 
 def test_missing_file_and_directory(tmp_path):
-    with pytest.raises(GcbaseError, match="not found; expected `pulumi preview --json` output"):
+    with pytest.raises(GcbaseError, match="`pulumi preview --json` output not found"):
         from_preview(tmp_path / "absent.json")
     with pytest.raises(GcbaseError, match="is a directory"):
         from_stack_export(tmp_path)
@@ -344,7 +344,7 @@ def test_cli_imports_both_formats(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "not checked (type unknown to the exporter): random:index/randomPassword:RandomPassword" in printed
     assert main(["synth", "--preview", str(tmp_path / "nope.json")]) == 2
-    assert f"error: {tmp_path / 'nope.json'}: not found" in capsys.readouterr().err
+    assert f"error: {tmp_path / 'nope.json'}: `pulumi preview --json` output not found" in capsys.readouterr().err
 
 
 def test_preview_records_each_resources_operation():
