@@ -59,3 +59,28 @@ def _(p):
     """An AWS resource type no check reads is added."""
     like = one(p, "aws:ec2/vpc:Vpc")
     add(p, like, "aws:appfabric/appBundle:AppBundle", "mutant-bundle", {})
+
+
+def _selection(p, system: str):
+    return one(p, "aws:backup/selection:Selection", f"-{system}-backup")
+
+
+@mutation("backup-selection-names-an-unrelated-resource", PROD)
+def _(p):
+    """juki's backup selection picks no tag, only the ARN of a table that is not juki's (review G-6)."""
+    sel = _selection(p, "juki")
+    sel.inputs["selectionTags"] = []
+    sel.inputs["resources"] = ["arn:aws:dynamodb:ap-northeast-1:210000000101:table/none"]
+
+
+@mutation("backup-selection-excludes-everything", PROD)
+def _(p):
+    """juki's backup selection keeps its tag but excludes every resource (not_resources ["*"]) (review G-6)."""
+    _selection(p, "juki").inputs["notResources"] = ["*"]
+
+
+@mutation("backup-selection-condition-contradicts-its-tag", PROD)
+def _(p):
+    """juki's backup selection adds a condition that leaves out everything tagged juki (review G-6)."""
+    _selection(p, "juki").inputs["condition"] = {
+        "stringNotEquals": [{"key": "aws:ResourceTag/gcbase:system", "value": "juki"}]}
