@@ -58,6 +58,7 @@ class Intent:
     vendors: tuple[VendorIntent, ...] = ()  # vendors' own accounts, outside the tenancy (gcbase:vendors)
     operators: dict[str, str] = field(default_factory=dict)  # party (account-operator, ...) -> vendor
     log_retention_days: int = 0  # the stack's profile value (0: unknown)
+    backup_retention_days: int = 0  # the stack's profile value (0: unknown)
 
     # -- derived ----------------------------------------------------------------------------
     @property
@@ -135,6 +136,7 @@ def intent_of(settings: Settings, file: str = "") -> Intent:
         vendors=tuple(VendorIntent(v.id, tuple(v.accounts), v.external_id) for v in settings.vendors),
         operators=operator_parties(settings),
         log_retention_days=settings.profile.log_retention_days,
+        backup_retention_days=settings.profile.backup_retention_days,
     )
 
 

@@ -84,3 +84,20 @@ def _(p):
     """juki's backup selection adds a condition that leaves out everything tagged juki (review G-6)."""
     _selection(p, "juki").inputs["condition"] = {
         "stringNotEquals": [{"key": "aws:ResourceTag/gcbase:system", "value": "juki"}]}
+
+
+LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+
+
+@mutation("backup-vault-lock-one-day", PROD)
+def _(p):
+    """Both juki vault locks keep recovery points for one day only (review G-8)."""
+    for lock in find(p, LOCK, "-juki-backup"):
+        lock.inputs["minRetentionDays"] = 1
+
+
+@mutation("backup-vault-lock-governance-mode", PROD)
+def _(p):
+    """juki's vault lock has no cooling-off period: governance mode, removable by a privileged user (review G-8)."""
+    lock = one(p, LOCK, "-juki-backup")
+    del lock.inputs["changeableForDays"]
