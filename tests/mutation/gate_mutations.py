@@ -101,3 +101,14 @@ def _(p):
     """juki's vault lock has no cooling-off period: governance mode, removable by a privileged user (review G-8)."""
     lock = one(p, LOCK, "-juki-backup")
     del lock.inputs["changeableForDays"]
+
+
+@mutation("trail-advanced-selectors-data-only", PROD)
+def _(p):
+    """The trail of juki's account logs through advanced event selectors naming S3 data events only: no
+    management event (the account's API activity) is recorded (review G-7)."""
+    trail = one(p, "aws:cloudtrail/trail:Trail", "-audit-210000000101-")
+    trail.inputs.pop("eventSelectors", None)
+    trail.property_dependencies.pop("eventSelectors", None)
+    trail.inputs["advancedEventSelectors"] = [{"name": "data only", "fieldSelectors": [
+        {"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]}]}]
