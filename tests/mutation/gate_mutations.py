@@ -61,6 +61,19 @@ def _(p):
     add(p, like, "aws:appfabric/appBundle:AppBundle", "mutant-bundle", {})
 
 
+@mutation("unchecked-client-vpn-endpoint")
+def _(p):
+    """A Client VPN endpoint (an entry into the VPC from the internet) is added; CKV2_AWS_5 only lists its type as
+    something a security group may be attached to, which judged nothing about it (review G-11)."""
+    like = one(p, "aws:ec2/vpc:Vpc")
+    add(p, like, "aws:ec2clientvpn/endpoint:Endpoint", "mutant-client-vpn",
+        {"serverCertificateArn": "arn:aws:acm:ap-northeast-1:210000000101:certificate/x",
+         "clientCidrBlock": "10.99.0.0/22", "securityGroupIds": ["sg-0123456789abcdef0"],
+         "authenticationOptions": [{"type": "certificate-authentication",
+                                    "rootCertificateChainArn": "arn:aws:acm:ap-northeast-1:210000000101:certificate/y"}],
+         "connectionLogOptions": {"enabled": False}})
+
+
 def _selection(p, system: str):
     return one(p, "aws:backup/selection:Selection", f"-{system}-backup")
 

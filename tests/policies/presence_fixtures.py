@@ -67,6 +67,10 @@ def _coverage(unchecked: bool) -> dict:
     tf.r("aws_kms_key", "data", enable_key_rotation=True)
     if unchecked:
         tf.r("aws_appfabric_app_bundle", "bundle")  # an AWS type no check reads
+        # an entry into the VPC from the internet: CKV2_AWS_5 only lists it as something a security group may be
+        # attached to, which judges the group, not the endpoint (review G-11)
+        tf.r("aws_ec2_client_vpn_endpoint", "entry", server_certificate_arn="arn:x", client_cidr_block="10.99.0.0/22",
+             security_group_ids=["sg-1"])
     doc = tf.plan()
     if unchecked:  # what gcbase's exporter lists when a resource has no Terraform type (another provider)
         doc["gcbase"] = {"not_checked": [{"urn": "urn:pulumi:s::p::random:index/randomPassword:RandomPassword::pw",
