@@ -1,7 +1,17 @@
 """GCJP_AWS_71: every account the stack deploys into records its API activity in a CloudTrail trail (its own,
 or an organization trail of the management account); an account without one is a failure, "missing". The
-identity account (shared by environments) is logged by whoever runs it."""
+identity account (shared by environments) is logged by whoever runs it. A trail that records no management
+events (every basic selector excludes them, or no advanced selector records them: gcbase/check/trailsel.py)
+does not record the account's API activity, so it does not count."""
 
+
+def records_management_events(trail) -> bool:
+    if trailsel.has_advanced(trail.values):
+        return bool(trailsel.management_coverage(trail.values)[0])
+    basic = [s for s in trail.values.get("event_selector") or [] if isinstance(s, dict)]
+    return not basic or any(s.get("include_management_events") is not False for s in basic)
+
+from gcbase.check import trailsel
 from gcbase.check.findings import FAILED, PASSED
 from gcbase.check.plancheck import Outcome, PlanCheck
 
@@ -14,7 +24,7 @@ class TrailInEveryAccount(PlanCheck):
         trails: dict = {}
         organization = []
         for trail in plan.of_type("aws_cloudtrail"):
-            if trail.values.get("enable_logging") is False:
+            if trail.values.get("enable_logging") is False or not records_management_events(trail):
                 continue
             account = plan.placement(trail)[0] or plan.account(trail)
             trails.setdefault(account, []).append(trail.address)

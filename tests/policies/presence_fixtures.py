@@ -52,12 +52,17 @@ def _backups(systems: tuple[str, ...], selections: dict | None = None) -> dict:
     return tf.plan()
 
 
-def _trails(accounts: tuple[str, ...]) -> dict:
+def _trails(accounts: tuple[str, ...], data_only: tuple[str, ...] = ()) -> dict:
     tf = Tf()
     for account in accounts:
         tf.r("aws_cloudtrail", f"trail_{account}", name=f"t{account}", s3_bucket_name="archive",
              is_multi_region_trail=True)
         tf.resources[-1]["values"]["arn"] = f"arn:aws:cloudtrail:ap-northeast-1:{account}:trail/t{account}"
+    for account in data_only:  # advanced selectors naming S3 data events only: no API activity recorded (G-7)
+        tf.r("aws_cloudtrail", f"data_only_{account}", name=f"d{account}", s3_bucket_name="archive",
+             is_multi_region_trail=True, advanced_event_selector=[{"name": "data only", "field_selector": [
+                 {"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]}]}])
+        tf.resources[-1]["values"]["arn"] = f"arn:aws:cloudtrail:ap-northeast-1:{account}:trail/d{account}"
     return tf.plan()
 
 
@@ -81,7 +86,8 @@ def _coverage(unchecked: bool) -> dict:
 CASES = {
     "GCJP_AWS_72": (lambda: _coverage(False), lambda: _coverage(True)),
     "GCJP_AWS_70": (lambda: _backups(("juki", "senkyo", "web"), PASSING_SELECTIONS), lambda: _backups(("juki", "web"))),
-    "GCJP_AWS_71": (lambda: _trails((HUB, JUKI, SENKYO, "210000000104")), lambda: _trails((HUB, JUKI, SENKYO))),
+    "GCJP_AWS_71": (lambda: _trails((HUB, JUKI, SENKYO, "210000000104")),
+                    lambda: _trails((HUB, JUKI, SENKYO), data_only=("210000000104",))),
 }
 
 
