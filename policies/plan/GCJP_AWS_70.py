@@ -71,6 +71,22 @@ def covers(plan, sel, system: str, account) -> tuple[bool, str]:
     return _conditions_hold(sel, system)
 
 
+def selects_something(plan, sel, account) -> bool:
+    """Without a stack (no systems known): a selection that covers the system its gcbase:system tag names, or
+    one that names other tags or resources and is not narrowed by not_resources or a condition (the check
+    could not show that anything is left selected)."""
+    tagged = [str(t["value"]) for t in sel.all("selection_tag") if isinstance(t, dict) and t.get("key") == TAG
+              and isinstance(t.get("value"), str)]
+    if any(covers(plan, sel, system, account)[0] for system in tagged):
+        return True
+    names = any(isinstance(t, dict) and t.get("key") and t.get("value") for t in sel.all("selection_tag"))
+    names = names or bool(sel.values.get("resources") or sel.refs.get("resources"))
+    narrowed = bool(sel.values.get("not_resources") or sel.refs.get("not_resources"))
+    narrowed = narrowed or any(entries for block in sel.all("condition") if isinstance(block, dict)
+                               for entries in block.values())
+    return names and not narrowed
+
+
 class EverySystemBackedUp(PlanCheck):
     id = "GCJP_AWS_70"
     supported_resources = ("aws_backup_plan", "aws_backup_selection", "aws_vpc")
@@ -98,7 +114,7 @@ class EverySystemBackedUp(PlanCheck):
             return
         accounts = sorted({plan.account(v) or plan.placement(v)[0] for v in plan.of_type("aws_vpc")} - {None})
         for account in accounts:
-            if selected.get(account):
+            if any(selects_something(plan, sel, account) for sel in selected.get(account, [])):
                 yield Outcome(f"account:{account}", PASSED, f"a backup plan selects resources in account {account}")
             else:
                 yield Outcome(f"account:{account}", FAILED, f"missing: no backup plan selects anything in account "
