@@ -41,9 +41,14 @@ def synth_stack(ref: str | Path) -> Plan:
     from gcbase.synth.program import synth_program
     from gcbase.validate import load_settings
 
+    from gcbase.configvalues import for_file
+
     path = stack_file(ref)
     settings = load_settings(path)  # one clear line per problem before anything runs
-    plan = synth_program(ROOT, config_file=path, stack=settings.stack, source="synth")
+    given = for_file(path)  # what its ESC environments resolve to (--config-values), over its own config
+    plan = synth_program(ROOT, config_file=path, stack=settings.stack, source="synth",
+                         extra_config=dict(given.config) if given else None,
+                         extra_secret_keys=sorted(given.secret) if given else None)
     plan.meta.update(_meta(settings, str(path)))
     return plan
 

@@ -43,7 +43,7 @@ def checkov_run(tmp_path_factory):
     files = [example] + sorted(f for cid in _there() for f in (HERE / "fixtures" / cid).glob("*.json")
                                if f.name != "intent.json")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BC_", "CKV_", "PRISMA_", "LOG_LEVEL"))}
-    env.update(OFFLINE_ENV)
+    env.update(OFFLINE_ENV, CKV_SKIP_PACKAGE_UPDATE_CHECK="true")
     args = [str(CHECKOV), "--framework", "terraform_plan", "--skip-download", "-o", "json",
             "--external-checks-dir", str(POLICIES)]
     for f in files:
