@@ -9,7 +9,8 @@ gcbase the output:
   reserved `pulumiConfig` property (what Pulumi merges into the stack's config), never `environmentVariables`
   or `files` (credentials belong there). It does not say which values were secrets (`fn::secret`), so the keys
   gcbase's schema marks secret (`settings.secret_keys()`) and every key of another namespace except
-  `aws:region` are treated as secrets;
+  `aws:region` are treated as secrets; for any program but gcbase's (`--program`), whose secrets gcbase
+  cannot know, it is refused in favour of the next;
 - `pulumi config --show-secrets --json`: `{"ns:key": {"value": text, "objectValue": parsed, "secret": bool}}`
   (pulumi/pulumi pkg/cmd/pulumi/config, configValueJSON), the stack's own config with its environments
   merged; `secret: true` is honoured.
@@ -92,6 +93,10 @@ def _from_pulumi_config(path: Path, doc: dict, project: str) -> ConfigValues:
 def _from_esc(path: Path, doc: dict, project: str) -> ConfigValues:
     from gcbase.settings import secret_keys
 
+    if project != "gcbase":
+        raise GcbaseError.one(str(path), "", f"`esc open` output does not say which values are secrets, and only "
+                                             f"gcbase's own program is known to gcbase; for project {project} give "
+                                             "`pulumi config --show-secrets --json` output, which does")
     pulumi_config = doc.get("pulumiConfig")
     if pulumi_config is None:
         raise GcbaseError.one(str(path), "pulumiConfig", "missing: the environment sets no stack config (ESC's "
@@ -134,6 +139,43 @@ def unresolved(file: str, names: list[str]) -> Problem:
                                         f"{', '.join(names)}, which cannot be resolved offline; {HOW}")
 
 
+def _leaves(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _leaves(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in _leaves(v)]
+    return [] if value is None or isinstance(value, bool) else [str(value)]
+
+
+def mask(plan: Any, values: Optional[ConfigValues]) -> Any:
+    """Replace, in every resource's inputs and outputs, any text holding a secret of `values` by the mask.
+
+    A program that wraps a secret (`require_secret`, `Output.secret`) is masked by the capture already; this
+    also covers one that reads it with a plain `get`, which would otherwise put the plaintext into the plan
+    (the `secure:` path cannot: gcbase never has the plaintext there)."""
+    from gcbase.model import SECRET_MASK
+
+    texts = sorted({t for k in (values.secret if values else ()) for t in _leaves(values.config.get(k)) if t},
+                   key=len, reverse=True)
+    if not texts:
+        return plan
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            hit = any(t == value or (len(t) >= 6 and t in value) for t in texts)
+            return SECRET_MASK if hit else value
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    for res in plan.resources:
+        res.inputs = clean(res.inputs)
+        res.outputs = clean(res.outputs)
+    return plan
+
+
 _BOUND: dict[str, ConfigValues] = {}
 
 
@@ -160,4 +202,4 @@ def clear() -> None:
     _BOUND.clear()
 
 
-__all__ = ["ConfigValues", "read", "environments", "unresolved", "bind", "for_file", "clear", "HOW"]
+__all__ = ["ConfigValues", "read", "environments", "unresolved", "mask", "bind", "for_file", "clear", "HOW"]

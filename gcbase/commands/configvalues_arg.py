@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from gcbase.errors import GcbaseError
 
@@ -37,9 +37,9 @@ def bind(args: argparse.Namespace) -> None:
     configvalues.bind(stack_file(target), configvalues.read(file))
 
 
-def for_program(args: argparse.Namespace, program: Path) -> tuple[Optional[dict[str, Any]], Optional[list[str]]]:
-    """(extra config, secret keys) for synth_program from --config-values, with the project's namespace for bare
-    keys; a --config file importing ESC environments with no values gets its one line as a warning."""
+def for_program(args: argparse.Namespace, program: Path) -> Any:
+    """The --config-values for a --program (project's namespace for bare keys; gcbase.configvalues.ConfigValues),
+    or None; a --config file importing ESC environments with no values gets its one line as a warning."""
     import sys
 
     from gcbase import configvalues
@@ -52,7 +52,5 @@ def for_program(args: argparse.Namespace, program: Path) -> tuple[Optional[dict[
         names = configvalues.environments(load_yaml(config, "stack config file")) if config else []
         if names:
             print(f"warning: {configvalues.unresolved(str(config), names)}", file=sys.stderr)
-        return None, None
-    project = read_project(program)[0]
-    values = configvalues.read(file, project)
-    return dict(values.config), sorted(values.secret)
+        return None
+    return configvalues.read(file, read_project(program)[0])

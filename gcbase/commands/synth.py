@@ -45,10 +45,12 @@ def collect_plans(args: argparse.Namespace) -> list[Plan]:
     """The plans a synth/check invocation is about, from whichever source it names."""
     if getattr(args, "program", None):
         from gcbase.commands.configvalues_arg import for_program
+        from gcbase.configvalues import mask
         from gcbase.synth.program import synth_program
-        extra, secret = for_program(args, Path(args.program))  # --config-values (ESC), over --config's values
-        return [synth_program(Path(args.program), config_file=args.config, extra_config=extra,
-                              extra_secret_keys=secret)]
+        given = for_program(args, Path(args.program))  # --config-values (ESC), over --config's values
+        return [mask(synth_program(Path(args.program), config_file=args.config,
+                                   extra_config=dict(given.config) if given else None,
+                                   extra_secret_keys=sorted(given.secret) if given else None), given)]
     if getattr(args, "preview", None):
         from gcbase.synth.importers import from_preview
         return [from_preview(Path(args.preview))]

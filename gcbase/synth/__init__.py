@@ -41,7 +41,7 @@ def synth_stack(ref: str | Path) -> Plan:
     from gcbase.synth.program import synth_program
     from gcbase.validate import load_settings
 
-    from gcbase.configvalues import for_file
+    from gcbase.configvalues import for_file, mask
 
     path = stack_file(ref)
     settings = load_settings(path)  # one clear line per problem before anything runs
@@ -49,6 +49,7 @@ def synth_stack(ref: str | Path) -> Plan:
     plan = synth_program(ROOT, config_file=path, stack=settings.stack, source="synth",
                          extra_config=dict(given.config) if given else None,
                          extra_secret_keys=sorted(given.secret) if given else None)
+    mask(plan, given)
     plan.meta.update(_meta(settings, str(path)))
     return plan
 
