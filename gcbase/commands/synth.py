@@ -46,11 +46,10 @@ def collect_plans(args: argparse.Namespace) -> list[Plan]:
     if getattr(args, "program", None):
         from gcbase.commands.configvalues_arg import for_program
         from gcbase.configvalues import mask
+        from gcbase.synth import extra_config
         from gcbase.synth.program import synth_program
         given = for_program(args, Path(args.program))  # --config-values (ESC), over --config's values
-        return [mask(synth_program(Path(args.program), config_file=args.config,
-                                   extra_config=dict(given.config) if given else None,
-                                   extra_secret_keys=sorted(given.secret) if given else None), given)]
+        return [mask(synth_program(Path(args.program), config_file=args.config, **extra_config(given)), given)]
     if getattr(args, "preview", None):
         from gcbase.synth.importers import from_preview
         return [from_preview(Path(args.preview))]
