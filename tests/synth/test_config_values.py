@@ -9,7 +9,6 @@ file reach no plan, report, console line or error message; a bad values file is 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from gcbase.errors import GcbaseError
 from gcbase.synth import STACKS_DIR, synth_stack
 from gcbase.tfplan import export
 from gcbase.validate import load_settings
-from helpers import ROOT, plan_of
+from helpers import plan_of
 
 PSK = "Zq9xW2pL7vK4mN8r"  # a valid VPN pre-shared key, planted as a secret
 CREDENTIAL = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"  # what environmentVariables would hold; never read
@@ -169,26 +168,39 @@ def test_values_need_one_stack(tmp_path, capsys):
     assert "--config-values resolves one stack file's environments" in capsys.readouterr().err
 
 
+def vendor_program(tmp_path: Path) -> Path:
+    """A vendor's small program (no runtime options: it runs in gcbase's environment) whose stack file holds
+    only its ESC import: a VPC from a plain value, a VPN key from a secret one."""
+    program = tmp_path / "vendorapp"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text("name: vendorapp\nruntime: python\n", encoding="utf-8")
+    (program / "__main__.py").write_text(
+        "import pulumi, pulumi_aws as aws\n"
+        "c = pulumi.Config()\n"
+        "aws.ec2.Vpc('v', cidr_block=c.require('cidr'))\n"
+        "gw = aws.ec2.CustomerGateway('cgw', bgp_asn='65010', ip_address='203.0.113.10', type='ipsec.1')\n"
+        "aws.ec2.VpnConnection('vpn', customer_gateway_id=gw.id, type='ipsec.1', transit_gateway_id='tgw-1',\n"
+        "                      tunnel1_preshared_key=c.require_secret('vpnPresharedKey'))\n", encoding="utf-8")
+    (program / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"environment": ["vendor/app-dev"]}), encoding="utf-8")
+    return program
+
+
 def test_a_vendor_program_with_esc_config(tmp_path, capsys):
     """--program: a vendor's stack file imports its environment; bare keys are the project's namespace, and the
-    secret `pulumi config --json` marks stays secret (masked in the plan, as its `secure:` original is)."""
-    program = tmp_path / "hub-and-spoke"
-    shutil.copytree(ROOT / "tests" / "programs" / "hub-and-spoke", program)
-    original = yaml.safe_load((program / "Pulumi.dev.yaml").read_text(encoding="utf-8"))["config"]
-    (program / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"environment": ["vendor/hub-dev"]}), encoding="utf-8")
-    config = {k.removeprefix("hub-and-spoke:"): v for k, v in original.items()}  # esc's bare keys
-    config["vpnPresharedKey"] = PSK
-    values = pulumi_config_output(tmp_path / "values.json", config, secret=("vpnPresharedKey",))
+    secret `pulumi config --json` marks stays secret (masked in the plan, as a `secure:` value is)."""
+    program = vendor_program(tmp_path)
+    values = pulumi_config_output(tmp_path / "values.json", {"cidr": "10.1.0.0/16", "vpnPresharedKey": PSK},
+                                  secret=("vpnPresharedKey",))
     out = tmp_path / "plan.json"
     assert main(["synth", "--program", str(program), "--config", str(program / "Pulumi.dev.yaml"),
                  "--config-values", str(values), "--json", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert PSK not in text and "[secret]" in text and "10.1.0.0/16" in text
+    assert PSK not in text and '"tunnel1PresharedKey": "[secret]"' in text and "10.1.0.0/16" in text
     assert PSK not in "".join(capsys.readouterr())
     assert main(["synth", "--program", str(program), "--config", str(program / "Pulumi.dev.yaml"),
                  "--json", str(tmp_path / "p2.json")]) == 2
     err = capsys.readouterr().err
-    assert "environment: imports Pulumi ESC environment vendor/hub-dev, which cannot be resolved offline" in err
+    assert "environment: imports Pulumi ESC environment vendor/app-dev, which cannot be resolved offline" in err
 
 
 def test_a_secret_read_with_plain_get_is_masked_too(tmp_path, capsys):
