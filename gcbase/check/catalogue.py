@@ -3,8 +3,10 @@
 Data, not code (Prowler's compliance files, with the mapping kept in one place per check):
 - baselines/requirements.yaml: the requirements (非機能要件の標準 items A-F in IPA-grade
   numbering, and the project's ids for guideline items, category G) with ja/en titles and source;
-- policies/<kind>/<ID>.metadata.yaml beside each custom check: severity, the requirement ids
-  it serves, ja/en title, remediation with a Pulumi snippet, optional parameters;
+- policies/<kind>/<ID>.metadata beside each custom check (YAML): severity, the requirement ids
+  it serves, ja/en title, remediation with a Pulumi snippet, optional parameters. Not `.yaml`:
+  `checkov --external-checks-dir` loads every .yaml/.yml/.json file of the folder as a graph
+  policy and prints a warning for each one that is not (checkov/common/checks_infra/registry.py);
 - baselines/checkov_builtin.yaml: Checkov's built-in checks that matter here -> severity,
   requirement ids, Japanese title; plus the default for built-ins not listed.
 
@@ -29,13 +31,18 @@ from gcbase.yamlio import load_yaml
 POLICIES = ROOT / "policies"
 REQUIREMENTS_FILE = BASELINES / "requirements.yaml"
 BUILTIN_FILE = BASELINES / "checkov_builtin.yaml"
-META_SUFFIX = ".metadata.yaml"
+META_SUFFIX = ".metadata"  # YAML text; see the module docstring for why not .yaml
+OLD_META_SUFFIX = ".metadata.yaml"  # the name before issue 16: refused with a line saying how to rename it
 # kind -> (folder under policies/, id pattern, check file suffix)
 KINDS: dict[str, tuple[str, re.Pattern[str], str]] = {
     "resource": ("resource", re.compile(r"^GCJP_AWS_[1-9][0-9]*$"), ".py"),  # Checkov BaseResourceCheck
     "plan": ("plan", re.compile(r"^GCJP_AWS_[1-9][0-9]*$"), ".py"),  # gcbase plan-level check
     "graph": ("graph", re.compile(r"^GCJP2_AWS_[1-9][0-9]*$"), ".yaml"),  # Checkov YAML graph policy
 }
+# kinds plain `checkov --external-checks-dir policies` runs itself, with the verdicts of `gcbase check`
+# (tests/policies/test_checkov_cli.py runs the real CLI); plan-level checks need the whole plan and
+# the stack's intent, so only `gcbase check` runs them
+CHECKOV_KINDS = ("resource", "graph")
 CHECKOV_ID = re.compile(r"^CKV2?_AWS_[0-9]+$")
 REQUIREMENT_ID = re.compile(r"^([A-F])\.[0-9]+\.[0-9]+\.[0-9]+$|^GL\.[A-Z0-9]+\.[0-9]+$")
 
@@ -65,6 +72,11 @@ class CheckMeta:
     parameters: dict[str, Any] = field(default_factory=dict)
     path: Optional[Path] = None  # the check file (custom checks)
     waivable: bool = True  # false: no waiver may accept its failures (e.g. My Number tier to the internet)
+
+    @property
+    def runs_under_checkov(self) -> bool:
+        """A custom check plain `checkov --external-checks-dir policies` runs, with gcbase's verdicts."""
+        return self.kind in CHECKOV_KINDS
 
 
 @dataclass
@@ -205,6 +217,9 @@ def load_catalogue() -> Catalogue:
     checks: dict[str, CheckMeta] = {}
     for kind in KINDS:
         folder = POLICIES / KINDS[kind][0]
+        for old in sorted(folder.glob(f"*{OLD_META_SUFFIX}")):
+            problems.append(Problem(str(old), "", f"rename to {old.name[: -len(OLD_META_SUFFIX)]}{META_SUFFIX}: Checkov "
+                                                  "loads every .yaml beside its checks as a policy and warns"))
         metas = {p.name[: -len(META_SUFFIX)] for p in metadata_files(kind)}
         for check_file in sorted(folder.glob(f"GCJP*{KINDS[kind][2]}")):
             if not check_file.name.endswith(META_SUFFIX) and check_file.stem not in metas:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gcbase.commands import configvalues_arg
 from gcbase.errors import GcbaseError
 from gcbase.synth import all_stack_files, stack_file
 from gcbase.validate import load_settings
@@ -16,6 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "and every other command use: one line per problem naming the file and the key. "
                                    "Exit codes: 0 every file is valid, 2 a problem.")
     p.add_argument("stacks", nargs="*", metavar="STACK", help="stack name (131121-prod) or config file path")
+    configvalues_arg.add_argument(p)
     p.set_defaults(func=run)
 
 
