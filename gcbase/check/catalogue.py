@@ -60,8 +60,8 @@ class Requirement:
     mandatory: str = "never"  # when a tenancy must meet it (MANDATORY; baselines/requirements.yaml)
     status: str = "project"  # standard | guideline | project (STATUSES)
     section: str = ""  # where in the source (item id, page, chapter)
-    why: str = ""  # the reason for a project choice (what was looked for and not found)
-    note: str = ""  # what a reader must know (second-hand wording, unverified title)
+    why: dict[str, str] = field(default_factory=dict)  # {ja, en}: the reason for a project choice
+    note: dict[str, str] = field(default_factory=dict)  # {ja, en}: second-hand wording, unverified title
 
 
 @dataclass(frozen=True)
@@ -146,12 +146,21 @@ def _provenance(problems: list[Problem], f: Path, key: str, rid: str, item: dict
         problems.append(Problem(str(f), f"{key}.source", f"{rid}: a {status} item cites the document it is found in, not project"))
     if status in ("standard", "guideline") and not str(item.get("section") or "").strip():
         problems.append(Problem(str(f), f"{key}.section", f"{rid}: required for {status}: the item, page or chapter"))
-    if status == "project" and not str(item.get("why") or "").strip():
+    if status == "project" and not item.get("why"):
         problems.append(Problem(str(f), f"{key}.why", f"{rid}: required for project: why gcbase chose it"))
+    for name in ("why", "note"):
+        text = item.get(name)
+        if text is not None and not (isinstance(text, dict) and set(text) == {"ja", "en"}
+                                     and all(isinstance(v, str) and v.strip() for v in text.values())):
+            problems.append(Problem(str(f), f"{key}.{name}", f"{rid}: a mapping with ja and en texts"))
     extra = set(item) - REQUIREMENT_KEYS
     if extra:
         problems.append(Problem(str(f), key, f"{rid}: unknown keys {', '.join(sorted(map(str, extra)))}; allowed: "
                                              f"{', '.join(sorted(REQUIREMENT_KEYS))}"))
+
+
+def _texts(value: Any) -> dict[str, str]:
+    return {k: str(v).strip() for k, v in value.items() if k in ("ja", "en")} if isinstance(value, dict) else {}
 
 
 def _requirements(problems: list[Problem]) -> tuple[dict, dict, dict[str, Requirement]]:
@@ -182,7 +191,7 @@ def _requirements(problems: list[Problem]) -> tuple[dict, dict, dict[str, Requir
             problems.append(Problem(str(f), f"{key}.mandatory", f"{rid}: one of {', '.join(MANDATORY)}"))
         reqs[rid] = Requirement(rid, category, str(item.get("ja")), str(item.get("en")), str(item.get("source")),
                                 str(item.get("mandatory")), str(item.get("status")), str(item.get("section") or ""),
-                                str(item.get("why") or "").strip(), str(item.get("note") or "").strip())
+                                _texts(item.get("why")), _texts(item.get("note")))
     return categories, sources, reqs
 
 

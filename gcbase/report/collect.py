@@ -173,7 +173,8 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
           now: Optional[datetime] = None) -> Report:
     """The Report of one `gcbase check` run over one or more stacks."""
     requirements = [Requirement(r.id, r.category, {"ja": r.ja, "en": r.en}, dict(catalogue.sources.get(r.source) or {}),
-                                tuple(catalogue.checks_of(r.id)))
+                                tuple(catalogue.checks_of(r.id)), getattr(r, "status", ""), getattr(r, "section", ""),
+                                getattr(r, "why", ""), getattr(r, "note", ""))
                     for r in catalogue.requirements.values()]
     not_run = set.intersection(*(set(r.check.not_run) for r in results)) if results else set()
     checks_not_run = []

@@ -58,6 +58,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         "categoriesNotPlanCheckable": report.categories_not_plan_checkable(),  # verified by operations and tests
         "summary": {cat: dict(c) for cat, c in report.category_counts().items()},
         "requirements": [{"id": r.id, "category": r.category, "title": r.title, "source": r.source,
+                          "status": r.status or None, "section": r.section or None, "why": r.why or None,
+                          "note": r.note or None,
                           "mandatory": r.id in report.mandatory_ids(),
                           "verdict": report.verdict(r.id, by_req.get(r.id, [])),
                           "checks": sorted({f.check_id for f in by_req.get(r.id, [])})} for r in report.requirements],

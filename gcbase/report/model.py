@@ -83,8 +83,20 @@ class Requirement:
     id: str
     category: str  # A-F (非機能要件の標準) or G (guidelines: 三層の対策, regions, guardrails)
     title: dict[str, str]
-    source: dict[str, str] = field(default_factory=dict)  # the document it comes from, {ja, en}
+    source: dict[str, str] = field(default_factory=dict)  # the document it comes from: {ja, en, url, version, read, ...}
     checks: tuple[str, ...] = ()  # the checks that serve it (none: not verifiable from a plan)
+    status: str = ""  # standard | guideline | project (gcbase's own choice): what a CISO is audited against
+    section: str = ""  # where in the source (item id, page, chapter)
+    why: dict[str, str] = field(default_factory=dict)  # {ja, en}: the reason for a project choice
+    note: dict[str, str] = field(default_factory=dict)  # {ja, en}: second-hand wording, unverified title
+
+    def basis(self, t: Texts) -> str:
+        """'<document> <section> (read through a relay) — <why or note>' in the report's language."""
+        doc = " ".join(x for x in (t.pick(self.source) if self.source else "", self.section) if x)
+        if self.source.get("read") == "relay":
+            doc += f" ({t('provenance.relay')})"
+        extra = "; ".join(t.pick(x) for x in (self.why, self.note) if x)
+        return f"{doc} — {extra}" if extra else doc
 
 
 @dataclass(frozen=True)
