@@ -332,14 +332,16 @@ def test_retention_below_minimum(tmp_path):
     def m(c):
         c["gcbase:profile"]["logRetentionDays"] = 365
     assert problems(tmp_path, m) == [
-        "gcbase:profile.logRetentionDays: 365 is below the profile minimum of 2557 days; allowed: 2557 or more"]
+        "gcbase:profile.logRetentionDays: 365 is below gcbase's default 2557 (E.7.1.2); allowed: 2557 or more, or "
+        "record why in gcbase:profile.exceptions.logRetentionDays (reason, approver)"]
 
 
 def test_rpo_longer_than_profile(tmp_path):
     def m(c):
         c["gcbase:profile"]["rpoHours"] = 48
     assert problems(tmp_path, m) == [
-        "gcbase:profile.rpoHours: 48 is longer than the profile's 24 hours; allowed: 24 or less"]
+        "gcbase:profile.rpoHours: 48 is longer than the standard's level 24 (A.1.3.1); allowed: 24 or less, or record "
+        "why in gcbase:profile.exceptions.rpoHours (reason, approver)"]
 
 
 def test_shared_without_members(tmp_path):

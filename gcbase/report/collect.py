@@ -163,6 +163,16 @@ def _intent(result: StackResult) -> Any:
     return Intent.from_dict(recorded) if isinstance(recorded, dict) else None
 
 
+def _declared(result: StackResult) -> tuple[tuple[dict, ...], tuple[str, ...], str]:
+    """(profile exceptions, deprecation warnings, security model) the stack declared, neutralised: the plan's
+    meta records them, and its author controls it."""
+    intent = _intent(result)
+    if intent is None:
+        return (), (), ""
+    exceptions = tuple(clean_deep(dict(e)) for e in intent.profile_exceptions)
+    return exceptions, tuple(clean(scrub(d)) for d in intent.deprecations), clean(intent.security_model)
+
+
 def results_checked(result: StackResult) -> bool:
     """Whether the stack's report comes from a full run of the checks (a run restricted to some checks
     cannot say a mandatory requirement is missing)."""
@@ -193,7 +203,7 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
         stacks=[StackReport(clean(r.plan.stack), clean_opt(shown_path(r.plan.config_file)), r.plan,
                             clean_deep(_meta(r.plan)),
                             tuple(mandatory_requirements(catalogue, _intent(r))) if results_checked(r) else (),
-                            str(r.plan.meta.get("scope") or "tenancy"))
+                            str(r.plan.meta.get("scope") or "tenancy"), *_declared(r))
                 for r in results],
         findings=[f for r in results for f in _findings(r, shown)],
         requirements=requirements,

@@ -52,7 +52,9 @@ def to_dict(report: Report) -> dict[str, Any]:
         "gateFailures": len(report.gate_failures()),
         "checkErrors": [{"checkId": f.check_id, "stack": f.stack, "resource": f.resource, "message": f.message}
                         for f in report.errored()],
-        "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta, "mandatory": list(s.mandatory)}
+        "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta, "mandatory": list(s.mandatory),
+                    "securityModel": s.security_model or None, "profileExceptions": [dict(e) for e in s.exceptions],
+                    "deprecations": list(s.deprecations)}
                    for s in report.stacks],
         "categories": report.categories,
         "categoriesNotPlanCheckable": report.categories_not_plan_checkable(),  # verified by operations and tests
