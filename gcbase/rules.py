@@ -276,7 +276,7 @@ def _resolve_profile(file: str, cfg: StackConfig, problems: list[Problem]) -> Pr
                 (f" ({src['requirement']})" if src.get("requirement") else "")
         exc = exceptions.get(key)
         if exc is None:
-            problems.append(Problem(file, f"gcbase:profile.{key}", f"{value} is {'below' if higher else 'longer than'} "
+            problems.append(Problem(file, f"gcbase:profile.{key}", f"{value:g} is {'below' if higher else 'longer than'} "
                                     f"{about}; allowed: {level} or {'more' if higher else 'less'}, or record why in "
                                     f"gcbase:profile.exceptions.{key} (reason, approver)"))
             continue
@@ -295,7 +295,7 @@ def _resolve_profile(file: str, cfg: StackConfig, problems: list[Problem]) -> Pr
                 problems.append(Problem(file, f"{where}.{name}", "required, in visible characters"))
     if "availability" in overrides and overrides["availability"] not in AVAILABILITY_LEVELS:
         problems.append(Problem(file, "gcbase:profile.availability",
-                                f"{overrides['availability']} is not a level of A.1.5.1; allowed: "
+                                f"{overrides['availability']:g} is not a level of A.1.5.1; allowed: "
                                 + ", ".join(str(v) for v in AVAILABILITY_LEVELS)))
     merged = Profile.model_validate({**base, **overrides, "exceptions": tuple(recorded)})
     if "backupIntervalHours" in overrides and merged.backup_interval_hours > merged.rpo_hours:  # else backups follow the RPO

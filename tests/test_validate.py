@@ -168,14 +168,15 @@ def test_a_my_number_business_only_in_the_my_number_tier(tmp_path):
         c["gcbase:systems"][0]["tier"] = "lgwan"  # juki (住民基本台帳)
     assert problems(tmp_path, m) == [
         "gcbase:systems[0].tier: 'lgwan' is not allowed for juki (住民基本台帳); allowed: mynumber (a My Number business "
-        "(個人番号利用事務) stays in the マイナンバー利用事務系)"]
+        "(個人番号利用事務) stays in the マイナンバー利用事務系 in every security model)"]
 
 
 def test_a_business_outside_its_allowed_tiers(tmp_path):
     def m(c):
         c["gcbase:systems"][0]["business"] = "zaimu-kaikei"
     assert problems(tmp_path, m) == [
-        "gcbase:systems[0].tier: 'mynumber' is not allowed for zaimu-kaikei (財務会計); allowed: lgwan (baselines/businesses.yaml)"]
+        "gcbase:systems[0].tier: 'mynumber' is not allowed for zaimu-kaikei (財務会計); allowed: lgwan (under "
+        "gcbase:securityModel alpha; baselines/businesses.yaml)"]
 
 
 def test_every_my_number_business_is_data_with_one_tier():
