@@ -301,6 +301,8 @@ def _topologies(report: Report, t: Texts) -> str:
             continue
         paths = [(labels[id(f)], f.path) for f in report.failures() if f.stack == s.stack and id(f) in labels]
         note = f'<p class="note">{_e(t("topology.paths"))}</p>' if paths else ""
+        if s.security_model:  # the MIC model the stack declares decides which tier a business may sit in
+            note = f'<p class="note">{_e(t("topology.model", stack=s.stack, model=t.get("model." + s.security_model, s.security_model)))}</p>' + note
         out.append(f'<div class="topology" id="topology-{_e(s.stack)}">{note}{topology_svg(s.plan, t, paths=paths)}</div>')
     return "".join(out) or f'<p class="note">{_e(t("report.no_findings"))}</p>'
 

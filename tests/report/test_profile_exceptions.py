@@ -53,3 +53,7 @@ def test_json_lists_exceptions_deprecations_and_the_model_per_stack():
 def test_a_stack_without_exceptions_adds_no_note():
     assert "例外（" not in render(report(), "html", "ja")
     assert json.loads(render(report(), "json", "ja"))["stacks"][0]["profileExceptions"] == []
+
+
+def test_html_names_the_security_model_of_each_stack():
+    assert "131121-prod: セキュリティモデル βモデル" in render(with_exception(), "html", "ja")
