@@ -108,7 +108,6 @@ def _profile_file(name: str) -> tuple[dict, dict]:
     values = {k: v for k, v in data.items() if k != "sources"}
     if not isinstance(sources, dict):
         raise GcbaseError.one(str(path), "sources", "missing: each value's status, source and section or why")
-    documents = (load_yaml(BASELINES / "requirements.yaml").get("sources") or {})
     for key in values:
         if key == "name":
             continue
@@ -118,9 +117,9 @@ def _profile_file(name: str) -> tuple[dict, dict]:
             raise GcbaseError.one(str(path), where, "missing: the value's status, source and section or why")
         if src.get("status") not in PROVENANCE_STATUSES:
             raise GcbaseError.one(str(path), f"{where}.status", f"{src.get('status')!r}; allowed: {', '.join(PROVENANCE_STATUSES)}")
-        if src.get("source") not in documents:
-            raise GcbaseError.one(str(path), f"{where}.source", f"{src.get('source')!r} is not a source of "
-                                                                f"baselines/requirements.yaml; allowed: {', '.join(documents)}")
+        if not isinstance(src.get("source"), str) or not src["source"]:
+            raise GcbaseError.one(str(path), f"{where}.source", "missing: a source of baselines/requirements.yaml "
+                                                                "(checked against it when the catalogue loads)")
         if src["status"] == "project" and not src.get("why"):
             raise GcbaseError.one(str(path), f"{where}.why", "required for project: why gcbase chose the value")
         if src["status"] != "project" and not src.get("section"):

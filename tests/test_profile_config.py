@@ -47,8 +47,6 @@ def test_a_profile_value_without_provenance_does_not_load(tmp_path, monkeypatch)
     folder.mkdir()
     (folder / "standard.yaml").write_text(text.replace("  rtoHours: {status: standard, source: nfr, section: A.1.3.2, "
                                                        "requirement: A.1.3.2}\n", ""), encoding="utf-8")
-    (tmp_path / "requirements.yaml").write_text((baselines.BASELINES / "requirements.yaml").read_text(encoding="utf-8"),
-                                                encoding="utf-8")
     monkeypatch.setattr(baselines, "BASELINES", tmp_path)
     baselines._profile_file.cache_clear()
     try:
@@ -58,6 +56,21 @@ def test_a_profile_value_without_provenance_does_not_load(tmp_path, monkeypatch)
                                        "section or why")
     finally:
         baselines._profile_file.cache_clear()
+
+
+def test_a_profile_source_unknown_to_the_catalogue_does_not_load(monkeypatch):
+    from gcbase.check import catalogue
+
+    real = baselines.profile_sources("standard")
+    monkeypatch.setattr(baselines, "profile_sources", lambda name: {**real, "rtoHours": {
+        "status": "standard", "source": "nfr-draft", "section": "A.1.3.2", "requirement": "A.9.9.9"}})
+    with pytest.raises(GcbaseError) as err:
+        catalogue.load_catalogue.__wrapped__()
+    lines = [str(p) for p in err.value.problems]
+    assert any(line.endswith("standard.yaml: sources.rtoHours.source: 'nfr-draft' is not a source of requirements.yaml; "
+                             "allowed: nfr, ipa-grade, mic-guideline, gc-usage, gcas-aws, gc-recommended, aws-lg-faq, "
+                             "aws-govcloud-guides, project") for line in lines), lines
+    assert any(line.endswith("sources.rtoHours.requirement: unknown requirement 'A.9.9.9'") for line in lines)
 
 
 def test_availability_below_the_standards_level_is_refused(tmp_path):

@@ -263,6 +263,21 @@ def _builtins(reqs: dict[str, Requirement], problems: list[Problem]) -> tuple[di
     return out, default
 
 
+def _profile_provenance(sources: dict, reqs: dict[str, Requirement], problems: list[Problem]) -> None:
+    """Each profile value's source is a source of the catalogue and its requirement a requirement of it (checked
+    here, not when a stack is validated: a synth never reads the catalogue, so the plan cache need not key on it)."""
+    from gcbase.baselines import profile_names, profile_sources
+
+    for name in profile_names():
+        file = str(BASELINES / "profiles" / f"{name}.yaml")
+        for key, src in profile_sources(name).items():
+            if src.get("source") not in sources:
+                problems.append(Problem(file, f"sources.{key}.source", f"{src.get('source')!r} is not a source of "
+                                                                       f"{REQUIREMENTS_FILE.name}; allowed: {', '.join(sources)}"))
+            if src.get("requirement") and src["requirement"] not in reqs:
+                problems.append(Problem(file, f"sources.{key}.requirement", f"unknown requirement {src['requirement']!r}"))
+
+
 def metadata_files(kind: str) -> list[Path]:
     return sorted((POLICIES / KINDS[kind][0]).glob(f"*{META_SUFFIX}"))
 
@@ -285,6 +300,7 @@ def load_catalogue() -> Catalogue:
                 problems.append(Problem(str(path), "id", f"{meta.id} is defined twice"))
             elif meta:
                 checks[meta.id] = meta
+    _profile_provenance(sources, reqs, problems)
     builtin, default = _builtins(reqs, problems)
     for cid in builtin:
         if cid in checks:
