@@ -136,6 +136,7 @@ def settings_from_values(values: dict[str, Any], file: str, stack: str | None = 
         municipality=muni,
         profile=prof,
         business_names={k: v["ja"] for k, v in baselines.businesses().items()},
+        deprecations=tuple(str(d) for d in rules.deprecations(file, cfg)),
         **data,
     )
 

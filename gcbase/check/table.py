@@ -33,14 +33,26 @@ def render(cat: Catalogue) -> str:
         f"{len(cat.requirements)} requirements, {len(custom)} gcbase checks and {len(builtin)} mapped Checkov "
         "built-in checks (every other built-in AWS check runs too, without a requirement).",
         "",
-        "| requirement | 要件 | gcbase checks | Checkov checks |",
-        "|---|---|---|---|",
+        "出典区分 (source status): **standard** = in Digital Agency's 非機能要件の標準, **guideline** = in a guideline or "
+        "official guidance, **project** = no source found, gcbase's own choice (reasons in baselines/requirements.yaml; "
+        "sources and how they were read in [docs/DOMAIN.md](docs/DOMAIN.md)).",
+        "",
+        "| requirement | 要件 | 出典区分 status | source | gcbase checks | Checkov checks |",
+        "|---|---|---|---|---|---|",
     ]
     for rid, req in cat.requirements.items():
         ours = [c for c in cat.checks_of(rid) if not cat.checks[c].kind == "builtin"]
         theirs = [c for c in cat.checks_of(rid) if cat.checks[c].kind == "builtin"]
-        lines.append(f"| {rid} | {_cell(req.ja)} | {', '.join(sorted(ours, key=check_sort_key)) or '—'} | "
+        source = f"{req.source} {req.section}".strip() if req.status != "project" else \
+            (f"{req.source} {req.section}".strip() if req.source != "project" else "—")
+        lines.append(f"| {rid} | {_cell(req.ja)} | {req.status} | {_cell(source)} | "
+                     f"{', '.join(sorted(ours, key=check_sort_key)) or '—'} | "
                      f"{', '.join(sorted(theirs, key=check_sort_key)) or '—'} |")
+    lines += ["", "| source | document | how it was read | URL |", "|---|---|---|---|"]
+    for name, src in cat.sources.items():
+        read = src.get("read", "—") + (f" ({src['relay']})" if src.get("relay") else "")
+        url = src.get("url") or f"not found: {src.get('urlNotFound', '')}"
+        lines.append(f"| {name} | {_cell(src['ja'])} | {_cell(read)} | {_cell(url)} |")
     lines += ["", "| check | severity | requirements | 日本語 | English | kind |", "|---|---|---|---|---|---|"]
     for m in custom:
         lines.append(f"| {m.id} | {m.severity} | {', '.join(m.requirements)} | {_cell(m.title_ja)} | "

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from gcbase.commands import configvalues_arg
 from gcbase.errors import GcbaseError
+from gcbase.intent import deprecation_warnings
 from gcbase.model import Plan
 from gcbase.outputs import check_destination, prepare_dir, write_json
 from gcbase.report.sanitize import clean
@@ -102,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
         prepare_dir(args.out_dir)
     plans = collect_plans(args)
     for plan in plans:
+        for line in deprecation_warnings(plan.meta):  # accepted, but retired: one line each
+            print(clean(line), file=sys.stderr)
         for path in write_plan_files(plan, args, single=len(plans) == 1):
             print(f"wrote {path}")
         print(clean(summary(plan)))  # names and types come from the plan: one line, whatever they hold

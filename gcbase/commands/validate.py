@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
             for problem in err.problems:
                 print(f"error: {problem}", file=sys.stderr)
             continue
+        for line in s.deprecations:  # accepted, but retired: one line each
+            print(f"warning: {line}", file=sys.stderr)
         print(f"ok: {path} — {s.municipality.name} ({s.municipality.code}) {s.environment}, "
-              f"{s.usage.mode} use, {s.network.connection}, {len(s.systems)} system(s), {len(s.account_ids)} account(s)")
+              f"{s.usage.mode} use, {s.network.connection_kind}, security model {s.security_model}, "
+              f"{len(s.systems)} system(s), {len(s.account_ids)} account(s)"
+              + (f", {len(s.profile.exceptions)} profile exception(s)" if s.profile.exceptions else ""))
     return 2 if failed else 0
