@@ -97,6 +97,18 @@ def _managed_policy(args: dict, region: str, account: str) -> dict:
     return {"arn": arn, "id": arn, "name": arn.rsplit("/", 1)[-1]}
 
 
+def _iam_user(args: dict, region: str, account: str) -> dict:
+    name = args.get("userName") or "user"
+    return {"arn": f"arn:aws:iam::{account}:user/{name}", "id": name, "userName": name, "path": "/",
+            "userId": "AIDA" + hexdigest(account + name, 17).upper()}
+
+
+def _iam_role(args: dict, region: str, account: str) -> dict:
+    name = args.get("name") or "role"
+    return {"arn": f"arn:aws:iam::{account}:role/{name}", "id": name, "name": name, "path": "/",
+            "uniqueId": "AROA" + hexdigest(account + name, 17).upper()}
+
+
 ANSWERS: dict[str, Answer] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _caller,
     "aws:index/getRegion:getRegion": _region,
@@ -104,6 +116,8 @@ ANSWERS: dict[str, Answer] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": _zones,
     "aws:iam/getPolicyDocument:getPolicyDocument": _policy,
     "aws:iam/getPolicy:getPolicy": _managed_policy,
+    "aws:iam/getUser:getUser": _iam_user,
+    "aws:iam/getRole:getRole": _iam_role,
     "aws:ec2/getAmi:getAmi": _ami,
     "aws:ec2/getVpc:getVpc": _vpc,
     "aws:ec2/getSubnets:getSubnets": _subnets,

@@ -90,6 +90,8 @@ class CaptureMonitor(pmocks.MockMonitor):
         self.invokes: list[str] = []
         self.unanswered: list[str] = []  # invokes with no offline answer
         self.remote: dict[str, dict] = {}  # multi-language components (not expanded): urn -> inputs
+        # MockResourceArgs has no `remote` flag: RegisterResource notes it for answer(), on the same thread
+        self._remote_request = threading.local()
 
     def provider_for(self, ref: Optional[str], token: str) -> dict:
         """The configuration of the provider a registration or invoke uses (explicit, else default)."""
@@ -100,12 +102,15 @@ class CaptureMonitor(pmocks.MockMonitor):
     # Called by the mocks (inside super().RegisterResource) with the deserialized inputs.
     def answer(self, args: pmocks.MockResourceArgs):
         provider = self.provider_for(args.provider, args.typ)
+        if getattr(self._remote_request, "remote", False):  # its provider's Construct makes its outputs: none offline
+            return "", {}
         rid, state = ids.synthesize(args.typ, args.name, args.inputs, provider, args.custom)
         if self.preview and args.custom and not args.typ.startswith("pulumi:providers:"):
             return preview.planned(args.inputs, state)
         return rid, state
 
     def RegisterResource(self, request):
+        self._remote_request.remote = bool(request.remote)
         resp = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             with self._lock:

@@ -10,6 +10,7 @@ a failure reported in one line at the program's own line (failure.py).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
@@ -92,7 +93,35 @@ def read_config(config_file: Path, project: str) -> tuple[str, dict[str, Any], l
     return m.group(1), flat, secrets
 
 
-def synth_program(
+@dataclass
+class Prepared:
+    """A program ready to run: its environment (None: gcbase's own), run_file's arguments, its config."""
+    site_packages: Optional[Path]
+    request: dict[str, Any]
+    config_file: Optional[Path | str]
+
+
+def synth_program(*args: Any, **kwargs: Any) -> Plan:
+    """Run a Pulumi Python program under the mocks, as the language host runs it, and return its Plan
+    (the arguments are prepare()'s)."""
+    prepared = prepare(*args, **kwargs)
+    if prepared.site_packages is not None:  # the program's own packages: in a child process (capture.py)
+        plan = run_in_child(prepared.site_packages, prepared.request)
+    else:
+        request = dict(prepared.request)
+        main_file, cwd = Path(request.pop("main_file")), Path(request.pop("cwd"))
+        try:
+            plan = mocks.run_file(main_file, cwd=cwd, **request)
+        except GcbaseError:
+            raise
+        except Exception as err:  # a user program failed: name where, in one line
+            where, message = locate(err, cwd, main_file)
+            raise GcbaseError.one(where, "", message) from None
+    plan.config_file = str(prepared.config_file) if prepared.config_file else None
+    return plan
+
+
+def prepare(
     program_dir: Path | str,
     config_file: Optional[Path | str] = None,
     stack: Optional[str] = None,
@@ -101,8 +130,8 @@ def synth_program(
     source: str = "program",
     mode: str = "up",
     venv: Optional[Path | str] = None,
-) -> Plan:
-    """Run a Pulumi Python program under the mocks, as the language host runs it, and return its Plan.
+) -> Prepared:
+    """Read a Pulumi Python program's project, stack config and environment, as the language host does.
 
     extra_config / extra_secret_keys add values as `pulumi config set [--secret]` would
     (used by tests to plant known secrets). mode "preview": computed values stay unknown, as under
@@ -135,17 +164,6 @@ def synth_program(
     secret_keys += list(extra_secret_keys or [])
     stack = stack or "dev"
     request = {"project": project, "stack": stack, "config": config, "secret_keys": secret_keys,
-               "source": source, "preview_mode": mode == "preview"}
-    if site_packages is not None:  # the program's own packages: in a child process (capture.py)
-        plan = run_in_child(site_packages, {**request, "main_file": str(main_file), "cwd": str(program_dir)},
-                            str(main_file))
-    else:
-        try:
-            plan = mocks.run_file(main_file, cwd=program_dir, **request)
-        except GcbaseError:
-            raise
-        except Exception as err:  # a user program failed: name where, in one line
-            where, message = locate(err, program_dir, main_file)
-            raise GcbaseError.one(where, "", message) from None
-    plan.config_file = str(config_file) if config_file else None
-    return plan
+               "source": source, "preview_mode": mode == "preview", "main_file": str(main_file),
+               "cwd": str(program_dir)}
+    return Prepared(site_packages, request, config_file)

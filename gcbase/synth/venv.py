@@ -4,11 +4,15 @@ The Pulumi language host runs a program with the interpreter of the virtualenv i
 (`runtime: {name: python, options: {virtualenv: venv, toolchain: pip|uv|poetry}}`), so a program
 may import packages gcbase does not have (pulumi_random, pulumi_command, pulumi_docker, ...).
 
-How gcbase uses that environment (docs/SYNTH.md): the capture runs in gcbase's own interpreter,
-in a child process, with the program environment's site-packages added AFTER gcbase's own. The
-Pulumi SDK, its wire libraries (grpc, protobuf) and pulumi-aws are therefore gcbase's (the
-versions its capture and its Terraform-type table are tested with); every other package the
-program imports comes from its own environment. When every requirement the program declares is
+How gcbase uses that environment (docs/SYNTH.md): the capture runs in gcbase's own interpreter, in
+a child process (capture.py), which first imports the capture itself, that is the Pulumi core SDK and
+its wire libraries (pulumi, grpc, protobuf) from gcbase's environment, and then puts the program
+environment's site-packages FIRST on the import path. So the core SDK stays the one gcbase's capture
+is built and tested on (every pulumi 3.x provider SDK runs on it), while the provider SDKs
+(pulumi_aws, pulumi_awsx, pulumi_eks, pulumi_random, ...) and everything else are the program's own,
+at the versions it pinned, as under the language host: a program written for pulumi-aws 4 runs with
+pulumi-aws 4 (with gcbase's pulumi-aws 7 first, 8 of the 28 corpus programs failed on removed
+arguments). A package the program's environment lacks falls back to gcbase's. When every requirement the program declares is
 already installed in gcbase's environment, no environment is needed and the capture runs
 in-process. A declared environment that does not exist yet is created the way the toolchain would
 (uv if it is on PATH, else `python -m venv` and pip), from requirements.txt or pyproject.toml,
@@ -30,12 +34,17 @@ from pathlib import Path
 from typing import Any, Optional
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from gcbase.errors import GcbaseError
 
 TOOLCHAINS = ("pip", "uv", "poetry")
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gcbase" / "venvs"
 INSTALL_TIMEOUT = 900  # seconds for creating one environment
+# What the capture imports from gcbase's own environment before the program's (capture.py): a
+# program's pins of these are replaced by gcbase's versions when its environment is created.
+CORE = frozenset({"pulumi", "grpcio", "protobuf"})
+SETUPTOOLS = "setuptools<81"  # the last with pkg_resources
 
 
 def declared(doc: dict[str, Any], project_file: Path) -> tuple[str, Optional[str]]:
@@ -81,18 +90,30 @@ def requirements(program_dir: Path) -> tuple[list[str], Optional[Path]]:
 
 
 def missing(lines: list[str], source: Optional[Path]) -> list[str]:
-    """The requirements gcbase's own environment does not have (by distribution name)."""
+    """The requirements gcbase's own environment does not satisfy (absent, or at a version outside
+    the program's specifier); the Pulumi core (CORE) is always gcbase's and never counts."""
     out = []
     for line in lines:
         try:
-            name = Requirement(line).name
+            req = Requirement(line)
         except InvalidRequirement:
             raise GcbaseError.one(str(source), "", f"{line!r} is not a requirement (name[extras] specifier)") from None
+        name = canonicalize_name(req.name)
+        if name in CORE or (req.marker is not None and not req.marker.evaluate()):
+            continue
         try:
-            metadata.distribution(name)
+            version = metadata.version(name)
         except metadata.PackageNotFoundError:
-            out.append(name)
+            out.append(req.name)
+            continue
+        if req.specifier and not req.specifier.contains(version, prereleases=True):
+            out.append(req.name)
     return out
+
+
+def core_pins() -> list[str]:
+    """gcbase's own versions of the Pulumi core, which the capture runs with whatever a program pins."""
+    return [f"{name}=={metadata.version(name)}" for name in sorted(CORE)]
 
 
 def site_packages(venv: Path) -> Optional[Path]:
@@ -108,16 +129,13 @@ def _is_ours(path: Path) -> bool:
 
 
 def environment(program_dir: Path, doc: dict[str, Any], project_file: Path,
-                override: Optional[Path] = None) -> Optional[Path]:
+                venv: Optional[Path] = None) -> Optional[Path]:
     """The site-packages the program's imports need beyond gcbase's own, creating the environment
-    when it is missing; None when gcbase's own environment has every requirement."""
+    from the program's requirements when it is missing; None when gcbase's own environment has
+    them all. venv: where the environment is (or is to be made) instead of where Pulumi.yaml says."""
     toolchain, venv_name = declared(doc, project_file)
-    if override is not None:
-        found = site_packages(override)
-        if found is None:
-            raise GcbaseError.one(str(override), "", "not a Python virtual environment (no lib/python3*/site-packages)")
-        return found
-    venv = program_dir / venv_name if venv_name else None
+    if venv is None and venv_name:
+        venv = program_dir / venv_name
     if venv is not None and site_packages(venv) is not None:
         return None if _is_ours(site_packages(venv)) else site_packages(venv)
     lines, source = requirements(program_dir)
@@ -132,18 +150,27 @@ def environment(program_dir: Path, doc: dict[str, Any], project_file: Path,
     return site_packages(venv)
 
 
-def create(venv: Path, lines: list[str], source: Optional[Path], toolchain: str) -> None:
-    """Create the environment with gcbase's Python and install the requirements from the package index."""
+def create(venv: Path, lines: list[str], source: Optional[Path], toolchain: str, no_deps: bool = False) -> None:
+    """Create the environment with gcbase's Python and install the requirements from the package index,
+    with setuptools as `python -m venv` seeded it up to Python 3.11 (older provider SDKs import
+    pkg_resources). no_deps: exactly the packages listed (the corpus's shared environments)."""
+    extra: list[str] = ["--no-deps"] if no_deps else []
+    if not no_deps and not any(canonicalize_name(Requirement(x).name) == "setuptools" for x in lines):
+        lines = [*lines, SETUPTOOLS]
     uv = shutil.which("uv")
     tmp = venv.with_name(venv.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
-    if uv:
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    pins = tmp.with_name(venv.name + ".core.txt")
+    pins.write_text("\n".join(core_pins()) + "\n", encoding="utf-8")
+    if uv:  # the program's own pins of the core are overridden by gcbase's (they would be shadowed anyway)
+        extra += ["--override", str(pins)]
         steps = [[uv, "venv", "--quiet", "--python", sys.executable, str(tmp)],
-                 [uv, "pip", "install", "--quiet", "--python", str(tmp), *lines]]
+                 [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(tmp), *extra, *lines]]
     else:
         python = tmp / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
         steps = [[sys.executable, "-m", "venv", str(tmp)],
-                 [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *lines]]
+                 [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-c", str(pins), *extra, *lines]]
     for step in steps:
         try:
             done = subprocess.run(step, capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
@@ -152,10 +179,13 @@ def create(venv: Path, lines: list[str], source: Optional[Path], toolchain: str)
             raise GcbaseError.one(str(source or venv), "", f"could not create the program's environment: {err}") from None
         if done.returncode != 0:
             shutil.rmtree(tmp, ignore_errors=True)
+            pins.unlink(missing_ok=True)
             last = _last_line(done.stderr or done.stdout)
             raise GcbaseError.one(str(source or venv), "", f"installing the program's requirements ({toolchain}) "
                                                            f"failed: {last}")
-    # venvs are not relocatable (scripts name their path); only site-packages is used, which is
+    pins.unlink(missing_ok=True)
+    # made aside and moved into place, so an interrupted install never leaves a half environment
+    # (its scripts name the old path; only its site-packages is used)
     if venv.exists():
         shutil.rmtree(venv)
     venv.parent.mkdir(parents=True, exist_ok=True)
