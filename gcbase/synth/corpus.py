@@ -65,7 +65,10 @@ def describe(program: Path, source: dict, result: "Plan | GcbaseError") -> Outco
     from gcbase.tfplan import unchecked
 
     if isinstance(result, GcbaseError):
+        from gcbase.synth.venv import CACHE
+
         text = str(result).replace(str(program.resolve()) + "/", "").replace(str(program) + "/", "")
+        text = text.replace(str(CACHE), "<gcbase cache>")
         return Outcome(program.name, source, False, text)
     plan = result
     custom = [r for r in plan.resources if r.custom and not r.is_provider]
