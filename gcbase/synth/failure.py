@@ -31,7 +31,8 @@ def locate(err: BaseException, project_dir: Path, main_file: Path) -> tuple[str,
     inside = []
     for frame in _frames(err):
         try:
-            if Path(frame.filename).resolve().is_relative_to(root) and ".venv" not in Path(frame.filename).parts:
+            path = Path(frame.filename).resolve()
+            if path.is_relative_to(root) and "site-packages" not in path.parts:  # not its virtualenv's packages
                 inside.append(frame)
         except (OSError, ValueError):
             continue

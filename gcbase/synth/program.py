@@ -101,10 +101,19 @@ class Prepared:
     config_file: Optional[Path | str]
 
 
-def synth_program(*args: Any, **kwargs: Any) -> Plan:
+def synth_program(
+    program_dir: Path | str,
+    config_file: Optional[Path | str] = None,
+    stack: Optional[str] = None,
+    extra_config: Optional[dict[str, Any]] = None,
+    extra_secret_keys: Optional[list[str]] = None,
+    source: str = "program",
+    mode: str = "up",
+    venv: Optional[Path | str] = None,
+) -> Plan:
     """Run a Pulumi Python program under the mocks, as the language host runs it, and return its Plan
     (the arguments are prepare()'s)."""
-    prepared = prepare(*args, **kwargs)
+    prepared = prepare(program_dir, config_file, stack, extra_config, extra_secret_keys, source, mode, venv)
     if prepared.site_packages is not None:  # the program's own packages: in a child process (capture.py)
         plan = run_in_child(prepared.site_packages, prepared.request)
     else:
