@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import shutil
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +124,14 @@ def _shared(env_dir: Path, members: list[tuple[Path, dict]]) -> list[Outcome]:
 
 
 def run(corpus: Path = DEFAULT_DIR) -> list[Outcome]:
+    """Every program of the corpus, each from a copy: some write into their own directory (zip files)."""
+    with tempfile.TemporaryDirectory(prefix="gcbase-corpus-") as tmp:
+        copy = Path(tmp) / "corpus"
+        shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns("__pycache__", "venv", ".venv"))
+        return _run(copy)
+
+
+def _run(corpus: Path) -> list[Outcome]:
     envs = environments(corpus)
     found = programs(corpus)
     dirs = {name: environment_dir(name, pkgs) for name, pkgs in envs.items()
