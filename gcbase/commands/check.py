@@ -89,9 +89,12 @@ def render(report: CheckReport, fail_on: str) -> list[str]:
     custom_not_run = [c for c in report.not_run if c.startswith("GCJP")]
     if custom_not_run:
         lines.append(f"  not run (no resource of their type): {', '.join(custom_not_run)}")
-    if report.not_checked:
-        types = sorted({m["type"] for m in report.not_checked})
-        lines.append(f"  not checked (type unknown to the exporter): {', '.join(types)}")
+    unknown_types = sorted({m["type"] for m in report.not_checked if not m.get("reason")})
+    if unknown_types:
+        lines.append(f"  not checked (type unknown to the exporter): {', '.join(unknown_types)}")
+    for m in report.not_checked:
+        if m.get("reason"):
+            lines.append(f"  not checked: {m['type']} {str(m.get('urn', '')).rsplit('::', 1)[-1]}: {m['reason']}")
     return lines
 
 
