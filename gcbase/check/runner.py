@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import itertools
 import json
@@ -23,9 +24,10 @@ import logging
 import os
 import tempfile
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from gcbase.check import speedups
 from gcbase.check.catalogue import KINDS, POLICIES, load_catalogue, metadata_files
@@ -44,11 +46,39 @@ _LOCK = threading.Lock()  # Checkov's registries are process-global
 _QUIET = "quiet"  # a check's check_fail_level that is neither error nor warning: Checkov logs no traceback
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (it never changes a result, only when memory is freed).
+
+    Checkov, policy_sentry's IAM data and the rest make ~2 million long-lived objects; every full
+    collection walks them all, which was a fifth of a cold `gcbase check --plan` (docs/PERFORMANCE.md)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 @lru_cache(maxsize=1)
 def _checkov() -> dict[str, Any]:
-    """Import Checkov (once) and register our checks into its registries."""
+    """Import Checkov (once) and register our checks into its registries. What this made lives as long as
+    the process (modules, registries, policy_sentry's data): it is moved out of the collector's reach
+    (gc.freeze), so later collections do not walk it again (GCBASE_SPEEDUPS=0: not)."""
+    with _collector_paused():
+        found = _import_checkov()
+    if os.environ.get("GCBASE_SPEEDUPS", "1") != "0":
+        gc.freeze()
+    return found
+
+
+def _import_checkov() -> dict[str, Any]:
     for key, val in OFFLINE_ENV.items():
         os.environ[key] = val
+    from gcbase.check import lazyimports
+
+    lazyimports.install()  # what only Checkov's platform, image and HCL paths use is imported when used
     from checkov.common.checks_infra.registry import get_graph_checks_registry
     from checkov.runner_filter import RunnerFilter
     from checkov.terraform import plan_parser
@@ -258,7 +288,7 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
     urns.update({addr: urn for addr, urn in (gc.get("urns") or {}).items() if isinstance(urn, str)})
     findings: list[Finding] = []
     errored: list[tuple[Any, str, str]] = []
-    with _LOCK:
+    with _LOCK, _collector_paused():  # one plan's garbage is collected after it, not during it
         for rec in _run_checkov(tfplan, only, file, errored):
             result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
                          else rec.check_result.get("result"))
