@@ -64,16 +64,16 @@ def loads(data: bytes) -> Any:
     return _orjson.loads(data) if _orjson is not None else json.loads(data)
 
 
-def path(kind: str, key: str) -> Path:
-    return root() / kind / key[:2] / f"{key}.json"
+def path(kind: str, key: str, base: Optional[Path | str] = None) -> Path:
+    return (Path(base) if base is not None else root()) / kind / key[:2] / f"{key}.json"
 
 
-def read(kind: str, key: str) -> Optional[Any]:
-    """The value stored for key, or None (off, missing, unreadable, corrupt)."""
+def read(kind: str, key: str, base: Optional[Path | str] = None) -> Optional[Any]:
+    """The value stored for key (under base, default root()), or None (off, missing, unreadable, corrupt)."""
     if not enabled():
         return None
     try:
-        raw = path(kind, key).read_bytes()
+        raw = path(kind, key, base).read_bytes()
         head, sep, payload = raw.partition(b"\n")
         if not sep or head.decode("ascii") != hashlib.sha256(payload).hexdigest():
             return None
@@ -85,13 +85,13 @@ def read(kind: str, key: str) -> Optional[Any]:
         return None
 
 
-def write(kind: str, key: str, value: Any) -> bool:
+def write(kind: str, key: str, value: Any, base: Optional[Path | str] = None) -> bool:
     """Store value for key (atomically); False when off or it could not be written (the run goes on)."""
     if not enabled():
         return False
     try:
         payload = dumps({"key": key, "value": value})
-        target = path(kind, key)
+        target = path(kind, key, base)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
         try:

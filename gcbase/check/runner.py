@@ -248,11 +248,11 @@ def check_file(check: Any) -> str:
 
 
 def _errored(check: Any, check_id: str, resource: str, exception: str, title_en: str,
-             urns: dict[str, str]) -> Finding:
+             urns: dict[str, str], file: Optional[str] = None) -> Finding:
     """A check that raised on a resource: ERRORED, with the check's file and the exception."""
     finding = _finding(check_id, resource, ERRORED, title_en,
                        [f"the check raised ({exception}); it was not evaluated"], urns)
-    finding.error = {"file": check_file(check), "exception": exception}
+    finding.error = {"file": file if file is not None else check_file(check), "exception": exception}
     return finding
 
 
@@ -267,26 +267,20 @@ def _finding(check_id: str, resource: str, result: str, title_en: str, details: 
         path=[dict(h) for h in path])
 
 
-def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-plan",
-               waivers: Optional[tuple[Waiver, ...]] = None, only: Optional[list[str]] = None,
-               meta: Optional[dict[str, Any]] = None, file: str = "plan", intent: Any = None) -> CheckReport:
-    """Every built-in AWS check and every gcbase check on one Terraform plan JSON.
+# One check's result on one resource before the catalogue and the waivers are applied, as plain data (JSON):
+# [check id, resource, result, Checkov's title, details, path, error] where error is null or
+# {"file": the check's source, "exception": "Type: message"} (result ERRORED). What gcbase/fleet/results.py
+# keeps per check and plan; run_tfplan is raw_results() then assemble().
+Raw = list
 
-    `only` restricts the run to some check ids (fixture tests); waivers default to the shared ones
-    of baselines/waivers.yaml for a plan gcbase exported from its own program, to none for any other
-    (pass () for none, or a tuple); `file` names the plan in errors. `intent` (gcbase.intent.Intent) is
-    what the stack declares, which the network and trust analyses prove the plan against; by default the
-    one in `meta`, else none (the analyses then say what they could not decide).
-    """
+
+def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, meta: Optional[dict[str, Any]] = None,
+                file: str = "plan", intent: Any = None) -> list[Raw]:
+    """Every check's results on one Terraform plan JSON (or only those of `only`), as Raw rows in the order
+    run_tfplan reports them: Checkov's records, the plan-level checks, the checks that raised."""
     if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
-    catalogue = load_catalogue()
-    gc = tfplan.get("gcbase") or {}
-    # address -> urn; "urns" also covers what the exporter split off a resource (inline role
-    # policies, policy attachments), which "addresses" (urn -> address) cannot name
-    urns = {addr: urn for urn, addr in (gc.get("addresses") or {}).items()}
-    urns.update({addr: urn for addr, urn in (gc.get("urns") or {}).items() if isinstance(urn, str)})
-    findings: list[Finding] = []
+    rows: list[Raw] = []
     errored: list[tuple[Any, str, str]] = []
     with _LOCK, _collector_paused():  # one plan's garbage is collected after it, not during it
         for rec in _run_checkov(tfplan, only, file, errored):
@@ -294,7 +288,7 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
                          else rec.check_result.get("result"))
             if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")):
                 continue  # only AWS checks and ours; other providers' checks never apply
-            findings.append(_finding(rec.check_id, rec.resource, result, rec.check_name, rec.details or [], urns))
+            rows.append([rec.check_id, rec.resource, result, rec.check_name, list(rec.details or []), [], None])
         if intent is None and isinstance((meta or {}).get("intent"), dict):
             from gcbase.intent import Intent
 
@@ -309,11 +303,33 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
                 outcomes = [Outcome(PLAN_ADDRESS, ERRORED, f"{type(err).__name__}: {err}")]
             for out in outcomes:
                 if out.result == ERRORED:
-                    findings.append(_errored(check, check.id, out.resource, out.detail, "", urns))
+                    rows.append([check.id, out.resource, ERRORED, "", [], [],
+                                 {"file": check_file(check), "exception": out.detail}])
                 else:
-                    findings.append(_finding(check.id, out.resource, out.result, "", [out.detail], urns, out.path))
+                    rows.append([check.id, out.resource, out.result, "", [out.detail], [dict(h) for h in out.path],
+                                 None])
         for check, address, exception in {(c.id, a): (c, a, e) for c, a, e in errored}.values():
-            findings.append(_errored(check, check.id, address, exception, getattr(check, "name", "") or "", urns))
+            rows.append([check.id, address, ERRORED, getattr(check, "name", "") or "", [], [],
+                         {"file": check_file(check), "exception": exception}])
+    return rows
+
+
+def assemble(rows: Iterable[Raw], tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-plan",
+             waivers: Optional[tuple[Waiver, ...]] = None, only: Optional[list[str]] = None,
+             meta: Optional[dict[str, Any]] = None) -> CheckReport:
+    """The report of Raw rows: each mapped to its requirements through the catalogue, then the waivers applied."""
+    catalogue = load_catalogue()
+    gc = tfplan.get("gcbase") or {}
+    # address -> urn; "urns" also covers what the exporter split off a resource (inline role
+    # policies, policy attachments), which "addresses" (urn -> address) cannot name
+    urns = {addr: urn for urn, addr in (gc.get("addresses") or {}).items()}
+    urns.update({addr: urn for addr, urn in (gc.get("urns") or {}).items() if isinstance(urn, str)})
+    findings: list[Finding] = []
+    for check_id, resource, result, title, details, path, error in rows:
+        if error is not None:
+            findings.append(_errored(None, check_id, resource, error["exception"], title, urns, error["file"]))
+        else:
+            findings.append(_finding(check_id, resource, result, title, details, urns, path))
     if waivers is None:  # gcbase's shared waivers were approved for gcbase's own plans only (as in the CLI)
         from gcbase.waivers import exported_by_gcbase
 
@@ -327,6 +343,21 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
         not_checked=list(gc.get("not_checked") or []), unused_waivers=unused, meta=dict(meta or {}), partial=bool(only))
 
 
+def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-plan",
+               waivers: Optional[tuple[Waiver, ...]] = None, only: Optional[list[str]] = None,
+               meta: Optional[dict[str, Any]] = None, file: str = "plan", intent: Any = None) -> CheckReport:
+    """Every built-in AWS check and every gcbase check on one Terraform plan JSON.
+
+    `only` restricts the run to some check ids (fixture tests); waivers default to the shared ones
+    of baselines/waivers.yaml for a plan gcbase exported from its own program, to none for any other
+    (pass () for none, or a tuple); `file` names the plan in errors. `intent` (gcbase.intent.Intent) is
+    what the stack declares, which the network and trust analyses prove the plan against; by default the
+    one in `meta`, else none (the analyses then say what they could not decide).
+    """
+    rows = raw_results(tfplan, only=only, meta=meta, file=file, intent=intent)
+    return assemble(rows, tfplan, stack=stack, source=source, waivers=waivers, only=only, meta=meta)
+
+
 def run_plan(plan: Any, **kwargs: Any) -> CheckReport:
     """Export a gcbase Plan to Terraform plan JSON and check it."""
     from gcbase.tfplan import export
@@ -334,4 +365,4 @@ def run_plan(plan: Any, **kwargs: Any) -> CheckReport:
     return run_tfplan(export(plan), stack=plan.stack, source=plan.source, meta=dict(plan.meta), **kwargs)
 
 
-__all__ = ["run_tfplan", "run_plan", "PLAN_ADDRESS", "OFFLINE_ENV"]
+__all__ = ["run_tfplan", "run_plan", "raw_results", "assemble", "PLAN_ADDRESS", "OFFLINE_ENV"]
