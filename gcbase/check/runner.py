@@ -282,8 +282,10 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
     rows: list[Raw] = []
     errored: list[tuple[Any, str, str]] = []
+    plan_level = {c.id for c in plan_checks()}
     with _LOCK, _collector_paused():  # one plan's garbage is collected after it, not during it
-        for rec in _run_checkov(tfplan, only, file, errored):
+        # Checkov runs unless only plan-level checks are asked for (it would report none of them)
+        for rec in (_run_checkov(tfplan, only, file, errored) if not only or set(only) - plan_level else ()):
             result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
                          else rec.check_result.get("result"))
             if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")):

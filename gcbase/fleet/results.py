@@ -46,25 +46,49 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
-@lru_cache(maxsize=1)
-def check_keys() -> dict[str, str]:
-    """check id -> its key, for every check a plan is checked with (Checkov imported and registered)."""
+def _registered_ids() -> list[str]:
+    """Every check id a plan is checked with: Checkov's registries (built-in AWS and ours) and the plan-level
+    checks. Imports and registers Checkov."""
     from checkov.common.checks_infra.registry import get_graph_checks_registry
     from checkov.terraform.checks.data.registry import data_registry
     from checkov.terraform.checks.provider.registry import provider_registry
     from checkov.terraform.checks.resource.registry import resource_registry
 
-    from gcbase.check.catalogue import KINDS, META_SUFFIX, POLICIES, load_catalogue
     from gcbase.check.plancheck import plan_checks
     from gcbase.check.runner import _checkov
 
     _checkov()
-    catalogue = load_catalogue()
     prefixes = ("CKV_AWS_", "CKV2_AWS_", "GCJP")
     ids = {c.id for registry in (resource_registry, data_registry, provider_registry)  # the plan runner's
            for _, c in registry.all_checks() if c.id.startswith(prefixes)}
     ids |= {str(c.id) for c in get_graph_checks_registry("terraform").checks if str(c.id).startswith(prefixes)}
     ids |= {c.id for c in plan_checks()}
+    return sorted(ids)
+
+
+def _ids() -> list[str]:
+    """_registered_ids(), from the disk cache when Checkov's version, gcbase's check code and policies/ are
+    those it was computed with (a re-check whose results are all reused then never imports Checkov)."""
+    from gcbase.check.catalogue import POLICIES
+
+    key = diskcache.digest(SCHEMA, "ids", *(f"{p}={version(p)}" for p in PACKAGES),
+                           *(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes()
+                             for p in _files(ROOT / "gcbase" / "check") + _files(POLICIES)))
+    found = diskcache.read(KIND + "-ids", key)
+    if isinstance(found, list) and found and all(isinstance(i, str) for i in found):
+        return found
+    ids = _registered_ids()
+    diskcache.write(KIND + "-ids", key, ids)
+    return ids
+
+
+@lru_cache(maxsize=1)
+def check_keys() -> dict[str, str]:
+    """check id -> its key, for every check a plan is checked with."""
+    from gcbase.check.catalogue import KINDS, META_SUFFIX, POLICIES, load_catalogue
+
+    catalogue = load_catalogue()
+    ids = _ids()
     own: set[Path] = set()
     for kind, (folder, _, suffix) in KINDS.items():
         for meta in catalogue.checks.values():
@@ -75,7 +99,7 @@ def check_keys() -> dict[str, str]:
                             *(p.read_bytes() for p in CHECK_DATA),
                             *(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes() for p in shared))
     keys: dict[str, str] = {}
-    for cid in sorted(ids):
+    for cid in ids:
         meta = catalogue.checks.get(cid)
         if meta is not None and meta.kind in KINDS:
             folder, _, suffix = KINDS[meta.kind]

@@ -36,12 +36,17 @@ OTHER = "-"  # category of a check that serves no catalogued requirement
 _STATE: dict[str, Any] = {}
 
 
-def init(boundaries: bool = True, own_process: bool = False) -> None:
+def init(boundaries: bool = True, own_process: bool = False, lazy: bool = False) -> None:
     """Process initializer: the imports and registrations every stack needs, once.
 
     own_process: this process is a pool worker (not the caller's), so run_job may freeze what
-    survives each stack out of the cyclic collector's reach (see run_job)."""
+    survives each stack out of the cyclic collector's reach (see run_job). lazy (with the per-check result
+    cache): import nothing ahead; a re-check whose results are all reused needs neither Pulumi nor Checkov
+    nor Z3, and what a stack does need is imported by the first one that needs it."""
     os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
+    _STATE.update(boundaries=boundaries, own_process=own_process)
+    if lazy:
+        return
     import pulumi_aws  # noqa: F401 - the SDK's import is the largest part of a first synth
 
     from gcbase.check import load_catalogue
@@ -51,7 +56,6 @@ def init(boundaries: bool = True, own_process: bool = False) -> None:
     _checkov()  # import Checkov, register our checks and speed-ups (what the first run_tfplan would do)
     if boundaries:
         import gcbase.boundaries.evaluator  # noqa: F401 - z3, iamprover
-    _STATE.update(boundaries=boundaries, own_process=own_process)
 
 
 def peak_rss_mb() -> float:
