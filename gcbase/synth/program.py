@@ -12,11 +12,8 @@ import traceback
 from pathlib import Path
 from typing import Any, Optional
 
-import pulumi
-
 from gcbase.errors import GcbaseError
 from gcbase.model import SECRET_MASK, Plan
-from gcbase.synth import mocks
 from gcbase.validate import STACK_FILE
 from gcbase.yamlio import load_yaml
 
@@ -96,6 +93,10 @@ def synth_program(
     extra_config / extra_secret_keys add values as `pulumi config set [--secret]` would
     (used by tests to plant known secrets).
     """
+    import pulumi  # here, not at the top: read_project (gcbase check --plan, waivers) needs no Pulumi SDK
+
+    from gcbase.synth import mocks
+
     program_dir = Path(program_dir)
     project, main_file, config_dir = read_project(program_dir)
     config: dict[str, Any] = {}
