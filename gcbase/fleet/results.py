@@ -9,9 +9,10 @@ whatever is computed from the plan alone is too. Inside the entry:
   A check's key names its code and data: for gcbase's checks the check's file and metadata (its
   parameters); for Checkov's built-ins Checkov's version; for every check the versions of Checkov,
   cloudsplaining and policy_sentry, the check-only data (requirements.yaml, checkov_builtin.yaml) and any
-  file under policies/ that is not a check. GCJP_AWS_72 (types no check reads) depends on every check, so
-  its key is made of all the others. A changed policy changes its key alone: only that check runs again
-  (Checkov restricted to it, or only that plan-level check), every other result is reused.
+  file under policies/ that is not a check. GCJP_AWS_72 (types no check reads) judges by the set of types
+  the checks read (gcbase.check.runner.covered_types), so that set is in its key. A changed policy changes
+  its key alone (and GCJP_AWS_72's when it reads other types): only that check runs again (Checkov
+  restricted to it, or only that plan-level check), every other result is reused.
 - the boundary matrix's summary and mismatches, keyed by baselines/boundaries/ (the expectations; the code
   and the stack's config are in the plan-cache key).
 - what the fleet result says of the plan (resource count, types not checked, meta).
@@ -46,16 +47,16 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
 
 
-def _registered_ids() -> list[str]:
-    """Every check id a plan is checked with: Checkov's registries (built-in AWS and ours) and the plan-level
-    checks. Imports and registers Checkov."""
+def _registered() -> dict[str, list[str]]:
+    """Every check id a plan is checked with (Checkov's registries, built-in AWS and ours, and the plan-level
+    checks), and the resource types some check reads (what GCJP_AWS_72 judges by). Imports Checkov."""
     from checkov.common.checks_infra.registry import get_graph_checks_registry
     from checkov.terraform.checks.data.registry import data_registry
     from checkov.terraform.checks.provider.registry import provider_registry
     from checkov.terraform.checks.resource.registry import resource_registry
 
     from gcbase.check.plancheck import plan_checks
-    from gcbase.check.runner import _checkov
+    from gcbase.check.runner import _checkov, covered_types
 
     _checkov()
     prefixes = ("CKV_AWS_", "CKV2_AWS_", "GCJP")
@@ -63,23 +64,25 @@ def _registered_ids() -> list[str]:
            for _, c in registry.all_checks() if c.id.startswith(prefixes)}
     ids |= {str(c.id) for c in get_graph_checks_registry("terraform").checks if str(c.id).startswith(prefixes)}
     ids |= {c.id for c in plan_checks()}
-    return sorted(ids)
+    return {"ids": sorted(ids), "covered": sorted(covered_types())}
 
 
-def _ids() -> list[str]:
-    """_registered_ids(), from the disk cache when Checkov's version, gcbase's check code and policies/ are
-    those it was computed with (a re-check whose results are all reused then never imports Checkov)."""
+def _registry() -> dict[str, list[str]]:
+    """_registered(), from the disk cache when Checkov's version, gcbase's code and policies/ are those it was
+    computed with (a re-check whose results are all reused then never imports Checkov)."""
     from gcbase.check.catalogue import POLICIES
 
-    key = diskcache.digest(SCHEMA, "ids", *(f"{p}={version(p)}" for p in PACKAGES),
+    key = diskcache.digest(SCHEMA, "registry", *(f"{p}={version(p)}" for p in PACKAGES),
                            *(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes()
-                             for p in _files(ROOT / "gcbase" / "check") + _files(POLICIES)))
-    found = diskcache.read(KIND + "-ids", key)
-    if isinstance(found, list) and found and all(isinstance(i, str) for i in found):
+                             for p in _files(ROOT / "gcbase") + _files(POLICIES)))
+    found = diskcache.read(KIND + "-registry", key)
+    if (isinstance(found, dict) and isinstance(found.get("ids"), list) and found["ids"]
+            and isinstance(found.get("covered"), list)
+            and all(isinstance(i, str) for i in found["ids"] + found["covered"])):
         return found
-    ids = _registered_ids()
-    diskcache.write(KIND + "-ids", key, ids)
-    return ids
+    registered = _registered()
+    diskcache.write(KIND + "-registry", key, registered)
+    return registered
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +91,8 @@ def check_keys() -> dict[str, str]:
     from gcbase.check.catalogue import KINDS, META_SUFFIX, POLICIES, load_catalogue
 
     catalogue = load_catalogue()
-    ids = _ids()
+    registry = _registry()
+    ids = registry["ids"]
     own: set[Path] = set()
     for kind, (folder, _, suffix) in KINDS.items():
         for meta in catalogue.checks.values():
@@ -107,9 +111,8 @@ def check_keys() -> dict[str, str]:
             keys[cid] = diskcache.digest(base, cid, *(f.read_bytes() if f.is_file() else b"" for f in files))
         else:
             keys[cid] = diskcache.digest(base, cid)
-    if UNCHECKED in keys:
-        keys[UNCHECKED] = diskcache.digest(keys[UNCHECKED], *(f"{c}={k}" for c, k in sorted(keys.items())
-                                                               if c != UNCHECKED))
+    if UNCHECKED in keys:  # it judges by the types the other checks read
+        keys[UNCHECKED] = diskcache.digest(keys[UNCHECKED], "covered", *registry["covered"])
     return keys
 
 
