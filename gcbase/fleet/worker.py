@@ -10,7 +10,9 @@ Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<sta
   notRun, typesNotChecked, boundaries {summary, mismatches} (null when not evaluated),
   run {seconds {validate, synth, export, check, summarize, boundaries, collect}, pid, peakRssMb,
   planCache "hit" | "miss" (only with a plan cache; on a hit "synth" is the time to read the plan),
-  planCacheNotStored (why a missed plan could not be stored)}
+  planCacheNotStored (why a missed plan could not be stored), resultCache {checksRun, checks, boundaries
+  "proven" | "reused" | "off"} (only with a plan cache: gcbase/fleet/results.py; on a hit of every result the
+  plan is not read and planCache is "hit")}
   (volatile: a merged report leaves it out).
 """
 
