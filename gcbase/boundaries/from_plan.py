@@ -158,7 +158,8 @@ class _Builder:
 
     def _key_policies(self) -> None:
         aliases = {a.inputs.get("targetKeyId"): a.inputs.get("name") for a in self.plan.of_type("aws:kms/alias:Alias")}
-        keys = {k.outputs.get("id") or k.id: k for k in self.plan.of_type("aws:kms/key:Key")}
+        # a key's id is unknown in a preview (and a policy pack is not handed ids): its URN stands in
+        keys = {k.outputs.get("id") or k.id or k.urn: k for k in self.plan.of_type("aws:kms/key:Key")}
         docs = {kid: _doc(k.inputs.get("policy")) for kid, k in keys.items()}
         for res in self.plan.of_type("aws:kms/keyPolicy:KeyPolicy"):
             docs[res.inputs.get("keyId")] = _doc(res.inputs.get("policy"))
@@ -166,7 +167,7 @@ class _Builder:
             if kid in aliases and _arn(key):
                 self.model.key_aliases[f"{self.plan.account_of(key)}:{aliases[kid]}"] = _arn(key)
             if docs.get(kid) and _arn(key):
-                name = (aliases.get(kid) or kid).removeprefix("alias/")
+                name = str(aliases.get(kid) or kid).removeprefix("alias/")
                 self.model.resource_policies[_arn(key)] = Doc("key", name, docs[kid])
 
 

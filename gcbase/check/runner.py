@@ -295,7 +295,7 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
             from gcbase.intent import Intent
 
             intent = Intent.from_dict(meta["intent"])
-        index = PlanIndex(tfplan, intent)
+        index = PlanIndex(tfplan, intent, str((meta or {}).get("scope") or "tenancy"))
         for check in plan_checks():
             if only and check.id not in only:
                 continue

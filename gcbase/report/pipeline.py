@@ -60,13 +60,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "(default: the stack the plan names, when stacks/ has its config)")
 
 
-def _boundaries(plan: Plan, enabled: bool) -> Any:
-    """The matrix of a gcbase stack (its config gives the parties' accounts); None for other plans."""
-    if not enabled or plan.source != "synth" or not plan.config_file:
+def _boundaries(plan: Plan, enabled: bool, ours: bool = False, args: Optional[argparse.Namespace] = None) -> Any:
+    """The matrix of a gcbase stack (its config gives the parties' accounts); None for other plans. A
+    preview or state export of gcbase's own program (the policy pack hands one over) gets the matrix of
+    the stack config it was judged against (--tenancy, else the checkout's config of the stack it names):
+    an escalation that only the matrix catches must not pass there either."""
+    if not enabled:
         return None
     from gcbase.boundaries import evaluate
 
-    return evaluate(plan)
+    if plan.source == "synth" and plan.config_file:
+        return evaluate(plan)
+    if not ours or plan.source == "tf-plan":
+        return None
+    from gcbase.synth import STACKS_DIR, stack_file
+    from gcbase.validate import load_settings
+
+    tenancy = getattr(args, "tenancy", None) if args is not None else None
+    config = stack_file(tenancy) if tenancy else STACKS_DIR / f"Pulumi.{plan.stack}.yaml"
+    return evaluate(plan, settings=load_settings(config)) if Path(config).is_file() else None
 
 
 def _ours(plan: Plan, args: argparse.Namespace) -> bool:
@@ -123,12 +135,23 @@ def _one(plan: Plan, args: argparse.Namespace, check: Callable[..., Any], today:
     intent = _intent(plan.stack, args, plan.meta)
     if intent is not None:
         plan.meta["intent"] = intent.to_dict()
-    waivers = _waivers(plan.stack, args, _ours(plan, args), today)
+    ours = _ours(plan, args)
+    waivers = _waivers(plan.stack, args, ours, today)
     report = check(plan, waivers)
     _blankets(report, waivers, plan.stack)
     _advisory(report, args)
     return StackResult(plan, report, uses_of(report.findings, waivers, today),
-                       _boundaries(plan, not args.no_boundaries))
+                       _boundaries(plan, not args.no_boundaries, ours, args))
+
+
+def check_plan(plan: Plan, args: argparse.Namespace, today: Optional[date] = None) -> StackResult:
+    """One plan already in memory, checked as `gcbase check` checks it (intent, waivers, blanket rule,
+    --allow-unchecked-types, the responsibility matrix): the policy pack's entry into the one engine.
+    `args` carries check's options (tenancy, scope, waivers, no_baseline_waivers, no_boundaries,
+    allow_unchecked_types)."""
+    from gcbase.check import run_plan
+
+    return _one(plan, args, lambda p, w: run_plan(p, waivers=w), today or date.today())
 
 
 def _tfplan(path: str, args: argparse.Namespace, today: date) -> StackResult:

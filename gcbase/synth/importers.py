@@ -153,7 +153,16 @@ class _Reader:
 def from_preview(path: Path | str) -> Plan:
     """`pulumi preview --json` output -> Plan (the resources as they will be after the update)."""
     reader = _Reader(Path(path))
-    doc = reader.load("`pulumi preview --json` output")
+    return _preview(reader, reader.load("`pulumi preview --json` output"))
+
+
+def from_preview_document(doc: Any, label: str) -> Plan:
+    """A preview document already in memory (the policy pack builds one from what the Pulumi engine
+    hands it) -> Plan, read by the same rules as a file; `label` names it in error lines."""
+    return _preview(_Reader(Path(label)), doc)
+
+
+def _preview(reader: _Reader, doc: Any) -> Plan:
     if not isinstance(doc, dict):
         raise reader.fail("", f"expected a JSON object (pulumi preview --json), found {_kind(type(doc))}")
     if "deployment" in doc and "steps" not in doc:
@@ -230,4 +239,4 @@ def _kind(kind: type) -> str:
     return names.get(kind, kind.__name__)
 
 
-__all__ = ["from_preview", "from_stack_export"]
+__all__ = ["from_preview", "from_preview_document", "from_stack_export"]

@@ -142,15 +142,8 @@ class Harness:
 
     def run_one(self, mutation: Mutation) -> Outcome:
         start = time.perf_counter()
-        self.plan(mutation.stack)  # the baseline
         try:
-            if mutation.kind == "config":
-                mutant = self._config_mutant(mutation)
-            elif mutation.kind == "source":
-                mutant = synth_with_source_edit(mutation.stack, mutation.edit)
-            else:
-                mutant = copy.deepcopy(self.plan(mutation.stack))
-                mutation.apply(mutant)
+            mutant = self.mutant(mutation)
         except MutationError as err:
             return Outcome(mutation, error=f"did not apply: {err}", seconds=time.perf_counter() - start)
         except (RefusedConfig, GcbaseError) as refused:  # the validation refuses the weakened config
@@ -164,6 +157,18 @@ class Harness:
             new = sorted(_boundary_mismatches(boundaries))
         return Outcome(mutation, killed_by=new, seconds=time.perf_counter() - start,
                        gate=gate_state(mutant, report, boundaries))
+
+    def mutant(self, mutation: Mutation) -> Plan:
+        """The weakened plan (MutationError: it no longer applies; RefusedConfig or GcbaseError: the
+        stack config's validation refuses it)."""
+        self.plan(mutation.stack)  # the baseline
+        if mutation.kind == "config":
+            return self._config_mutant(mutation)
+        if mutation.kind == "source":
+            return synth_with_source_edit(mutation.stack, mutation.edit)
+        mutant = copy.deepcopy(self.plan(mutation.stack))
+        mutation.apply(mutant)
+        return mutant
 
     @staticmethod
     def _config_mutant(mutation: Mutation) -> Plan:
