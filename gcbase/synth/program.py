@@ -16,9 +16,7 @@ from typing import Any, Optional
 
 from gcbase.errors import GcbaseError
 from gcbase.model import SECRET_MASK, Plan
-from gcbase.synth import mocks
 from gcbase.synth.capture import run_in_child
-from gcbase.synth.failure import locate
 from gcbase.synth.venv import environment
 from gcbase.validate import STACK_FILE
 from gcbase.yamlio import load_yaml
@@ -117,6 +115,8 @@ def synth_program(
     if prepared.site_packages is not None:  # the program's own packages: in a child process (capture.py)
         plan = run_in_child(prepared.site_packages, prepared.request)
     else:
+        from gcbase.synth import mocks  # here, not at the top: read_project (check --plan, waivers) needs no Pulumi SDK
+
         request = dict(prepared.request)
         main_file, cwd = Path(request.pop("main_file")), Path(request.pop("cwd"))
         try:
@@ -124,6 +124,8 @@ def synth_program(
         except GcbaseError:
             raise
         except Exception as err:  # a user program failed: name where, in one line
+            from gcbase.synth.failure import locate
+
             where, message = locate(err, cwd, main_file)
             raise GcbaseError.one(where, "", message) from None
     plan.config_file = str(prepared.config_file) if prepared.config_file else None
