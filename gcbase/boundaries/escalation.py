@@ -25,7 +25,8 @@ from gcbase.baselines import BASELINES
 from gcbase.boundaries.evaluator import Evaluator, Request
 from gcbase.boundaries.expectations import Catalogue, Cell, Row
 from gcbase.boundaries.layers import names_principal
-from gcbase.boundaries.model import AuthzModel, Role
+from gcbase.boundaries.evaluator import Decision
+from gcbase.boundaries.model import UNEVALUATED, AuthzModel, Role
 from gcbase.errors import GcbaseError, Problem
 from gcbase.intent import operator_parties
 from gcbase.settings import Settings
@@ -230,7 +231,8 @@ class Generator:
                         continue
                     if not any(st.get("Effect") == "Allow" and _names(st, role.arn) for st in _statements(target.trust.document)):
                         continue
-                    decision = self.ev.evaluate(Request(role.arn, "sts:AssumeRole", target.arn, base))
+                    decision = unknown_if_unevaluated(self.model, self.ev.evaluate(
+                        Request(role.arn, "sts:AssumeRole", target.arn, base)), role.arn)
                     if decision.allowed or not decision.decided:
                         seen.add(target.arn)
                         out.append((target, chain))
@@ -240,6 +242,7 @@ class Generator:
                 reqs = [Request(role.arn, "iam:PassRole", t.arn, tuple(sorted({**dict(base), "iam:PassedToService": svc}.items())))
                         for t in passable for svc in self.config["passToServices"]]
                 for req, decision in zip(reqs, prove_denied(self.ev, reqs)):
+                    decision = unknown_if_unevaluated(self.model, decision, role.arn)
                     target = self.model.roles[req.resource]
                     if (decision.allowed or not decision.decided) and target.arn not in seen:
                         seen.add(target.arn)
@@ -255,6 +258,24 @@ class Generator:
 def _statements(doc: dict) -> list[dict]:
     raw = doc.get("Statement", [])
     return [s for s in (raw if isinstance(raw, list) else [raw]) if isinstance(s, dict)]
+
+
+def unevaluated(role: Optional[Role]) -> list[str]:
+    """The names of a role's attached policies gcbase has no document for (they grant nothing when evaluated)."""
+    return [d.name for d in (role.policies if role else []) if d.document is UNEVALUATED or d.document.get("gcbase") == "unevaluated"]
+
+
+def unknown_if_unevaluated(model: AuthzModel, decision: Decision, principal: str) -> Decision:
+    """A deny that rests on the principal's identity policies is unknown when one of them was not evaluated (a
+    managed policy gcbase has no document for): undecided, never a pass. Denies that hold whatever the identity
+    policies say (an SCP, a boundary, a resource policy or trust, a missing role, a service rule) stand."""
+    if decision.allowed or not decision.decided or decision.layer not in ("identity", "proof"):
+        return decision
+    missing = unevaluated(model.roles.get(principal))
+    if not missing:
+        return decision
+    return Decision(False, f"undecided: {principal.rsplit('/', 1)[-1]} has managed policies gcbase has no document for "
+                           f"({', '.join(missing)}); {decision.deciding}", "undecided")
 
 
 def _service_may_assume(role: Role) -> bool:

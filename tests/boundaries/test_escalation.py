@@ -198,6 +198,19 @@ def test_a_workload_role_of_another_system_is_not_reachable_by_this_asp():
     assert "arn:aws:iam::210000000101:role/workload/zei/zei-worker" in {r.arn for r, _ in gen.reachable(operator)}
 
 
+def test_a_reachable_role_with_a_policy_gcbase_cannot_read_is_undecided_never_a_pass():
+    """Unknown is never a pass: a workload role the ASP can pass, with a managed policy gcbase has no document
+    for, leaves the ASP's checks on its behalf undecided (mismatches), not denied."""
+    plan = plan_of("131121-prod")
+    role = _workload_role(plan, "juki-worker", "lambda.amazonaws.com", [
+        {"Sid": "Logs", "Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}])
+    role.inputs["managedPolicyArns"] = ["arn:aws:iam::aws:policy/SomeVendorPolicy"]
+    found = [x for r, x in _party_mismatches(plan, "131121-prod", "asp")
+             if x.request.principal.endswith("/juki-worker")]
+    assert found and all(x.undecided for x in found)
+    assert "SomeVendorPolicy" in found[0].decision.deciding
+
+
 def test_a_managed_policy_attached_to_a_party_role_is_a_versioning_target():
     s = settings_of("131121-prod")
     model = from_plan(plan_of("131121-prod"), s.accounts.governance, list(s.account_ids))
