@@ -1,6 +1,12 @@
 """GCJP_AWS_71: every account the stack deploys into records its API activity in a CloudTrail trail (its own,
 or an organization trail of the management account); an account without one is a failure, "missing". The
-identity account (shared by environments) is logged by whoever runs it."""
+identity account (shared by environments) is logged by whoever runs it.
+
+An organization trail (is_organization_trail) stands in for the other accounts only when it is in the
+organization's management account, Digital Agency's governance account as the stack declares it (the
+boundaries model takes the same account as the management account). AWS refuses an organization trail
+anywhere else (a delegated administrator is not declared by any stack); there, and when no stack is known,
+it counts for its own account only."""
 
 from gcbase.check.findings import FAILED, PASSED
 from gcbase.check.plancheck import Outcome, PlanCheck
@@ -19,7 +25,9 @@ class TrailInEveryAccount(PlanCheck):
             account = plan.placement(trail)[0] or plan.account(trail)
             trails.setdefault(account, []).append(trail.address)
             if trail.values.get("is_organization_trail") is True:
-                organization.append(trail.address)
+                organization.append((account, trail.address))
+        management = plan.intent.governance_account if plan.intent is not None else None
+        organization = [address for account, address in organization if management and account == management]
         if plan.intent is not None:
             accounts = list(plan.intent.deployed_accounts)
             scope = f"stack {plan.intent.stack}"
