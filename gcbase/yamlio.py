@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,57 @@ def read_text(path: Path | str, what: str = "file") -> str:
     return inputs.read_text(path, what, MAX_BYTES)
 
 
+_INT_RANGE = (-(2**63), 2**64 - 1)  # what orjson stores exactly
+
+
+def _json_exact(value: Any, seen: set[int]) -> bool:
+    """Whether value comes back from JSON exactly as it is: the same types (str keys only, no dates,
+    no bytes, no sets or tuples, finite floats, 64-bit ints) and no shared containers (an alias
+    makes the loader return one object twice; JSON would return two)."""
+    kind = type(value)
+    if value is None or kind in (str, bool):
+        return True
+    if kind is int:
+        return _INT_RANGE[0] <= value <= _INT_RANGE[1]
+    if kind is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    if kind in (dict, list):
+        if id(value) in seen:
+            return False
+        seen.add(id(value))
+        if kind is dict:
+            return all(type(k) is str and _json_exact(v, seen) for k, v in value.items())
+        return all(_json_exact(v, seen) for v in value)
+    return False
+
+
+@lru_cache(maxsize=1)
+def _loader_version() -> str:
+    """The code a parsed document is a function of, besides its text: these rules and PyYAML."""
+    from gcbase import diskcache
+
+    return diskcache.digest("gcbase-yaml/1", yaml.__version__, Path(__file__).read_bytes())
+
+
+def _parse_cached(text: str, file: str) -> Any:
+    """parse_yaml, through the on-disk cache of parsed documents (gcbase/diskcache.py) keyed by the text and
+    the loader's code: gcbase's catalogue, check metadata and baselines are parsed by the strict pure-Python
+    loader once per content, not once per process. Only documents JSON gives back exactly are stored
+    (_json_exact); the others are parsed every time. A malformed text is never stored: it raises as before."""
+    from gcbase import diskcache
+
+    if not diskcache.enabled():
+        return parse_yaml(text, file)
+    key = diskcache.digest(_loader_version(), text)
+    found = diskcache.read("yaml", key)
+    if isinstance(found, dict) and "doc" in found:
+        return found["doc"]
+    data = parse_yaml(text, file)
+    if _json_exact(data, set()):
+        diskcache.write("yaml", key, {"doc": data})
+    return data
+
+
 def load_yaml(path: Path | str, what: str = "YAML file") -> Any:
     text = read_text(path, what)
     key = (str(path), text)
@@ -124,7 +176,7 @@ def load_yaml(path: Path | str, what: str = "YAML file") -> Any:
             _PARSED.move_to_end(key)
     if cached is not _MISSING:
         return copy.deepcopy(cached)
-    data = parse_yaml(text, str(path))
+    data = _parse_cached(text, str(path))
     with _PARSED_LOCK:
         _PARSED[key] = copy.deepcopy(data)
         if len(_PARSED) > _PARSED_MAX:

@@ -6,12 +6,21 @@ module name and shadow this one.
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 TESTS = Path(__file__).resolve().parent
+# gcbase's on-disk caches (gcbase/diskcache.py) of this test session: its own directory, removed at the end;
+# never the user's ~/.cache/gcbase. Child processes inherit it.
+_CACHE = tempfile.mkdtemp(prefix="gcbase-test-cache-")
+os.environ["GCBASE_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 for path in (TESTS, TESTS.parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))

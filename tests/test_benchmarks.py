@@ -35,3 +35,23 @@ def test_bench_fleet_prints_every_path_the_floor_and_the_targets():
                  r"^findings: identical on 1 of 1 stacks",
                  r"^target full fleet in <= 90 s: ", r"^floor \(f\) for the full fleet: [0-9,]+ s"):
         assert re.search(line, out, re.M), line
+
+
+def test_bench_check_cold_runs_gcbase_and_checkov_side_by_side():
+    proc = _run("bench-check-cold", "-n", "1", "--no-bytecode-cache")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for line in (r"^bytecode cache: no ", r"^gcbase +[0-9.]+s", r"^gcbase, empty caches +[0-9.]+s",
+                 r"^checkov -f +[0-9.]+s", r"^findings of the three gcbase variants: identical \([0-9,]+ results\)$",
+                 r"^target median under 2\.0 s: [0-9.]+ s: (met|MISSED)$",
+                 r"^target at least 3\.5x faster than checkov -f: [0-9.]+x: (met|MISSED)$"):
+        assert re.search(line, proc.stdout, re.M), line
+
+
+def test_bench_fleet_recheck_compares_a_recheck_with_a_cold_run():
+    proc = _run("bench-fleet-recheck", "--limit", "2", "--workers", "2", "--no-boundaries")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for line in (r"^\(1\) cold, empty plan cache: ", r"^\(2\) nothing changed: .*checks run per stack \[0\]",
+                 r"^\(3\) one policy changed \(policies/plan/GCJP_AWS_10.py\): .*checks run per stack \[1\]",
+                 r"^\(5\) one waiver removed .*checks run per stack \[0\]; projected 1,741: [0-9]+ s; target <= 30 s",
+                 r"^    8-shard matrix", r"^results of \(5\) and \(6\): identical on 2 stacks"):
+        assert re.search(line, proc.stdout, re.M), line

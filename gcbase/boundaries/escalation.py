@@ -3,8 +3,10 @@
 The hand-written expectations (expectations.yaml) ask the questions someone thought of; this module
 asks all of them. From the authorization model of a plan it takes every role of a non-privileged party
 (baselines/iam/parties.yaml), every capability of baselines/boundaries/escalation.yaml and every target
-the model has for it, and expects each request denied. Then the chains: every role a party role can
-assume is checked as well, on the party's behalf (A assumes B which can do X), up to CHAIN_DEPTH links.
+the model has for it, and expects each request denied. Then the chains: every role of the plan a party
+role can assume, or pass to a compute service (code it deploys runs as that role), is checked as well, on
+the party's behalf (A assumes B, or runs code as B, which can do X), up to CHAIN_DEPTH links; workload and
+service roles, and roles a vendor program adds, are links like any other (Generator.reachable).
 Last, separation: a person (or a vendor's own account) acting as one party cannot enter another party's
 role, so one identity never holds two roles (a vendor that is both ASP and 運用管理補助者 gets two).
 
@@ -23,7 +25,8 @@ from gcbase.baselines import BASELINES
 from gcbase.boundaries.evaluator import Evaluator, Request
 from gcbase.boundaries.expectations import Catalogue, Cell, Row
 from gcbase.boundaries.layers import names_principal
-from gcbase.boundaries.model import AuthzModel, Role
+from gcbase.boundaries.evaluator import Decision
+from gcbase.boundaries.model import UNEVALUATED, AuthzModel, Role
 from gcbase.errors import GcbaseError, Problem
 from gcbase.intent import operator_parties
 from gcbase.settings import Settings
@@ -149,9 +152,12 @@ class Generator:
                     and (p, sys) != (actor.party, actor.system)]
         if kind == "party-roles-here":
             return [r.arn for r, _, _ in roles if r.account == account]
-        if kind == "party-policies-here":  # the customer managed policies that bound party roles
+        if kind == "party-policies-here":  # the customer managed policies that bound party roles or are attached
             names = {r.boundary.name for r, _, _ in roles if r.account == account and r.boundary is not None}
-            return [f"arn:aws:iam::{account}:policy/{n}" for n in sorted(names)]
+            arns = {f"arn:aws:iam::{account}:policy/{n}" for n in names}
+            arns |= {a for r, _, _ in roles if r.account == account for a in r.managed
+                     if a.startswith(f"arn:aws:iam::{account}:policy/")}
+            return sorted(arns)
         if kind == "other-roles-here":
             probe = f"arn:aws:iam::{account}:role/{self.config['probeRole']}"
             workload = f"arn:aws:iam::{account}:role/workload/{actor.system}/" if actor.system else None
@@ -203,31 +209,88 @@ class Generator:
 
     # -- chains -------------------------------------------------------------------------------
     def reachable(self, actor: Actor) -> list[tuple[Role, tuple[str, ...]]]:
-        """Roles the actor's role can assume, transitively: (role, the chain of ARNs before it)."""
+        """Roles whose permissions the actor's role can use, transitively: (role, the chain of ARNs before it).
+
+        Two kinds of link, each decided by the evaluator: the role assumes the next one (sts:AssumeRole, the
+        next role's trust naming it, its account or anyone), or it passes the next one, a role of its own
+        account, to a compute service (iam:PassRole with iam:PassedToService one of passToServices): code it
+        deploys then runs as that role (only a role whose trust admits a service: a service assumes the role it
+        is handed, so a role trusting people only is of no use to it). Any role of the plan counts, a workload or service role or one a
+        vendor program adds. A link the solver cannot decide counts as a link (unknown is never a pass)."""
+        from gcbase.boundaries.batch import prove_denied
+
         out: list[tuple[Role, tuple[str, ...]]] = []
         frontier, seen = [(actor.role, ())], {actor.role.arn}
+        base = tuple(sorted(self._context().items()))
         for _ in range(CHAIN_DEPTH):
             nxt = []
             for role, path in frontier:
+                chain = (*path, role.arn)
                 for target in self.model.roles.values():
                     if target.arn in seen or target.trust is None:
                         continue
                     if not any(st.get("Effect") == "Allow" and _names(st, role.arn) for st in _statements(target.trust.document)):
                         continue
-                    decision = self.ev.evaluate(Request(role.arn, "sts:AssumeRole", target.arn,
-                                                        tuple(sorted(self.cat.default_context.items()))))
-                    if decision.allowed:
+                    decision = unknown_if_unevaluated(self.model, self.ev.evaluate(
+                        Request(role.arn, "sts:AssumeRole", target.arn, base)), role.arn)
+                    if decision.allowed or not decision.decided:
                         seen.add(target.arn)
-                        chain = (*path, role.arn)
+                        out.append((target, chain))
+                        nxt.append((target, chain))
+                passable = [t for t in self.model.roles.values() if t.arn not in seen and t.account == role.account
+                            and _service_may_assume(t)]
+                reqs = [Request(role.arn, "iam:PassRole", t.arn, tuple(sorted({**dict(base), "iam:PassedToService": svc}.items())))
+                        for t in passable for svc in self.config["passToServices"]]
+                for req, decision in zip(reqs, prove_denied(self.ev, reqs)):
+                    decision = unknown_if_unevaluated(self.model, decision, role.arn)
+                    target = self.model.roles[req.resource]
+                    if (decision.allowed or not decision.decided) and target.arn not in seen:
+                        seen.add(target.arn)
                         out.append((target, chain))
                         nxt.append((target, chain))
             frontier = nxt
         return out
 
+    def _context(self) -> dict[str, str]:
+        return {k: v.replace("${region}", self.s.regions.primary) for k, v in self.cat.default_context.items()}
+
 
 def _statements(doc: dict) -> list[dict]:
     raw = doc.get("Statement", [])
     return [s for s in (raw if isinstance(raw, list) else [raw]) if isinstance(s, dict)]
+
+
+def unevaluated(role: Optional[Role]) -> list[str]:
+    """The names of a role's attached policies gcbase has no document for (they grant nothing when evaluated)."""
+    return [d.name for d in (role.policies if role else []) if d.document is UNEVALUATED or d.document.get("gcbase") == "unevaluated"]
+
+
+def unknown_if_unevaluated(model: AuthzModel, decision: Decision, principal: str) -> Decision:
+    """A deny that rests on the principal's identity policies is unknown when one of them was not evaluated (a
+    managed policy gcbase has no document for): undecided, never a pass. Denies that hold whatever the identity
+    policies say (an SCP, a boundary, a resource policy or trust, a missing role, a service rule) stand."""
+    if decision.allowed or not decision.decided or decision.layer not in ("identity", "proof"):
+        return decision
+    missing = unevaluated(model.roles.get(principal))
+    if not missing:
+        return decision
+    return Decision(False, f"undecided: {principal.rsplit('/', 1)[-1]} has managed policies gcbase has no document for "
+                           f"({', '.join(missing)}); {decision.deciding}", "undecided")
+
+
+def _service_may_assume(role: Role) -> bool:
+    """Whether an AWS service may assume the role: an Allow statement of its trust names a service principal
+    or anyone (conditions are not read, so a condition never hides a link); no trust in the model counts."""
+    if role.trust is None:
+        return True
+    for st in _statements(role.trust.document):
+        if st.get("Effect") != "Allow":
+            continue
+        principal = st.get("Principal")
+        if "NotPrincipal" in st or principal == "*" or (isinstance(principal, dict) and (
+                "Service" in principal or principal.get("AWS") == "*" or "*" in (principal.get("AWS") or []))):
+            return True
+    return False
 
 
 def _names(raw: dict, arn: str) -> bool:

@@ -98,6 +98,7 @@ class _Builder:
 
     def _attach(self, role: Role, policy_arn: str) -> None:
         doc = self.policies.get(policy_arn) or aws_managed(policy_arn)
+        role.managed.append(policy_arn)
         if doc is None:
             self.model.notes.append(f"{role.name}: managed policy {policy_arn} unknown to gcbase; not evaluated")
             doc = Doc("identity", policy_arn.rsplit("/", 1)[-1], UNEVALUATED)  # kept by name for drift

@@ -83,6 +83,7 @@ class LiveCollector:
             for inline in raw.get("RolePolicyList", []):
                 role.policies.append(Doc("identity", inline["PolicyName"], _document(inline["PolicyDocument"])))
             for att in raw.get("AttachedManagedPolicies", []):
+                role.managed.append(att["PolicyArn"])
                 doc = self._managed(att["PolicyArn"], local)
                 if doc is not None:
                     role.policies.append(doc)

@@ -35,6 +35,7 @@ class Role:
     policies: list[Doc] = field(default_factory=list)  # inline + managed, resolved
     boundary: Optional[Doc] = None
     tags: dict[str, str] = field(default_factory=dict)
+    managed: list[str] = field(default_factory=list)  # ARNs of the managed policies attached (plan: as declared)
 
 
 @dataclass

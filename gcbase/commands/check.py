@@ -10,6 +10,7 @@ matrix, progress and the gate: gcbase/report/pipeline.py.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from gcbase.check.findings import SEVERITIES, CheckReport, requirement_verdict
@@ -88,13 +89,17 @@ def render(report: CheckReport, fail_on: str) -> list[str]:
     custom_not_run = [c for c in report.not_run if c.startswith("GCJP")]
     if custom_not_run:
         lines.append(f"  not run (no resource of their type): {', '.join(custom_not_run)}")
-    if report.not_checked:
-        types = sorted({m["type"] for m in report.not_checked})
-        lines.append(f"  not checked (type unknown to the exporter): {', '.join(types)}")
+    unknown_types = sorted({m["type"] for m in report.not_checked if not m.get("reason")})
+    if unknown_types:
+        lines.append(f"  not checked (type unknown to the exporter): {', '.join(unknown_types)}")
+    for m in report.not_checked:
+        if m.get("reason"):
+            lines.append(f"  not checked: {m['type']} {str(m.get('urn', '')).rsplit('::', 1)[-1]}: {m['reason']}")
     return lines
 
 
 def run(args: argparse.Namespace) -> int:
+    from gcbase.intent import deprecation_warnings
     from gcbase.outputs import check_destination, prepare_dir
     from gcbase.report import parse_formats
     from gcbase.report.pipeline import check_all, finish
@@ -105,6 +110,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         check_destination(args.json)
     results = check_all(args)
+    for result in results:
+        for line in deprecation_warnings(result.plan.meta):  # accepted, but retired: one line each
+            print(clean(line), file=sys.stderr)
     reports = [r.check for r in results]
     for report in reports:
         print("\n".join(clean(line) for line in render(report, args.fail_on)))  # one result, one line

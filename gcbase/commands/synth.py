@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from gcbase.commands import configvalues_arg
 from gcbase.errors import GcbaseError
+from gcbase.intent import deprecation_warnings
 from gcbase.model import Plan
 from gcbase.outputs import check_destination, prepare_dir, write_json
 from gcbase.report.sanitize import clean
@@ -37,13 +40,28 @@ def add_source_arguments(p: argparse.ArgumentParser, plan_file: bool = False) ->
     src.add_argument("--preview", metavar="FILE", help="import `pulumi preview --json` output")
     src.add_argument("--stack-export", metavar="FILE", help="import `pulumi stack export` output")
     p.add_argument("--config", metavar="FILE", help="with --program: the Pulumi.<stack>.yaml to use")
+    configvalues_arg.add_argument(p)
+    p.add_argument("--mode", choices=("preview", "up"), default=None,
+                   help="with --program: run it as `pulumi preview` does (default: computed values stay unknown) "
+                        "or as after `pulumi up` (up: the mocks' deterministic ids and ARNs)")
+    p.add_argument("--venv", metavar="DIR", help="with --program: the program's Python environment, instead of "
+                                                 "the one its Pulumi.yaml declares (created from its requirements "
+                                                 "when missing)")
 
 
 def collect_plans(args: argparse.Namespace) -> list[Plan]:
     """The plans a synth/check invocation is about, from whichever source it names."""
     if getattr(args, "program", None):
+        from gcbase.commands.configvalues_arg import for_program
+        from gcbase.configvalues import mask
+        from gcbase.synth import extra_config
         from gcbase.synth.program import synth_program
-        return [synth_program(Path(args.program), config_file=args.config)]
+        given = for_program(args, Path(args.program))  # --config-values (ESC), over --config's values
+        return [mask(synth_program(Path(args.program), config_file=args.config, mode=args.mode or "preview",
+                                   venv=args.venv, **extra_config(given)), given)]
+    for option in ("mode", "venv"):
+        if getattr(args, option, None):
+            raise GcbaseError.one(f"--{option}", "", "goes with --program (gcbase's own stacks run as after `pulumi up`)")
     if getattr(args, "preview", None):
         from gcbase.synth.importers import from_preview
         return [from_preview(Path(args.preview))]
@@ -81,11 +99,25 @@ def summary(plan: Plan) -> str:
     custom = [r for r in plan.resources if r.custom and not r.is_provider]
     name = plan.meta.get("municipalityName", "")
     line = f"{plan.stack}{' ' + name if name else ''}: {len(custom)} resources, {len(plan.resources) - len(custom)} components/providers"
-    missing = unchecked(plan)
+    missing = [m for m in unchecked(plan) if not m.get("reason")]
     if missing:
         types = sorted({m["type"] for m in missing})
         line += f"; not checked (type unknown to the exporter): {', '.join(types)}"
     return line
+
+
+def notices(plan: Plan) -> list[str]:
+    """What the capture could not know, one line each: never a silent pass (docs/SYNTH.md)."""
+    lines = [f"  component not expanded: {c['type']} {c['urn'].rsplit('::', 1)[-1]} (a multi-language component; "
+             "its provider builds its resources and does not run offline; inputs in the plan's meta.notExpanded; "
+             "fails GCJP_AWS_72 unless waived)" for c in plan.meta.get("notExpanded") or []]
+    unanswered = plan.meta.get("invokesUnanswered") or []
+    if unanswered:
+        lines.append(f"  lookups with no offline answer (their values are missing from the plan): {', '.join(unanswered)}")
+    if plan.meta.get("mode") == "preview" and plan.meta.get("unknowns"):
+        lines.append(f"  preview: {len(plan.meta['unknowns'])} values unknown until deployed (as in `pulumi preview`); "
+                     "checks that need them report unknown, never pass")
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,7 +128,11 @@ def run(args: argparse.Namespace) -> int:
         prepare_dir(args.out_dir)
     plans = collect_plans(args)
     for plan in plans:
+        for line in deprecation_warnings(plan.meta):  # accepted, but retired: one line each
+            print(clean(line), file=sys.stderr)
         for path in write_plan_files(plan, args, single=len(plans) == 1):
             print(f"wrote {path}")
         print(clean(summary(plan)))  # names and types come from the plan: one line, whatever they hold
+        for line in notices(plan):
+            print(clean(line))
     return 0

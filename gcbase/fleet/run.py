@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Optional, TextIO
 
-from gcbase.fleet import worker
+from gcbase.fleet import results, worker
 from gcbase.fleet.jobs import Job
 from gcbase.outputs import write_json, write_text
 from gcbase.report.progress import Progress
@@ -216,12 +216,13 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
             progress.finished(job.stack, summary_line(result), _seconds(result))
 
         if run.workers == 1:
-            worker.init(boundaries)
+            worker.init(boundaries, lazy=bool(cache) and results.enabled(str(cache)))
             for job in todo:
                 store(job, worker.run_job(job, boundaries, plans, cache, baseline_waivers))
         elif todo:
             spec = PoolSpec(partial(worker.run_job, boundaries=boundaries, plan_dir=plans, plan_cache=cache,
-                                    baseline_waivers=baseline_waivers), worker.init, (boundaries, True),
+                                    baseline_waivers=baseline_waivers), worker.init,
+                            (boundaries, True, bool(cache) and results.enabled(str(cache))),
                             max_tasks_per_child)
             run_pool(todo, run.workers, spec, store)
     run.seconds = time.perf_counter() - started

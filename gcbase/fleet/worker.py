@@ -10,7 +10,9 @@ Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<sta
   notRun, typesNotChecked, boundaries {summary, mismatches} (null when not evaluated),
   run {seconds {validate, synth, export, check, summarize, boundaries, collect}, pid, peakRssMb,
   planCache "hit" | "miss" (only with a plan cache; on a hit "synth" is the time to read the plan),
-  planCacheNotStored (why a missed plan could not be stored)}
+  planCacheNotStored (why a missed plan could not be stored), resultCache {checksRun, checks, boundaries
+  "proven" | "reused" | "off"} (only with a plan cache: gcbase/fleet/results.py; on a hit of every result the
+  plan is not read and planCache is "hit")}
   (volatile: a merged report leaves it out).
 """
 
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from gcbase.errors import GcbaseError
+from gcbase.fleet import results
 from gcbase.fleet.jobs import Job
 from gcbase.outputs import write_text
 
@@ -35,12 +38,17 @@ OTHER = "-"  # category of a check that serves no catalogued requirement
 _STATE: dict[str, Any] = {}
 
 
-def init(boundaries: bool = True, own_process: bool = False) -> None:
+def init(boundaries: bool = True, own_process: bool = False, lazy: bool = False) -> None:
     """Process initializer: the imports and registrations every stack needs, once.
 
     own_process: this process is a pool worker (not the caller's), so run_job may freeze what
-    survives each stack out of the cyclic collector's reach (see run_job)."""
+    survives each stack out of the cyclic collector's reach (see run_job). lazy (with the per-check result
+    cache): import nothing ahead; a re-check whose results are all reused needs neither Pulumi nor Checkov
+    nor Z3, and what a stack does need is imported by the first one that needs it."""
     os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
+    _STATE.update(boundaries=boundaries, own_process=own_process)
+    if lazy:
+        return
     import pulumi_aws  # noqa: F401 - the SDK's import is the largest part of a first synth
 
     from gcbase.check import load_catalogue
@@ -50,7 +58,6 @@ def init(boundaries: bool = True, own_process: bool = False) -> None:
     _checkov()  # import Checkov, register our checks and speed-ups (what the first run_tfplan would do)
     if boundaries:
         import gcbase.boundaries.evaluator  # noqa: F401 - z3, iamprover
-    _STATE.update(boundaries=boundaries, own_process=own_process)
 
 
 def peak_rss_mb() -> float:
@@ -132,12 +139,14 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
     """The stack's result content; raises GcbaseError (or anything) when it cannot be checked.
     With plan_dir, the exported Terraform plan JSON is kept there as <stack>.tfplan.json; with
     plan_cache, plans are read from and written to that cache (gcbase.fleet.plancache)."""
-    from gcbase.check import load_catalogue, run_tfplan
+    from gcbase.check import run_tfplan
     from gcbase.tfplan import export, unchecked
     from gcbase.waivers import blanket_problems, waivers_for
 
     settings = _settings(job)  # every problem of a broken config, before anything runs
     timer("validate")
+    if results.enabled(plan_cache) and plan_dir is None:
+        return _check_stack_cached(job, boundaries, timer, settings, plan_cache, run, baseline_waivers)
     plan = _synth(job, plan_cache, run if run is not None else {})
     timer("synth")
     tfplan = export(plan)
@@ -152,20 +161,9 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
     if problems:
         raise GcbaseError(problems)
     timer("check")
-    catalogue = load_catalogue()
-    checks: dict[str, Any] = {}
-    for f in report.findings:
-        checks.setdefault(f.check_id, _check_meta(catalogue, f.check_id, f))
-    out: dict[str, Any] = {
-        "meta": {k: plan.meta[k] for k in META_KEYS if k in plan.meta},
-        "resources": sum(1 for r in plan.resources if r.custom and not r.is_provider),
-        "checks": dict(sorted(checks.items())),
-        "findings": sorted([f.check_id, f.resource, f.result, _waiver_id(f)] for f in report.findings),
-        "notRun": sorted(report.not_run),
-        "typesNotChecked": sorted({m["type"] for m in unchecked(plan)}),
-        "boundaries": None,
-        "baselineWaivers": baseline_waivers,
-    }
+    out = _summary(report, {"meta": {k: plan.meta[k] for k in META_KEYS if k in plan.meta},
+                            "resources": sum(1 for r in plan.resources if r.custom and not r.is_provider),
+                            "typesNotChecked": sorted({m["type"] for m in unchecked(plan)})}, baseline_waivers)
     timer("summarize")
     if boundaries:
         from gcbase.boundaries import evaluate
@@ -174,6 +172,84 @@ def check_stack(job: Job, boundaries: bool, timer: Callable[[str], None],
         timer("boundaries")
     return out
 
+
+def _summary(report: Any, of_plan: dict[str, Any], baseline_waivers: bool) -> dict[str, Any]:
+    from gcbase.check import load_catalogue
+
+    catalogue = load_catalogue()
+    checks: dict[str, Any] = {}
+    for f in report.findings:
+        checks.setdefault(f.check_id, _check_meta(catalogue, f.check_id, f))
+    return {
+        "meta": of_plan["meta"],
+        "resources": of_plan["resources"],
+        "checks": dict(sorted(checks.items())),
+        "findings": sorted([f.check_id, f.resource, f.result, _waiver_id(f)] for f in report.findings),
+        "notRun": sorted(report.not_run),
+        "typesNotChecked": of_plan["typesNotChecked"],
+        "boundaries": None,
+        "baselineWaivers": baseline_waivers,
+    }
+
+
+def _check_stack_cached(job: Job, boundaries: bool, timer: Callable[[str], None], settings: Any, plan_cache: str,
+                        run: Optional[dict[str, Any]], baseline_waivers: bool) -> dict[str, Any]:
+    """check_stack through the per-check result cache (gcbase/fleet/results.py): the plan is read and checked
+    only for the checks whose key changed, the matrix proven only when its key changed; waivers applied anew."""
+    from gcbase.check.runner import assemble, raw_results
+    from gcbase.fleet.plancache import key as plan_key
+    from gcbase.tfplan import export, unchecked
+    from gcbase.waivers import blanket_problems, waivers_for
+
+    run = run if run is not None else {}
+    keys = results.check_keys()
+    entry_key = results.entry_key(plan_key(job.stack, job.config, job.file), baseline_waivers)
+    entry = results.read(plan_cache, entry_key)
+    todo = results.stale(entry, keys)
+    prove = boundaries and not (isinstance(entry.get("boundaries"), list)
+                                and entry["boundaries"][:1] == [results.boundaries_key()])
+    plan = tfplan = None
+    if not (todo or prove or not isinstance(entry.get("plan"), dict)):
+        run["planCache"] = "hit"  # not synthesized; nothing needed the plan itself
+        timer("synth")
+        timer("export")
+    else:
+        plan = _synth(job, plan_cache, run)
+        timer("synth")
+        tfplan = export(plan)
+        timer("export")
+        entry["plan"] = {
+            "stack": plan.stack, "source": plan.source, "meta": {k: plan.meta[k] for k in META_KEYS if k in plan.meta},
+            "resources": sum(1 for r in plan.resources if r.custom and not r.is_provider),
+            "typesNotChecked": sorted({m["type"] for m in unchecked(plan)}),
+            "tfplan": {"gcbase": {k: v for k, v in (tfplan.get("gcbase") or {}).items()
+                                  if k in ("addresses", "urns", "not_checked", "stack", "source")}}}
+    run["resultCache"] = {"checksRun": len(todo), "checks": len(keys), "boundaries": "proven" if prove else
+                          ("reused" if boundaries else "off")}
+    rows: list[list] = []
+    if todo:
+        rows = raw_results(tfplan, only=None if len(todo) == len(keys) else todo, meta=dict(plan.meta))
+    rows, storable = results.merge(entry, keys, todo, rows)
+    of_plan = entry["plan"]
+    waivers = waivers_for(of_plan["stack"], baseline=baseline_waivers)
+    report = assemble(rows, of_plan["tfplan"], stack=of_plan["stack"], source=of_plan["source"], waivers=waivers,
+                      meta=dict(of_plan["meta"]))
+    problems = blanket_problems(report.findings, waivers, of_plan["stack"])
+    if problems:
+        raise GcbaseError(problems)
+    timer("check")
+    out = _summary(report, of_plan, baseline_waivers)
+    timer("summarize")
+    if boundaries:
+        if prove:
+            from gcbase.boundaries import evaluate
+
+            entry["boundaries"] = [results.boundaries_key(), _boundaries(evaluate(plan, settings))]
+        out["boundaries"] = entry["boundaries"][1]
+        timer("boundaries")
+    if storable and (todo or prove):
+        results.write(plan_cache, entry_key, entry)
+    return out
 
 def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str] = None,
             plan_cache: Optional[str] = None, baseline_waivers: bool = True) -> dict[str, Any]:

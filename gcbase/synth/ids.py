@@ -8,7 +8,6 @@ checks and policy evaluation that parse them behave as they would after `pulumi 
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from gcbase.model import provider_account
@@ -76,16 +75,16 @@ _GLOBAL_SERVICES = {"iam", "organizations"}
 _NO_ACCOUNT_SERVICES = {"s3"}
 
 
-def _hex(seed: str, n: int) -> str:
+def hexdigest(seed: str, n: int) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()[:n]
 
 
 def _uuid(seed: str) -> str:
-    h = _hex(seed, 32)
+    h = hexdigest(seed, 32)
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _provider_config(provider: dict) -> tuple[str, str]:
+def region_account(provider: dict) -> tuple[str, str]:
     return provider.get("region") or DEFAULT_REGION, provider_account(provider) or DEFAULT_ACCOUNT
 
 
@@ -98,31 +97,31 @@ def synthesize(token: str, name: str, inputs: dict[str, Any], provider: dict, cu
     state = dict(inputs)
     if token.startswith("pulumi:providers:"):
         return _uuid(f"provider/{name}"), state
-    region, account = _provider_config(provider)
+    region, account = region_account(provider)
     seed = f"{token}/{name}/{account}/{region}"
     prefix, service, res_part = _TYPES.get(token, ("", _module(token), "{id}"))
 
     resource_name = next((state[p] for p in _NAME_PROPS if isinstance(state.get(p), str)), None)
     if token in _BUCKET_TYPES:
         if not isinstance(state.get("bucket"), str):
-            state["bucket"] = f"{name}-{_hex(seed, 7)}"
+            state["bucket"] = f"{name}-{hexdigest(seed, 7)}"
         resource_name = state["bucket"]
         service = "s3"
         rid = state["bucket"]
         arn = f"arn:aws:s3:::{rid}"
     else:
         if prefix:
-            rid = f"{prefix}{_hex(seed, 17)}"
+            rid = f"{prefix}{hexdigest(seed, 17)}"
         elif service in ("kms", "guardduty", "backup") and token in _TYPES and "{id}" in res_part:
-            rid = _uuid(seed) if service == "kms" else _hex(seed, 32)
+            rid = _uuid(seed) if service == "kms" else hexdigest(seed, 32)
         elif token == "aws:directconnect/gateway:Gateway":
             rid = _uuid(seed)
         elif resource_name:
             rid = resource_name
         else:
-            rid = f"{name}-{_hex(seed, 7)}"
+            rid = f"{name}-{hexdigest(seed, 7)}"
         if resource_name is None and "name" not in state and custom and token in _TYPES and "{name}" in res_part:
-            state["name"] = f"{name}-{_hex(seed, 7)}"
+            state["name"] = f"{name}-{hexdigest(seed, 7)}"
             resource_name = state["name"]
         arn_region = "" if service in _GLOBAL_SERVICES else region
         arn_account = "" if service in _NO_ACCOUNT_SERVICES else account
@@ -140,19 +139,19 @@ def _computed(token: str, state: dict, rid: str, region: str, account: str, seed
     if token == "aws:kms/key:Key":
         state.setdefault("keyId", rid)
     elif token == "aws:ec2/vpc:Vpc":
-        state.setdefault("defaultSecurityGroupId", f"sg-{_hex(seed + 'dsg', 17)}")
-        state.setdefault("defaultRouteTableId", f"rtb-{_hex(seed + 'drt', 17)}")
-        state.setdefault("defaultNetworkAclId", f"acl-{_hex(seed + 'dacl', 17)}")
+        state.setdefault("defaultSecurityGroupId", f"sg-{hexdigest(seed + 'dsg', 17)}")
+        state.setdefault("defaultRouteTableId", f"rtb-{hexdigest(seed + 'drt', 17)}")
+        state.setdefault("defaultNetworkAclId", f"acl-{hexdigest(seed + 'dacl', 17)}")
         state.setdefault("mainRouteTableId", state["defaultRouteTableId"])
         state.setdefault("ownerId", account)
     elif token == "aws:ec2transitgateway/transitGateway:TransitGateway":
-        state.setdefault("associationDefaultRouteTableId", f"tgw-rtb-{_hex(seed + 'a', 17)}")
-        state.setdefault("propagationDefaultRouteTableId", f"tgw-rtb-{_hex(seed + 'a', 17)}")
+        state.setdefault("associationDefaultRouteTableId", f"tgw-rtb-{hexdigest(seed + 'a', 17)}")
+        state.setdefault("propagationDefaultRouteTableId", f"tgw-rtb-{hexdigest(seed + 'a', 17)}")
         state.setdefault("ownerId", account)
     elif token == "aws:directconnect/gateway:Gateway":
         state.setdefault("ownerAccountId", account)
     elif token == "aws:iam/role:Role":
-        state.setdefault("uniqueId", "AROA" + _hex(seed, 17).upper())
+        state.setdefault("uniqueId", "AROA" + hexdigest(seed, 17).upper())
     elif token == "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration":
         state.setdefault("websiteDomain", f"s3-website-{region}.amazonaws.com")
         state.setdefault("websiteEndpoint", f"{state.get('bucket', rid)}.s3-website-{region}.amazonaws.com")
@@ -164,66 +163,22 @@ def _computed(token: str, state: dict, rid: str, region: str, account: str, seed
         state.setdefault("tunnel1Address", "198.51.100.1")
         state.setdefault("tunnel2Address", "198.51.100.2")
         if state.get("transitGatewayId"):
-            state.setdefault("transitGatewayAttachmentId", f"tgw-attach-{_hex(seed + 'vpn', 17)}")
+            state.setdefault("transitGatewayAttachmentId", f"tgw-attach-{hexdigest(seed + 'vpn', 17)}")
     elif token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
-        state.setdefault("transitGatewayAttachmentId", f"tgw-attach-{_hex(seed + 'dx', 17)}")
+        state.setdefault("transitGatewayAttachmentId", f"tgw-attach-{hexdigest(seed + 'dx', 17)}")
         state.setdefault("dxGatewayAssociationId", _uuid(seed + "assoc"))
         state.setdefault("associatedGatewayType", "transitGateway")
     elif token == "aws:ec2transitgateway/vpcAttachment:VpcAttachment":
         state.setdefault("vpcOwnerId", account)
     elif token == "aws:guardduty/detector:Detector":
         state.setdefault("accountId", account)
+    elif token in ("aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"):
+        state.setdefault("executionArn", f"arn:aws:execute-api:{region}:{account}:{rid}")
+        state.setdefault("rootResourceId", hexdigest(seed + "root", 10))
+        state.setdefault("apiEndpoint", f"https://{rid}.execute-api.{region}.amazonaws.com")
+    elif token == "aws:lambda/function:Function":
+        state.setdefault("invokeArn", f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/"
+                                      f"{state['arn']}/invocations")
+        state.setdefault("qualifiedArn", f"{state['arn']}:$LATEST")
     elif token == "aws:ram/resourceShare:ResourceShare":
         state["arn"] = f"arn:aws:ram:{region}:{account}:resource-share/{_uuid(seed)}"
-
-
-_AZ_IDS = {
-    "ap-northeast-1": [("ap-northeast-1a", "apne1-az4"), ("ap-northeast-1c", "apne1-az1"), ("ap-northeast-1d", "apne1-az2")],
-    "ap-northeast-3": [("ap-northeast-3a", "apne3-az3"), ("ap-northeast-3b", "apne3-az1"), ("ap-northeast-3c", "apne3-az2")],
-}
-
-
-def invoke(token: str, args: dict, provider: dict) -> dict:
-    """Answers for the data sources (invokes) programs commonly call."""
-    region, account = _provider_config(provider)
-    if token == "aws:index/getCallerIdentity:getCallerIdentity":
-        return {"accountId": account, "arn": f"arn:aws:iam::{account}:root", "userId": account, "id": account}
-    if token == "aws:index/getRegion:getRegion":
-        return {"name": region, "region": region, "id": region, "endpoint": f"ec2.{region}.amazonaws.com"}
-    if token == "aws:index/getPartition:getPartition":
-        return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
-    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-        azs = _AZ_IDS.get(region, [(f"{region}a", f"{region}-az1"), (f"{region}b", f"{region}-az2")])
-        return {"names": [a for a, _ in azs], "zoneIds": [z for _, z in azs], "id": region}
-    if token == "aws:iam/getPolicyDocument:getPolicyDocument":
-        return {"json": json.dumps(_policy_document(args)), "id": _hex(json.dumps(args, sort_keys=True), 10)}
-    return {}
-
-
-def _policy_document(args: dict) -> dict:
-    """Render aws.iam.get_policy_document arguments as the IAM JSON the provider would return."""
-    doc: dict[str, Any] = {"Version": args.get("version") or "2012-10-17", "Statement": []}
-    for st in args.get("statements") or []:
-        out: dict[str, Any] = {}
-        if st.get("sid"):
-            out["Sid"] = st["sid"]
-        out["Effect"] = st.get("effect") or "Allow"
-        for key, tf in (("actions", "Action"), ("notActions", "NotAction"), ("resources", "Resource"), ("notResources", "NotResource")):
-            if st.get(key):
-                vals = st[key]
-                out[tf] = vals[0] if len(vals) == 1 else vals
-        for key, tf in (("principals", "Principal"), ("notPrincipals", "NotPrincipal")):
-            if st.get(key):
-                block: dict[str, Any] = {}
-                for p in st[key]:
-                    ids_ = p.get("identifiers") or []
-                    block[p.get("type")] = ids_[0] if len(ids_) == 1 else ids_
-                out[tf] = block
-        if st.get("conditions"):
-            cond: dict[str, dict] = {}
-            for c in st["conditions"]:
-                vals = c.get("values") or []
-                cond.setdefault(c["test"], {})[c["variable"]] = vals[0] if len(vals) == 1 else vals
-            out["Condition"] = cond
-        doc["Statement"].append(out)
-    return doc

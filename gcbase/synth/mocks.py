@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import runpy
 import sys
 import threading
@@ -26,8 +27,8 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
-from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, Plan, Resource, provider_config
-from gcbase.synth import ids
+from gcbase.model import SECRET_MASK, SECRET_SIG, SECRET_SIG_KEY, UNKNOWN, Plan, Resource, provider_config
+from gcbase.synth import defaults, ids, invokes, preview
 
 
 def _unwrap(value: Any, mask_secrets: bool = True) -> Any:
@@ -63,26 +64,53 @@ class _CaptureMocks(pmocks.Mocks):
         return self.monitor.answer(args)
 
     def call(self, args: pmocks.MockCallArgs):
-        return ids.invoke(args.token, args.args, self.monitor.provider_inputs.get(args.provider or "", {})), []
+        result, answered = invokes.answer(args.token, args.args, self.monitor.provider_for(args.provider, args.token))
+        if not answered:
+            with self.monitor._lock:
+                self.monitor.unanswered.append(args.token)
+        return result, []
 
 
 class CaptureMonitor(pmocks.MockMonitor):
-    """MockMonitor that records every registration in full."""
+    """MockMonitor that records every registration in full.
 
-    def __init__(self):
+    preview: answer as `pulumi preview` does (computed values unknown) instead of as after `pulumi up`.
+    default_providers: package -> the configuration of its default provider (from `<package>:*` config),
+    which a resource declared without an explicit provider uses, as the engine's default provider does.
+    """
+
+    def __init__(self, preview: bool = False, default_providers: Optional[dict[str, dict]] = None):
         super().__init__(_CaptureMocks(self))
         self._lock = threading.Lock()
+        self.preview = preview
+        self.default_providers = default_providers or {}
         self.captured: dict[str, Resource] = {}
         self.provider_inputs: dict[str, dict] = {}  # provider ref "urn::id" -> inputs
         self.stack_outputs: dict[str, Any] = {}
         self.invokes: list[str] = []
+        self.unanswered: list[str] = []  # invokes with no offline answer
+        self.remote: dict[str, dict] = {}  # multi-language components (not expanded): urn -> inputs
+        # MockResourceArgs has no `remote` flag: RegisterResource notes it for answer(), on the same thread
+        self._remote_request = threading.local()
+
+    def provider_for(self, ref: Optional[str], token: str) -> dict:
+        """The configuration of the provider a registration or invoke uses (explicit, else default)."""
+        if ref:
+            return self.provider_inputs.get(ref, {})
+        return self.default_providers.get(token.split(":", 1)[0], {})
 
     # Called by the mocks (inside super().RegisterResource) with the deserialized inputs.
     def answer(self, args: pmocks.MockResourceArgs):
-        provider = self.provider_inputs.get(args.provider or "", {})
-        return ids.synthesize(args.typ, args.name, args.inputs, provider, args.custom)
+        provider = self.provider_for(args.provider, args.typ)
+        if getattr(self._remote_request, "remote", False):  # its provider's Construct makes its outputs: none offline
+            return "", {}
+        rid, state = ids.synthesize(args.typ, args.name, args.inputs, provider, args.custom)
+        if self.preview and args.custom and not args.typ.startswith("pulumi:providers:"):
+            return preview.planned(args.inputs, state)
+        return rid, state
 
     def RegisterResource(self, request):
+        self._remote_request.remote = bool(request.remote)
         resp = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             with self._lock:
@@ -97,7 +125,7 @@ class CaptureMonitor(pmocks.MockMonitor):
             custom=bool(request.custom),
             parent=request.parent or None,
             provider=request.provider or None,
-            id=resp.id or None,
+            id=resp.id or (UNKNOWN if self.preview and request.custom else None),
             inputs=raw_inputs,
             outputs=state,
             dependencies=list(request.dependencies),
@@ -108,6 +136,8 @@ class CaptureMonitor(pmocks.MockMonitor):
                 res.inputs = res.outputs = provider_config(raw_inputs)
                 self.provider_inputs[f"{resp.urn}::{resp.id}"] = res.inputs
             self.captured[resp.urn] = res
+            if request.remote:  # a multi-language component: its provider would build what it stands for
+                self.remote[resp.urn] = raw_inputs
         return resp
 
     def RegisterResourceOutputs(self, request):
@@ -162,18 +192,22 @@ def run(
     config: Optional[dict[str, Any]] = None,
     secret_keys: Optional[list[str]] = None,
     source: str = "synth",
+    preview_mode: bool = False,
 ) -> Plan:
     """Run `program` (a callable that declares resources) and return the captured Plan.
 
     config keys are full Pulumi keys ("gcbase:network"); non-string values are passed as
-    JSON, as the Pulumi CLI does for structured config.
+    JSON, as the Pulumi CLI does for structured config. preview_mode: computed values stay
+    unknown, as under `pulumi preview` (gcbase/synth/preview.py); otherwise the mocks answer
+    with deterministic values, as after `pulumi up`.
     """
     with _RUN_LOCK:
-        monitor = CaptureMonitor()
+        provider_defaults = defaults.configs(config or {})
+        monitor = CaptureMonitor(preview=preview_mode, default_providers=provider_defaults)
         flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
         set_all_config(flat, secret_keys=list(secret_keys or []))
         psettings.ROOT.set(None)  # a new root stack per run
-        pmocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+        pmocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview_mode, monitor=monitor)
         psettings.ROOT.set(None)  # set_mocks made and finished one; run_in_stack makes ours
         psettings.SETTINGS.rpc_manager.clear()
         psettings.SETTINGS.outputs.clear()
@@ -195,17 +229,36 @@ def run(
                 gc.unfreeze()
                 gc.enable()
             psettings.ROOT.set(None)
+        resources = defaults.add(list(monitor.captured.values()), provider_defaults, project, stack)
         # Registration order depends on thread scheduling: sort so equal programs give equal plans.
-        resources = sorted(monitor.captured.values(), key=lambda r: r.urn)
+        resources.sort(key=lambda r: r.urn)
         for res in resources:
             res.dependencies = sorted(set(res.dependencies))
             res.property_dependencies = {k: sorted(set(v)) for k, v in sorted(res.property_dependencies.items())}
         return Plan(project=project, stack=stack, source=source, resources=resources,
-                    outputs=monitor.stack_outputs, meta={"invokes": sorted(set(monitor.invokes))})
+                    outputs=monitor.stack_outputs, meta=_meta(monitor, resources))
 
 
-def run_file(main_py: Path, **kwargs) -> Plan:
-    """Run a Pulumi program file (its __main__.py) as the Pulumi language host would."""
+def _meta(monitor: CaptureMonitor, resources: list[Resource]) -> dict[str, Any]:
+    """What the plan says about how it was captured: invokes (answered or not), the multi-language
+    components left unexpanded, and in preview mode every value that stays unknown."""
+    meta: dict[str, Any] = {"invokes": sorted(set(monitor.invokes))}
+    if monitor.unanswered:
+        meta["invokesUnanswered"] = sorted(set(monitor.unanswered))
+    if monitor.remote:
+        meta["notExpanded"] = [{"urn": r.urn, "type": r.type, "inputs": r.inputs}
+                               for r in resources if r.urn in monitor.remote]
+    if monitor.preview:
+        meta["mode"] = "preview"
+        meta["unknowns"] = sorted(p for r in resources for part in ("inputs", "outputs")
+                                  for p in preview.unknown_paths(getattr(r, part), f"{r.urn} {part}"))
+    return meta
+
+
+def run_file(main_py: Path, cwd: Optional[Path] = None, **kwargs) -> Plan:
+    """Run a Pulumi program file (its __main__.py) as the Pulumi language host would: its directory
+    first on the import path, the working directory the project's (cwd; restored afterwards), so a
+    program reading `./www` or `open("index.html")` finds its files."""
     main_py = Path(main_py).resolve()
     program_dir = str(main_py.parent)
 
@@ -219,7 +272,13 @@ def run_file(main_py: Path, **kwargs) -> Plan:
             if added:
                 sys.path.remove(program_dir)
 
-    return run(program, **kwargs)
+    before = os.getcwd()
+    if cwd is not None:  # for the whole run: `apply` callbacks run after the program's body returns
+        os.chdir(cwd)
+    try:
+        return run(program, **kwargs)
+    finally:
+        os.chdir(before)
 
 
 __all__ = ["run", "run_file", "CaptureMonitor", "pulumi"]

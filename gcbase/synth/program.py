@@ -3,35 +3,43 @@
 Reads Pulumi.yaml (name, main, stackConfigDir) and a Pulumi.<stack>.yaml the way the CLI
 does, sets the config (structured values as JSON, `secure:` values masked and marked
 secret, since only the CLI's secrets provider can decrypt them), and runs the program
-under gcbase's mocks.
+under gcbase's mocks as the language host would: from the project directory, with the
+program's own environment (venv.py, capture.py), as a preview or as an update (preview.py),
+a failure reported in one line at the program's own line (failure.py).
 """
 
 from __future__ import annotations
 
-import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-import pulumi
-
 from gcbase.errors import GcbaseError
 from gcbase.model import SECRET_MASK, Plan
-from gcbase.synth import mocks
+from gcbase.synth.capture import run_in_child
+from gcbase.synth.venv import environment
 from gcbase.validate import STACK_FILE
 from gcbase.yamlio import load_yaml
 
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
+MODES = ("preview", "up")
 
 
-def read_project(program_dir: Path) -> tuple[str, Path, Path]:
-    """(project name, program main file, stack config dir) from a Pulumi project directory."""
+def project_document(program_dir: Path) -> tuple[Path, Any]:
+    """(Pulumi.yaml path, its parsed content) of a Pulumi project directory."""
     program_dir = Path(program_dir)
     project_file = next((program_dir / n for n in PROJECT_FILES if (program_dir / n).is_file()), None)
     if project_file is None:
         if not program_dir.is_dir():
             raise GcbaseError.one(str(program_dir), "", "program directory not found")
         raise GcbaseError.one(str(program_dir), "", "no Pulumi.yaml here; expected a Pulumi project directory")
-    doc = load_yaml(project_file, "Pulumi project file")
+    return project_file, load_yaml(project_file, "Pulumi project file")
+
+
+def read_project(program_dir: Path) -> tuple[str, Path, Path]:
+    """(project name, program main file, stack config dir) from a Pulumi project directory."""
+    program_dir = Path(program_dir)
+    project_file, doc = project_document(program_dir)
     if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
         raise GcbaseError.one(str(project_file), "name", "missing; a Pulumi.yaml needs a project name")
     runtime = doc.get("runtime")
@@ -83,6 +91,14 @@ def read_config(config_file: Path, project: str) -> tuple[str, dict[str, Any], l
     return m.group(1), flat, secrets
 
 
+@dataclass
+class Prepared:
+    """A program ready to run: its environment (None: gcbase's own), run_file's arguments, its config."""
+    site_packages: Optional[Path]
+    request: dict[str, Any]
+    config_file: Optional[Path | str]
+
+
 def synth_program(
     program_dir: Path | str,
     config_file: Optional[Path | str] = None,
@@ -90,14 +106,55 @@ def synth_program(
     extra_config: Optional[dict[str, Any]] = None,
     extra_secret_keys: Optional[list[str]] = None,
     source: str = "program",
+    mode: str = "up",
+    venv: Optional[Path | str] = None,
 ) -> Plan:
-    """Run a Pulumi Python program under the mocks and return its Plan.
+    """Run a Pulumi Python program under the mocks, as the language host runs it, and return its Plan
+    (the arguments are prepare()'s)."""
+    prepared = prepare(program_dir, config_file, stack, extra_config, extra_secret_keys, source, mode, venv)
+    if prepared.site_packages is not None:  # the program's own packages: in a child process (capture.py)
+        plan = run_in_child(prepared.site_packages, prepared.request)
+    else:
+        from gcbase.synth import mocks  # here, not at the top: read_project (check --plan, waivers) needs no Pulumi SDK
+
+        request = dict(prepared.request)
+        main_file, cwd = Path(request.pop("main_file")), Path(request.pop("cwd"))
+        try:
+            plan = mocks.run_file(main_file, cwd=cwd, **request)
+        except GcbaseError:
+            raise
+        except Exception as err:  # a user program failed: name where, in one line
+            from gcbase.synth.failure import locate
+
+            where, message = locate(err, cwd, main_file)
+            raise GcbaseError.one(where, "", message) from None
+    plan.config_file = str(prepared.config_file) if prepared.config_file else None
+    return plan
+
+
+def prepare(
+    program_dir: Path | str,
+    config_file: Optional[Path | str] = None,
+    stack: Optional[str] = None,
+    extra_config: Optional[dict[str, Any]] = None,
+    extra_secret_keys: Optional[list[str]] = None,
+    source: str = "program",
+    mode: str = "up",
+    venv: Optional[Path | str] = None,
+) -> Prepared:
+    """Read a Pulumi Python program's project, stack config and environment, as the language host does.
 
     extra_config / extra_secret_keys add values as `pulumi config set [--secret]` would
-    (used by tests to plant known secrets).
+    (used by tests to plant known secrets). mode "preview": computed values stay unknown, as under
+    `pulumi preview` (the CLI's default for --program); "up": the mocks' deterministic values.
+    venv: an existing environment to use instead of the one Pulumi.yaml declares (gcbase/synth/venv.py).
     """
+    if mode not in MODES:
+        raise GcbaseError.one("--mode", "", f"{mode!r} is not a mode; allowed: {', '.join(MODES)}")
     program_dir = Path(program_dir)
     project, main_file, config_dir = read_project(program_dir)
+    project_file, doc = project_document(program_dir)
+    site_packages = environment(program_dir, doc, project_file, Path(venv) if venv else None)
     config: dict[str, Any] = {}
     secret_keys: list[str] = []
     if config_file is None and stack is not None:
@@ -117,17 +174,7 @@ def synth_program(
     config.update(extra_config or {})
     secret_keys += list(extra_secret_keys or [])
     stack = stack or "dev"
-    try:
-        plan = mocks.run_file(main_file, project=project, stack=stack, config=config,
-                              secret_keys=secret_keys, source=source)
-    except pulumi.RunError as err:
-        raise GcbaseError.one(str(config_file or main_file), "", str(err).replace("\n", "; ")) from None
-    except GcbaseError:
-        raise
-    except Exception as err:  # a user program failed: name where, in one line
-        frames = [f for f in traceback.extract_tb(err.__traceback__)
-                  if Path(f.filename).resolve().is_relative_to(program_dir.resolve())]
-        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(main_file)
-        raise GcbaseError.one(where, "", f"program failed: {type(err).__name__}: {err}") from None
-    plan.config_file = str(config_file) if config_file else None
-    return plan
+    request = {"project": project, "stack": stack, "config": config, "secret_keys": secret_keys,
+               "source": source, "preview_mode": mode == "preview", "main_file": str(main_file),
+               "cwd": str(program_dir)}
+    return Prepared(site_packages, request, config_file)

@@ -66,11 +66,18 @@ def convert(tf_type: str, obj: dict[str, Any]) -> dict[str, Any]:
     return dict(sorted(out.items()))  # terraform show prints attributes in name order
 
 
+NOT_EXPANDED = ("component not expanded: a multi-language component, whose provider builds its resources "
+                "and does not run offline")
+
+
 def unchecked(plan: Plan) -> list[dict[str, str]]:
-    """Custom resources whose type has no Terraform mapping: Checkov cannot check them."""
-    return sorted(({"urn": r.urn, "type": r.type} for r in plan
-                   if r.custom and not r.is_provider and types.terraform_type(r.type) is None),
-                  key=lambda d: d["urn"])
+    """Custom resources whose type has no Terraform mapping, and multi-language components left
+    unexpanded (gcbase/synth/mocks.py): no check sees what they configure."""
+    remote = {c.get("urn") for c in plan.meta.get("notExpanded") or [] if isinstance(c, dict)}
+    found = [{"urn": r.urn, "type": r.type} for r in plan
+             if r.custom and not r.is_provider and types.terraform_type(r.type) is None]
+    found += [{"urn": r.urn, "type": r.type, "reason": NOT_EXPANDED} for r in plan if r.urn in remote]
+    return sorted(found, key=lambda d: d["urn"])
 
 
 def export(plan: Plan) -> dict[str, Any]:

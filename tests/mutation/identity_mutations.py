@@ -271,7 +271,9 @@ def _(p):
     """A assumes B which can do X: the operator may assume app-admin, which administers the account."""
     like = _role(p, "gcbase-auditor", "220000000001")
     admin = copy.deepcopy(like)
-    admin.urn, admin.name = like.urn.replace("auditor", "app-admin"), "mutant-app-admin"
+    admin.urn = like.urn.replace("auditor", "app-admin")
+    admin.name = admin.urn.split("::")[-1]  # as Pulumi names it: the URN's last part
+    admin.id = "app-admin"  # its own id: a copy keeping the auditor's would make two roles one to the graph
     arn = "arn:aws:iam::220000000001:role/app-admin"
     admin.inputs = {"name": "app-admin", "managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"],
                     "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [
@@ -298,6 +300,66 @@ def _(p):
         if res.inputs.get("name") == "gcbase-account-operator":
             edit_doc(res, "assumeRolePolicy", lambda d: [s["Condition"]["StringEquals"].pop("aws:PrincipalTag/gcbase:party")
                                                          for s in d["Statement"]])
+
+
+# --- escalation through a role the plan adds (G-1): code that runs as the role acts for whoever deploys it ---
+JUKI_ACCOUNT = "210000000101"
+
+
+def _workload_role(p: Plan, name: str, service: str, *statements: dict, path: str = "/workload/juki/") -> None:
+    """A role in juki's account that a compute service may assume (the ASP may pass workload/juki/* roles to
+    one, so the code it deploys runs as the role), with one inline policy of the given statements."""
+    like = _role(p, "gcbase-asp-juki", JUKI_ACCOUNT)
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole",
+         "Condition": {"StringEquals": {"aws:SourceAccount": JUKI_ACCOUNT}}}]}
+    role = add(p, like, ROLE, f"mutant-{name}", {"name": name, "path": path, "assumeRolePolicy": json.dumps(trust),
+                                                 "tags": {"gcbase:system": "juki"}})
+    add(p, like, INLINE, f"mutant-{name}-policy", {"name": f"{name}-policy", "role": name, "policy": json.dumps(
+        {"Version": "2012-10-17", "Statement": list(statements)})}, {"role": role})
+
+
+@mutation("esc-workload-role-rewrites-break-glass-trust", PROD)
+def _(p):
+    """A juki workload role (a Lambda's) may rewrite break-glass's trust: the ASP passes it to Lambda, its code
+    opens break-glass (AdministratorAccess) to the ASP."""
+    _workload_role(p, "juki-worker", "lambda.amazonaws.com", {
+        "Sid": "Trust", "Effect": "Allow", "Action": "iam:UpdateAssumeRolePolicy",
+        "Resource": f"arn:aws:iam::{JUKI_ACCOUNT}:role/gcbase-break-glass"})
+
+
+@mutation("esc-workload-role-versions-asp-boundary", PROD)
+def _(p):
+    """A juki workload role may create a new version of the ASP's own permission boundary (and make it the
+    default): the ASP's code rewrites what bounds the ASP."""
+    _workload_role(p, "juki-worker", "lambda.amazonaws.com", {
+        "Sid": "Boundary", "Effect": "Allow", "Action": ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"],
+        "Resource": f"arn:aws:iam::{JUKI_ACCOUNT}:policy/gcbase-asp-boundary-juki"})
+
+
+@mutation("esc-workload-role-passes-operator-role", PROD)
+def _(p):
+    """A juki instance role may pass the account operator's role to EC2 and run instances: the ASP's instance
+    launches one as the account operator."""
+    _workload_role(p, "juki-app", "ec2.amazonaws.com", {
+        "Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole",
+        "Resource": f"arn:aws:iam::{JUKI_ACCOUNT}:role/gcbase-account-operator"}, {
+        "Sid": "Run", "Effect": "Allow", "Action": ["ec2:RunInstances", "ec2:AssociateIamInstanceProfile"],
+        "Resource": f"arn:aws:ec2:ap-northeast-1:{JUKI_ACCOUNT}:*"})
+
+
+@mutation("trail-organization-trail-in-member-account", PROD)
+def _(p):
+    """The system accounts' trails are dropped and the shared account's trail is marked an organization trail
+    (AWS allows one only in the management account, which is Digital Agency's)."""
+    trails = [r for r in p.of_type("aws:cloudtrail/trail:Trail")]
+    shared = [r for r in trails if "210000000001" in r.name]
+    if not shared or len(trails) < 2:
+        raise MutationError("no shared-account trail beside the system accounts' trails")
+    shared[0].inputs["isOrganizationTrail"] = True
+    for res in trails:
+        if res is not shared[0]:
+            p.resources.remove(res)
 
 
 # --- stack config ---------------------------------------------------------------------------------------

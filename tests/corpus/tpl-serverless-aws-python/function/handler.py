@@ -1,0 +1,7 @@
+from datetime import datetime
+
+def handler(event, context):
+    return {
+        'statusCode': 200,
+        'body': datetime.now().isoformat()
+    }

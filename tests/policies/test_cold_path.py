@@ -1,0 +1,68 @@
+"""The cold path's speed-ups (gcbase/check/speedups.py, lazyimports.py, the collector paused, the on-disk
+caches of gcbase/diskcache.py) change how fast a plan is checked, never what: every example plan is checked
+in fresh processes without any of them, with them on empty caches, and with them on the caches the previous
+run filled, and every finding (check, resource, result, severity, requirements, titles, details, path) is
+the same."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gcbase.baselines import ROOT
+
+STACKS = ("131121-prod", "131121-stg", "363421-prod")
+CHILD = """
+import json, sys
+from pathlib import Path
+from gcbase.check import run_tfplan
+from gcbase.check.planfile import load_plan_file
+from gcbase.check import lazyimports, speedups
+out = {}
+for path in sys.argv[1:]:
+    report = run_tfplan(load_plan_file(path), file=path)
+    out[Path(path).name] = sorted(json.dumps(f.to_dict(), sort_keys=True, ensure_ascii=False) for f in report.findings)
+print(json.dumps({"findings": out, "speedups": speedups._installed, "lazy": lazyimports._installed,
+                  "loaded": lazyimports.loaded()}))
+"""
+
+
+def _check(files: list[str], env: dict[str, str]) -> dict:
+    proc = subprocess.run([sys.executable, "-c", CHILD, *files], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def plan_files(tmp_path_factory):
+    from gcbase.synth import synth_stack
+    from gcbase.tfplan import export
+
+    out = tmp_path_factory.mktemp("plans")
+    files = []
+    for stack in STACKS:
+        path = out / f"{stack}.tfplan.json"
+        path.write_text(json.dumps(export(synth_stack(stack)), ensure_ascii=False), encoding="utf-8")
+        files.append(str(path))
+    return files
+
+
+def test_every_example_plan_checks_the_same_with_and_without_the_cold_path_speedups(plan_files, tmp_path):
+    plain = _check(plan_files, {"GCBASE_SPEEDUPS": "0", "GCBASE_CACHE": "0"})
+    assert not plain["speedups"] and not plain["lazy"]
+    cache = {"GCBASE_CACHE_DIR": str(tmp_path / "cache"), "GCBASE_CACHE": "1", "GCBASE_SPEEDUPS": "1"}
+    empty = _check(plan_files, cache)
+    assert (tmp_path / "cache" / "yaml").is_dir() and (tmp_path / "cache" / "iam-expansions").is_dir()
+    filled = _check(plan_files, cache)
+    assert empty["speedups"] and filled["lazy"]
+    assert not any(filled["loaded"].values()), filled["loaded"]  # deferred and never needed on a plan
+    for name in plain["findings"]:
+        assert len(plain["findings"][name]) > 500
+        assert empty["findings"][name] == plain["findings"][name], name
+        assert filled["findings"][name] == plain["findings"][name], name
