@@ -58,6 +58,9 @@ class Intent:
     vendors: tuple[VendorIntent, ...] = ()  # vendors' own accounts, outside the tenancy (gcbase:vendors)
     operators: dict[str, str] = field(default_factory=dict)  # party (account-operator, ...) -> vendor
     log_retention_days: int = 0  # the stack's profile value (0: unknown)
+    # the town hall's Site-to-Site VPN peers the stack declares (customerGatewayIp when vpnBackup); a VPN
+    # to any other address is not a town-hall link: its far end is outside (the internet)
+    vpn_peers: tuple[str, ...] = ()
 
     # -- derived ----------------------------------------------------------------------------
     @property
@@ -106,6 +109,7 @@ class Intent:
         d["on_premises"] = {str(k): tuple(v) for k, v in (d.get("on_premises") or {}).items()}
         d["regions"] = tuple(d.get("regions") or ())
         d["members"] = tuple(d.get("members") or ())
+        d["vpn_peers"] = tuple(d.get("vpn_peers") or ())
         d["vendors"] = tuple(VendorIntent(v["id"], tuple(v.get("accounts") or ()), v.get("external_id", ""))
                              for v in d.get("vendors") or ())
         d["operators"] = {str(k): str(v) for k, v in (d.get("operators") or {}).items()}
@@ -135,6 +139,8 @@ def intent_of(settings: Settings, file: str = "") -> Intent:
         vendors=tuple(VendorIntent(v.id, tuple(v.accounts), v.external_id) for v in settings.vendors),
         operators=operator_parties(settings),
         log_retention_days=settings.profile.log_retention_days,
+        vpn_peers=(settings.network.customer_gateway_ip,) if settings.network.vpn_backup
+        and settings.network.customer_gateway_ip else (),
     )
 
 

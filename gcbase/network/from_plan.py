@@ -55,7 +55,8 @@ READS: frozenset[str] = frozenset({
     "aws_vpc_ipv6_cidr_block_association", "aws_vpc_peering_connection", "aws_vpc_peering_connection_accepter",
     "aws_vpc_security_group_ingress_rule", "aws_vpn_gateway", "aws_vpn_gateway_attachment",
     "aws_vpn_gateway_route_propagation", "aws_ec2_managed_prefix_list", "aws_ec2_managed_prefix_list_entry",
-    "aws_dx_gateway", "aws_dx_transit_virtual_interface", "aws_dx_hosted_transit_virtual_interface"})
+    "aws_dx_gateway", "aws_dx_transit_virtual_interface", "aws_dx_hosted_transit_virtual_interface",
+    "aws_customer_gateway"})
 
 
 def _bool(value: Any, default: Optional[bool]) -> Optional[bool]:
@@ -397,6 +398,10 @@ class _Builder:
             tgw, _ = self.one(res, "transit_gateway_id" if kind != DX_ATT else "associated_gateway_id",
                               ("aws_ec2_transit_gateway",))
             if kind == VPN_ATT and tgw is None and (res.values.get("vpn_gateway_id") or res.refs.get("vpn_gateway_id")):
+                vgw, _ = self.one(res, "vpn_gateway_id", ("aws_vpn_gateway",))
+                why = self._vpn_outside(res)
+                if why:
+                    self.m.vgw_outside[vgw.address if vgw else f"{res.address}.unknown_vgw"] = (res.address, why)
                 continue  # a VPN to a virtual private gateway, not to a TGW
             if kind == DX_ATT and tgw is None and (self.ix.targets(res, "associated_gateway_id", ("aws_vpn_gateway",))
                                                    or str(res.values.get("associated_gateway_id", "")).startswith("vgw-")):
@@ -418,6 +423,8 @@ class _Builder:
             else:
                 att.tiers, att.tier_source = self._onprem_tiers(res)
                 att.default_association = att.default_propagation = True
+                if kind == VPN_ATT:
+                    att.outside = self._vpn_outside(res)
             self.m.attachments[res.address] = att
         for res in self.ix.of_type(*_ACCEPTERS):
             inner = self._att_address(res)
@@ -441,6 +448,25 @@ class _Builder:
                     and att.account and tgw.account and att.account != tgw.account:
                 att.default_association = att.default_propagation = False  # never accepted: no traffic
                 self.m.notes.append(f"{att.address}: cross-account attachment with no accepter in the plan")
+
+    def _vpn_outside(self, res: PlanResource) -> str:
+        """Why a Site-to-Site VPN is not the town hall's (its far end is then the internet), or "" when its
+        customer gateway is the peer the stack declares (gcbase:network.vpnBackup, customerGatewayIp). A
+        tier tag is only the plan author's claim; with no stack known, the tag decides (GCJP_AWS_50 fails)."""
+        if self.intent is None:
+            return ""
+        peers = tuple(getattr(self.intent, "vpn_peers", ()) or ())
+        declared = (f"the stack declares the town hall's VPN peer {', '.join(peers)}" if peers else
+                    "the stack declares no town-hall VPN (gcbase:network.vpnBackup)")
+        cgw, _ = self.one(res, "customer_gateway_id", ("aws_customer_gateway",))
+        if cgw is None:
+            return f"its customer gateway is not in the plan, so its far end is unknown; {declared}"
+        ip = cgw.values.get("ip_address")
+        if not isinstance(ip, str) or not ip:
+            return f"the address of its customer gateway {cgw.address} is unknown at plan time; {declared}"
+        if ip not in peers:
+            return f"its far end {ip} ({cgw.address}) is not the town hall: {declared}"
+        return ""
 
     def _onprem_tiers(self, res: PlanResource) -> tuple[frozenset[str], str]:
         """Town-hall tiers an on-premises attachment carries: its gcbase:tier tag (on the attachment or

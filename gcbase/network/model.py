@@ -101,6 +101,8 @@ class Attachment:
     default_association: Optional[bool] = True  # None: unknown (treated as possibly associated)
     default_propagation: Optional[bool] = True
     resources: list[str] = field(default_factory=list)  # every address that stands for it (attachment, accepter)
+    # a VPN whose far end the stack does not declare as the town hall: why (its far end is the internet)
+    outside: str = ""
 
 
 @dataclass
@@ -169,6 +171,8 @@ class NetworkModel:
     peerings: dict[str, Peering] = field(default_factory=dict)
     shares: dict[str, Share] = field(default_factory=dict)
     vgws: dict[str, Optional[str]] = field(default_factory=dict)  # virtual private gateway -> VPC it is attached to
+    # virtual private gateway -> (VPN, why) for a VPN on it whose far end the stack does not declare (the internet)
+    vgw_outside: dict[str, tuple[str, str]] = field(default_factory=dict)
     nat_subnets: dict[str, Optional[str]] = field(default_factory=dict)  # NAT address -> subnet address
     nat_private: dict[str, bool] = field(default_factory=dict)
     ingress: list[FilterRule] = field(default_factory=list)

@@ -432,3 +432,56 @@ def test_a_gateway_endpoint_reaches_only_its_service():
     t.tf.r("aws_vpc_endpoint", "juki_s3", vpc_id=Ref(t.vpcs["juki"]), vpc_endpoint_type="Gateway",
            service_name="com.amazonaws.ap-northeast-1.s3", route_table_ids=[Ref(t.route_tables["juki"])])
     assert only(analyse(t)) == {}
+
+
+# -- Site-to-Site VPN: a town-hall link only when the stack declares its peer (review G-2) ---------------
+TOWN_HALL_PEER = "203.0.113.10"
+
+
+def test_an_undeclared_vpn_tagged_like_the_town_hall_is_a_path_to_the_internet():
+    t = Tenancy()
+    t.vpn("rogue", "mynumber", "198.51.100.7")
+    got = only(analyse(t), "no-path-mynumber-internet", "no-internet-edge", "no-outside-links")
+    pair = got["no-path-mynumber-internet"]["internet -> aws_vpc.juki"]
+    assert "198.51.100.7" in pair and "the stack declares no town-hall VPN" in pair
+    assert "aws_vpn_connection.rogue" in pair and "aws_vpc.juki" in pair
+    assert "aws_vpc.juki" in got["no-internet-edge"]
+    assert "198.51.100.7" in got["no-outside-links"]["aws_vpn_connection.rogue"]
+
+
+def test_a_vpn_to_another_address_than_the_declared_peer_is_not_the_town_hall():
+    t = Tenancy()
+    t.vpn("rogue", "mynumber", "198.51.100.7")
+    got = only(analyse(t, intent(vpn_peers=(TOWN_HALL_PEER,))), "no-path-mynumber-internet", "no-internet-edge",
+               "no-outside-links")
+    assert f"the stack declares the town hall's VPN peer {TOWN_HALL_PEER}" in \
+        got["no-outside-links"]["aws_vpn_connection.rogue"]
+
+
+def test_the_declared_vpn_is_the_town_hall_segment():
+    t = Tenancy()
+    t.vpn("backup", "mynumber", TOWN_HALL_PEER)
+    a = analyse(t, intent(vpn_peers=(TOWN_HALL_PEER,)))
+    assert only(a) == {}
+    links = {v.resource: v.passed for v in a.evaluate(next(i for i in load()[1] if i.id == "no-outside-links"))}
+    assert links["aws_vpn_connection.backup"] is True
+
+
+def test_a_vpn_whose_customer_gateway_is_not_in_the_plan_is_outside():
+    t = Tenancy()
+    vpn = t.tf.r("aws_vpn_connection", "elsewhere", customer_gateway_id="cgw-0123456789abcdef0",
+                 transit_gateway_id=Ref(t.tgw), type="ipsec.1")
+    t.associate("elsewhere_assoc", vpn, t.onprem_tables["mynumber"], "transit_gateway_attachment_id")
+    got = only(analyse(t, intent(vpn_peers=(TOWN_HALL_PEER,))), "no-path-mynumber-internet", "no-internet-edge",
+               "no-outside-links")
+    assert "not in the plan" in got["no-outside-links"]["aws_vpn_connection.elsewhere"]
+
+
+def test_an_undeclared_vpn_on_a_virtual_private_gateway_reaches_its_vpc_from_the_internet():
+    t = Tenancy()
+    vgw = t.tf.r("aws_vpn_gateway", "juki_vgw", vpc_id=Ref(t.vpcs["juki"]))
+    cgw = t.tf.r("aws_customer_gateway", "juki_cgw", bgp_asn="65000", ip_address="198.51.100.7", type="ipsec.1")
+    t.tf.r("aws_vpn_connection", "juki_vpn", customer_gateway_id=Ref(cgw), vpn_gateway_id=Ref(vgw), type="ipsec.1")
+    got = failures(analyse(t))
+    assert "internet -> aws_vpc.juki" in got["no-path-mynumber-internet"]
+    assert "aws_vpn_connection.juki_vpn" in got["no-outside-links"]
