@@ -264,6 +264,11 @@ class Analysis:
                 else:
                     account = principal.split(":")[4] if principal.count(":") >= 5 else None
                     judge(address, account, f"RAM share {share.address} with {principal}")
+        for link in self.model.links:
+            if link.account is None:
+                out.append(Verdict(link.address, False, f"{link.what}: {link.why}", possible=True))
+            else:
+                judge(link.address, link.account, link.what)
         for r in self.reaches:
             if r.dst[0] == "external":
                 out.append(self._verdict(r, "a path leaves the tenancy"))

@@ -277,6 +277,27 @@ def _(p):
             {"transitGatewayAttachmentId": vpn, "transitGatewayRouteTableId": rt})
 
 
+@plan_mutation("net-mynumber-endpoint-to-third-party-privatelink-service", PROD)
+def _(p):
+    """An interface endpoint in the My Number VPC to another account's PrivateLink service; its endpoint policy
+    names only the tenancy (review G-4)."""
+    vpc = _vpc(p, "juki")
+    add(p, vpc, "aws:ec2/vpcEndpoint:VpcEndpoint", "mutant-juki-third-party-endpoint",
+        {"vpcId": vpc.id, "vpcEndpointType": "Interface",
+         "serviceName": "com.amazonaws.vpce.ap-northeast-1.vpce-svc-0123456789abcdef0",
+         "policy": '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210000000101:root"},'
+                   '"Action":"*","Resource":"*"}]}'}, {"vpcId": vpc}, "vpce-")
+
+
+@plan_mutation("net-mynumber-vpc-joins-outside-lattice-service-network", PROD)
+def _(p):
+    """The My Number VPC is associated with an outside account's VPC Lattice service network (review G-5)."""
+    vpc = _vpc(p, "juki")
+    add(p, vpc, "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation", "mutant-juki-lattice",
+        {"vpcIdentifier": vpc.id, "serviceNetworkIdentifier":
+         f"arn:aws:vpc-lattice:ap-northeast-1:{OUTSIDER}:servicenetwork/sn-0123456789abcdef0"}, {"vpcIdentifier": vpc})
+
+
 @plan_mutation("net-mynumber-default-route-to-town-hall")
 def _(p):
     """The My Number VPC sends everything to the TGW (the town hall may route it anywhere)."""

@@ -485,3 +485,58 @@ def test_an_undeclared_vpn_on_a_virtual_private_gateway_reaches_its_vpc_from_the
     got = failures(analyse(t))
     assert "internet -> aws_vpc.juki" in got["no-path-mynumber-internet"]
     assert "aws_vpn_connection.juki_vpn" in got["no-outside-links"]
+
+
+# -- PrivateLink and VPC Lattice: the other side must be of the tenancy (review G-4, G-5) ------------------
+def _endpoint(t: Tenancy, name: str, service_name) -> str:
+    return t.tf.r("aws_vpc_endpoint", name, vpc_id=Ref(t.vpcs["juki"]), vpc_endpoint_type="Interface",
+                  subnet_ids=[Ref("aws_subnet.juki_private")], service_name=service_name,
+                  policy='{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210000000101:root"},'
+                         '"Action":"*","Resource":"*"}]}')
+
+
+def test_an_interface_endpoint_to_another_accounts_privatelink_service_is_a_link_outside():
+    t = Tenancy()
+    _endpoint(t, "third_party", "com.amazonaws.vpce.ap-northeast-1.vpce-svc-0123456789abcdef0")
+    got = only(analyse(t), "no-outside-links")
+    detail = got["no-outside-links"]["aws_vpc_endpoint.third_party"]
+    assert "not an AWS service" in detail and "aws_vpc.juki" in detail
+
+
+def test_an_endpoint_to_an_aws_service_or_to_the_tenancys_own_service_is_no_outside_link():
+    t = Tenancy()
+    _endpoint(t, "ssm", "com.amazonaws.ap-northeast-1.ssm")
+    svc = t.tf.r("aws_vpc_endpoint_service", "senkyo_api", account=SENKYO, acceptance_required=True,
+                 allowed_principals=[f"arn:aws:iam::{JUKI}:root"])
+    _endpoint(t, "own_service", Ref(svc, "service_name"))
+    a = analyse(t)
+    assert only(a) == {}
+    links = {v.resource: v.passed for v in a.evaluate(next(i for i in load()[1] if i.id == "no-outside-links"))}
+    assert links["aws_vpc_endpoint.own_service"] is True and "aws_vpc_endpoint.ssm" not in links
+
+
+def test_an_endpoint_service_of_an_outside_account_in_the_plan_and_an_unknown_service_name():
+    t = Tenancy()
+    svc = t.tf.r("aws_vpc_endpoint_service", "outsider", account=OUTSIDER, acceptance_required=False)
+    _endpoint(t, "to_outsider", Ref(svc, "service_name"))
+    t.tf.r("aws_vpc_endpoint", "unknown_service", vpc_id=Ref(t.vpcs["juki"]), vpc_endpoint_type="Interface",
+           service_name=Unknown())
+    got = only(analyse(t), "no-outside-links")["no-outside-links"]
+    assert OUTSIDER in got["aws_vpc_endpoint.to_outsider"]
+    assert "known only after apply" in got["aws_vpc_endpoint.unknown_service"]
+
+
+def test_a_lattice_association_with_an_outside_accounts_service_network():
+    t = Tenancy()
+    t.tf.r("aws_vpclattice_service_network_vpc_association", "juki_outside", vpc_identifier=Ref(t.vpcs["juki"]),
+           service_network_identifier=f"arn:aws:vpc-lattice:ap-northeast-1:{OUTSIDER}:servicenetwork/sn-0123456789abcdef0")
+    t.tf.r("aws_vpclattice_service_network_vpc_association", "juki_by_id", vpc_identifier=Ref(t.vpcs["juki"]),
+           service_network_identifier="sn-0123456789abcdef0")
+    own = t.tf.r("aws_vpclattice_service_network", "own", account=JUKI, name="juki")
+    t.tf.r("aws_vpclattice_service_network_vpc_association", "juki_own", vpc_identifier=Ref(t.vpcs["juki"]),
+           service_network_identifier=Ref(own))
+    a = analyse(t)
+    got = only(a, "no-outside-links")["no-outside-links"]
+    assert OUTSIDER in got["aws_vpclattice_service_network_vpc_association.juki_outside"]
+    assert "not in the plan" in got["aws_vpclattice_service_network_vpc_association.juki_by_id"]
+    assert "aws_vpclattice_service_network_vpc_association.juki_own" not in got
