@@ -21,6 +21,39 @@ def municipalities() -> dict[str, dict[str, str]]:
 
 
 BUSINESS_TIERS = ("mynumber", "lgwan", "internet")  # gcbase.settings.TIERS (not imported: settings imports nothing here)
+SECURITY_MODELS = ("alpha", "alpha-prime", "beta", "beta-prime")  # gcbase.settings.SECURITY_MODELS
+
+
+@lru_cache(maxsize=None)
+def security_models() -> dict[str, dict]:
+    """model -> {ja, en, status, placementAs, about, source} (baselines/network/security-models.yaml), checked:
+    every model of gcbase:securityModel described, a model not found placed as α."""
+    from gcbase.errors import GcbaseError
+
+    path = BASELINES / "network" / "security-models.yaml"
+    data = load_yaml(path)
+    models = data.get("models") if isinstance(data, dict) else None
+    if not isinstance(models, dict) or set(models) != set(SECURITY_MODELS):
+        raise GcbaseError.one(str(path), "models", f"one entry each for {', '.join(SECURITY_MODELS)}")
+    for name, m in models.items():
+        key = f"models.{name}"
+        if not isinstance(m, dict) or not all(isinstance(m.get(k), str) and m[k] for k in ("ja", "en", "source")):
+            raise GcbaseError.one(str(path), key, "needs ja, en and source (or what was not found)")
+        if m.get("status") not in ("found", "not-found"):
+            raise GcbaseError.one(str(path), f"{key}.status", "found or not-found")
+        if m.get("placementAs") not in SECURITY_MODELS:
+            raise GcbaseError.one(str(path), f"{key}.placementAs", f"one of {', '.join(SECURITY_MODELS)}")
+        if m["status"] == "not-found" and m["placementAs"] != "alpha":
+            raise GcbaseError.one(str(path), f"{key}.placementAs", "a model whose definition was not found is placed as alpha")
+        if not isinstance(m.get("about"), dict) or set(m["about"]) != {"ja", "en"}:
+            raise GcbaseError.one(str(path), f"{key}.about", "a mapping with ja and en")
+    return models
+
+
+def allowed_tiers(business: dict, model: str) -> list[str]:
+    """The tiers a system of `business` may sit in under security model `model` (its placement model's)."""
+    placement = security_models()[model]["placementAs"]
+    return list((business.get("tiersByModel") or {}).get(placement) or business["tiers"])
 
 
 @lru_cache(maxsize=None)
@@ -40,6 +73,17 @@ def businesses() -> dict[str, dict]:
             raise GcbaseError.one(path, f"{key}.tiers", f"a non-empty list of {', '.join(BUSINESS_TIERS)}")
         if b.get("myNumber") is True and tiers != ["mynumber"]:
             raise GcbaseError.one(path, f"{key}.tiers", f"{b['id']} is a My Number business: allowed only [mynumber]")
+        by_model = b.get("tiersByModel") or {}
+        if not isinstance(by_model, dict):
+            raise GcbaseError.one(path, f"{key}.tiersByModel", f"a mapping of {', '.join(SECURITY_MODELS)} to tiers")
+        for model, model_tiers in by_model.items():
+            where = f"{key}.tiersByModel.{model}"
+            if model not in SECURITY_MODELS:
+                raise GcbaseError.one(path, where, f"{model!r} is not a security model; allowed: {', '.join(SECURITY_MODELS)}")
+            if not isinstance(model_tiers, list) or not model_tiers or any(t not in BUSINESS_TIERS for t in model_tiers):
+                raise GcbaseError.one(path, where, f"a non-empty list of {', '.join(BUSINESS_TIERS)}")
+            if (b.get("myNumber") is True or "mynumber" in tiers) and "internet" in model_tiers:
+                raise GcbaseError.one(path, where, f"{b['id']} may sit in the My Number tier: no model moves it to the internet tier")
         if b.get("status") not in ("standard", "project") or (b["status"] == "project" and not b.get("why")):
             raise GcbaseError.one(path, f"{key}.status", "standard, or project with a `why`")
         out[b["id"]] = b
@@ -48,10 +92,52 @@ def businesses() -> dict[str, dict]:
     return out
 
 
+PROVENANCE_STATUSES = ("standard", "guideline", "project")  # gcbase.check.catalogue.STATUSES (not imported: no cycle)
+
+
 @lru_cache(maxsize=None)
-def profile(name: str) -> dict:
+def _profile_file(name: str) -> tuple[dict, dict]:
+    """(values, sources) of baselines/profiles/<name>.yaml, checked: every value has its provenance."""
+    from gcbase.errors import GcbaseError
+
     path = BASELINES / "profiles" / f"{name}.yaml"
-    return load_yaml(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise GcbaseError.one(str(path), "", "expected a mapping of profile values and their sources")
+    sources = data.get("sources")
+    values = {k: v for k, v in data.items() if k != "sources"}
+    if not isinstance(sources, dict):
+        raise GcbaseError.one(str(path), "sources", "missing: each value's status, source and section or why")
+    for key in values:
+        if key == "name":
+            continue
+        src = sources.get(key)
+        where = f"sources.{key}"
+        if not isinstance(src, dict):
+            raise GcbaseError.one(str(path), where, "missing: the value's status, source and section or why")
+        if src.get("status") not in PROVENANCE_STATUSES:
+            raise GcbaseError.one(str(path), f"{where}.status", f"{src.get('status')!r}; allowed: {', '.join(PROVENANCE_STATUSES)}")
+        if not isinstance(src.get("source"), str) or not src["source"]:
+            raise GcbaseError.one(str(path), f"{where}.source", "missing: a source of baselines/requirements.yaml "
+                                                                "(checked against it when the catalogue loads)")
+        if src["status"] == "project" and not src.get("why"):
+            raise GcbaseError.one(str(path), f"{where}.why", "required for project: why gcbase chose the value")
+        if src["status"] != "project" and not src.get("section"):
+            raise GcbaseError.one(str(path), f"{where}.section", f"required for {src['status']}: the item, page or chapter")
+    extra = set(sources) - set(values)
+    if extra:
+        raise GcbaseError.one(str(path), "sources", f"{', '.join(sorted(extra))} is not a value of the profile")
+    return values, sources
+
+
+def profile(name: str) -> dict:
+    """The values of baselines/profiles/<name>.yaml (their provenance: profile_sources)."""
+    return _profile_file(name)[0]
+
+
+def profile_sources(name: str) -> dict:
+    """value key -> {status, source, section, requirement, why, note} of a profile's values."""
+    return _profile_file(name)[1]
 
 
 def profile_names() -> list[str]:

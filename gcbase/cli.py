@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
     args = parse_args(argv)
     try:
+        from gcbase.commands.configvalues_arg import bind
+
+        bind(args)  # --config-values: read once, before any work, for the one stack file it resolves
         return args.func(args)
     except GcbaseError as err:
         for problem in err.problems:

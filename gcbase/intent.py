@@ -58,6 +58,10 @@ class Intent:
     vendors: tuple[VendorIntent, ...] = ()  # vendors' own accounts, outside the tenancy (gcbase:vendors)
     operators: dict[str, str] = field(default_factory=dict)  # party (account-operator, ...) -> vendor
     log_retention_days: int = 0  # the stack's profile value (0: unknown)
+    security_model: str = "alpha"  # MIC's model the municipality declares (gcbase:securityModel)
+    connection: str = ""  # lgwan | closed-network (as Digital Agency names it now; a deprecated spelling mapped)
+    deprecations: tuple[str, ...] = ()  # warnings: retired spellings the stack config still uses
+    profile_exceptions: tuple[dict[str, Any], ...] = ()  # values below the base profile, with reason and approver
     # the town hall's Site-to-Site VPN peers the stack declares (customerGatewayIp when vpnBackup); a VPN
     # to any other address is not a town-hall link: its far end is outside (the internet)
     vpn_peers: tuple[str, ...] = ()
@@ -113,6 +117,8 @@ class Intent:
         d["vendors"] = tuple(VendorIntent(v["id"], tuple(v.get("accounts") or ()), v.get("external_id", ""))
                              for v in d.get("vendors") or ())
         d["operators"] = {str(k): str(v) for k, v in (d.get("operators") or {}).items()}
+        d["deprecations"] = tuple(str(x) for x in d.get("deprecations") or ())
+        d["profile_exceptions"] = tuple(dict(x) for x in d.get("profile_exceptions") or () if isinstance(x, dict))
         return cls(**d)
 
 
@@ -139,6 +145,10 @@ def intent_of(settings: Settings, file: str = "") -> Intent:
         vendors=tuple(VendorIntent(v.id, tuple(v.accounts), v.external_id) for v in settings.vendors),
         operators=operator_parties(settings),
         log_retention_days=settings.profile.log_retention_days,
+        security_model=settings.security_model,
+        connection=settings.network.connection_kind,
+        deprecations=tuple(settings.deprecations),
+        profile_exceptions=tuple(e.model_dump(by_alias=True) for e in settings.profile.exceptions),
         vpn_peers=(settings.network.customer_gateway_ip,) if settings.network.vpn_backup
         and settings.network.customer_gateway_ip else (),
     )
@@ -175,5 +185,12 @@ def for_plan(stack: str, meta: Optional[dict[str, Any]] = None) -> Optional[Inte
     return None
 
 
-__all__ = ["Intent", "SystemIntent", "VendorIntent", "OPERATOR_PARTIES", "intent_of", "load_intent", "for_plan",
+def deprecation_warnings(meta: Optional[dict[str, Any]]) -> list[str]:
+    """The warning lines a plan's recorded intent carries (retired spellings its stack config still uses)."""
+    recorded = (meta or {}).get("intent")
+    found = recorded.get("deprecations") if isinstance(recorded, dict) else None
+    return [f"warning: {line}" for line in found or () if isinstance(line, str)]
+
+
+__all__ = ["Intent", "deprecation_warnings", "SystemIntent", "VendorIntent", "OPERATOR_PARTIES", "intent_of", "load_intent", "for_plan",
            "operator_parties"]

@@ -12,7 +12,8 @@ from ipaddress import IPv4Address, IPv4Network
 
 from gcbase import baselines
 from gcbase.errors import Problem
-from gcbase.settings import ALLOWED_REGIONS, TIERS, Municipality, Profile, StackConfig
+from gcbase.settings import (ALLOWED_REGIONS, DEPRECATED_CONNECTIONS, TIERS, Municipality, Profile, StackConfig,
+                             ValueException)
 
 # CloudWatch Logs PutRetentionPolicy accepts only these retentionInDays values (AWS API fact, not
 # a profile value); any other number (e.g. 2555) makes `pulumi up` fail on every log group.
@@ -155,11 +156,15 @@ def _systems(file: str, cfg: StackConfig, p: list[Problem], onprem: list[tuple[s
                              "(AWS Backup names such as <prefix>-<id>-vault-dr are limited to 50)"))
         if s.business not in known:
             p.append(Problem(file, f"{base}.business", f"{s.business!r} is not a known business (baselines/businesses.yaml); allowed: {', '.join(known)}"))
-        elif s.tier not in known[s.business]["tiers"]:
+        elif s.tier not in baselines.allowed_tiers(known[s.business], cfg.security_model):
             b = known[s.business]
-            why = "a My Number business (個人番号利用事務) stays in the マイナンバー利用事務系" if b.get("myNumber") else "baselines/businesses.yaml"
+            allowed = baselines.allowed_tiers(b, cfg.security_model)
+            if b.get("myNumber"):
+                why = "a My Number business (個人番号利用事務) stays in the マイナンバー利用事務系 in every security model"
+            else:
+                why = f"under gcbase:securityModel {cfg.security_model}{_placement_note(cfg.security_model)}; baselines/businesses.yaml"
             p.append(Problem(file, f"{base}.tier", f"{s.tier!r} is not allowed for {s.business} ({b['ja']}); allowed: "
-                                                   f"{', '.join(b['tiers'])} ({why})"))
+                                                   f"{', '.join(allowed)} ({why})"))
         if s.member is not None:
             members = (cfg.municipality, *cfg.usage.members)
             if cfg.usage.mode != "shared":
@@ -189,6 +194,27 @@ def _systems(file: str, cfg: StackConfig, p: list[Problem], onprem: list[tuple[s
                                  "separation: account no account is shared by two members"))
 
 
+def _placement_note(model: str) -> str:
+    """Why a model places systems as another does (α′: cloud side as α; β′: definition not found)."""
+    m = baselines.security_models()[model]
+    if m["placementAs"] == model:
+        return ""
+    if m["status"] == "not-found":
+        return f" (its definition was not found: placed as {m['placementAs']}, conservatively)"
+    return f" (placed as {m['placementAs']})"
+
+
+def deprecations(file: str, cfg: StackConfig) -> list[Problem]:
+    """Spellings the config still uses that Digital Agency has retired: accepted, reported as warnings."""
+    out = []
+    if cfg.network.connection in DEPRECATED_CONNECTIONS:
+        out.append(Problem(file, "gcbase:network.connection",
+                           f"{cfg.network.connection!r} is deprecated: Digital Agency dropped 「ガバメントクラウド接続サービス」 in "
+                           "「地方公共団体情報システムのガバメントクラウドの利用について」第2.0版 (2024-04-24); write "
+                           f"{DEPRECATED_CONNECTIONS[cfg.network.connection]!r} (閉域網: a carrier's IP-VPN or 専用線)"))
+    return out
+
+
 def _overlaps(named: list[tuple[str, IPv4Network]]) -> list[tuple[str, str]]:
     pairs = []
     for i, (a_key, a_net) in enumerate(named):
@@ -215,32 +241,67 @@ def _municipality(file: str, code: str, key: str, problems: list[Problem]) -> Mu
     return Municipality(code=code, name=row["name"], prefecture=row["prefecture"], kana=row["kana"])
 
 
+# Which way each overridable profile value is stronger (a fact of the value, not of a profile): a value the
+# other way lies below the base profile and needs an exception (gcbase:profile.exceptions.<key>).
+STRONGER: dict[str, str] = {
+    "availability": "higher", "rpoHours": "lower", "rtoHours": "lower", "disasterRecoveryMonths": "lower",
+    "disasterDataHours": "lower", "backupIntervalHours": "lower", "backupRetentionDays": "higher",
+    "logRetentionDays": "higher", "cloudwatchLogRetentionDays": "higher"}
+LEVEL_KEY = {"logRetentionDays": "logRetentionMinimumDays"}  # the base value a stack's value is judged against
+AVAILABILITY_LEVELS = (95, 99, 99.5, 99.9, 99.99)  # A.1.5.1's choices (非機能要件の標準, relayed)
+WHOSE = {"standard": "the standard's level", "guideline": "the guideline's level", "project": "gcbase's default"}
+
+
 def _resolve_profile(file: str, cfg: StackConfig, problems: list[Problem]) -> Profile | None:
+    """The base profile with the stack's values: a value below the base (the standard's level, or gcbase's default
+    where the standard fixes none) needs an exception with its reason and approver, which then travels to the
+    reports; an exception for a value that is not below the base is refused (it would claim a deviation)."""
     names = baselines.profile_names()
     if cfg.profile.base not in names:
         problems.append(Problem(file, "gcbase:profile.base", f"{cfg.profile.base!r} is not a profile; allowed: {', '.join(names)}"))
         return None
     base = dict(baselines.profile(cfg.profile.base))
-    overrides = cfg.profile.model_dump(exclude_none=True, exclude={"base"})
-    minimum = base["logRetentionMinimumDays"]
-    if overrides.get("log_retention_days", minimum) < minimum:
-        problems.append(Problem(
-            file, "gcbase:profile.logRetentionDays",
-            f"{overrides['log_retention_days']} is below the profile minimum of {minimum} days; allowed: {minimum} or more"))
-    for key, floor_key in (("backup_retention_days", "backupRetentionDays"), ("cloudwatch_log_retention_days", "cloudwatchLogRetentionDays")):
-        if key in overrides and overrides[key] < base[floor_key]:
-            problems.append(Problem(
-                file, f"gcbase:profile.{floor_key}",
-                f"{overrides[key]} is below the profile value of {base[floor_key]}; a stack may raise it, never lower it"))
-    for key, floor_key, worse in (("rpo_hours", "rpoHours", "longer"), ("rto_hours", "rtoHours", "longer")):
-        if key in overrides and overrides[key] > base[floor_key]:
-            problems.append(Problem(
-                file, f"gcbase:profile.{floor_key}",
-                f"{overrides[key]} is {worse} than the profile's {base[floor_key]} hours; allowed: {base[floor_key]} or less"))
-    if "availability" in overrides and overrides["availability"] not in (95, 99, 99.5, 99.9, 99.99):
+    sources = baselines.profile_sources(cfg.profile.base)
+    overrides = cfg.profile.model_dump(by_alias=True, exclude_none=True, exclude={"base", "exceptions"})
+    exceptions = cfg.profile.exceptions
+    recorded: list[ValueException] = []
+    for key, value in overrides.items():
+        level_key = LEVEL_KEY.get(key, key)
+        level = base[level_key]
+        higher = STRONGER[key] == "higher"
+        if (value >= level) if higher else (value <= level):
+            continue
+        src = sources.get(level_key, {})
+        about = f"{WHOSE.get(src.get('status'), 'the profile value')} {level}" + \
+                (f" ({src['requirement']})" if src.get("requirement") else "")
+        exc = exceptions.get(key)
+        if exc is None:
+            problems.append(Problem(file, f"gcbase:profile.{key}", f"{value:g} is {'below' if higher else 'longer than'} "
+                                    f"{about}; allowed: {level} or {'more' if higher else 'less'}, or record why in "
+                                    f"gcbase:profile.exceptions.{key} (reason, approver)"))
+            continue
+        recorded.append(ValueException(key=key, value=value, level=level, status=str(src.get("status") or "project"),
+                                       requirement=str(src.get("requirement") or ""), reason=exc.reason.strip(),
+                                       approver=exc.approver.strip()))
+    for key, exc in exceptions.items():
+        where = f"gcbase:profile.exceptions.{key}"
+        if key not in STRONGER:
+            problems.append(Problem(file, where, f"{key!r} is not a profile value; allowed: {', '.join(STRONGER)}"))
+        elif not any(r.key == key for r in recorded):
+            problems.append(Problem(file, where, f"{key} is not below the base profile; an exception records a value "
+                                                 "below it: remove the exception"))
+        for name in ("reason", "approver"):
+            if not getattr(exc, name).strip() or not getattr(exc, name).isprintable():
+                problems.append(Problem(file, f"{where}.{name}", "required, in visible characters"))
+    if "availability" in overrides and overrides["availability"] not in AVAILABILITY_LEVELS:
         problems.append(Problem(file, "gcbase:profile.availability",
-                                f"{overrides['availability']} is not a level of A.1.5.1; allowed: 95, 99, 99.5, 99.9, 99.99"))
-    merged = Profile.model_validate({**base, **{k: v for k, v in cfg.profile.model_dump(by_alias=True, exclude_none=True).items() if k != "base"}})
+                                f"{overrides['availability']:g} is not a level of A.1.5.1; allowed: "
+                                + ", ".join(str(v) for v in AVAILABILITY_LEVELS)))
+    merged = Profile.model_validate({**base, **overrides, "exceptions": tuple(recorded)})
+    if "backupIntervalHours" in overrides and merged.backup_interval_hours > merged.rpo_hours:  # else backups follow the RPO
+        problems.append(Problem(file, "gcbase:profile.backupIntervalHours",
+                                f"{merged.backup_interval_hours} hours between backups cannot meet an RPO of "
+                                f"{merged.rpo_hours} hours; allowed: {merged.rpo_hours} or less"))
     if merged.cloudwatch_log_retention_days not in CLOUDWATCH_RETENTION_DAYS:
         problems.append(Problem(
             file, "gcbase:profile.cloudwatchLogRetentionDays",

@@ -101,8 +101,17 @@ UNTIERED_ONPREM = ("a list of town-hall ranges without tiers is no longer accept
                    "lgwan: [172.16.16.0/20]}")
 
 
+# How the town hall reaches Government Cloud: LGWAN, or a carrier's closed network (閉域網: IP-VPN or 専用線).
+# "connection-service" is the retired name (ガバメントクラウド接続サービス, dropped from Digital Agency's
+# 「…ガバメントクラウドの利用について」 in 第2.0版, 2024-04-24): still accepted, reported as deprecated
+# (gcbase.rules.deprecations), and means closed-network.
+Connection = Literal["lgwan", "closed-network", "connection-service"]
+CONNECTIONS: tuple[str, ...] = ("lgwan", "closed-network")  # what to write
+DEPRECATED_CONNECTIONS: dict[str, str] = {"connection-service": "closed-network"}  # old spelling -> current
+
+
 class Network(_Model):
-    connection: Literal["lgwan", "connection-service"]
+    connection: Connection
     redundancy: Literal["dual", "single"] = "dual"
     lines: tuple[Line, ...] = ()
     vpn_backup: bool = False
@@ -120,6 +129,11 @@ class Network(_Model):
         if isinstance(value, (list, tuple)):
             raise PydanticCustomError("untiered_onprem", UNTIERED_ONPREM)
         return value
+
+    @property
+    def connection_kind(self) -> str:
+        """The connection as Digital Agency names it now (a deprecated spelling mapped to the current one)."""
+        return DEPRECATED_CONNECTIONS.get(self.connection, self.connection)
 
     @property
     def connected_tiers(self) -> tuple[str, ...]:
@@ -150,16 +164,41 @@ class System(_Model):
     member: Optional[MunicipalityCode] = None
 
 
+class ProfileException(_Model):
+    """例外: why a value of gcbase:profile may lie below the base profile (the standard's level or gcbase's
+    default), and who approved it. It shows in every report."""
+
+    reason: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+
+
 class ProfileOverrides(_Model):
-    """gcbase:profile in a stack config: a named base profile plus raised values."""
+    """gcbase:profile in a stack config: a named base profile plus changed values; a value below the base
+    profile needs an entry in `exceptions` under the same key (camelCase), e.g. exceptions: {availability: ...}."""
 
     base: str = "standard"
     availability: Optional[float] = None
     rpo_hours: Optional[int] = Field(default=None, ge=1)
     rto_hours: Optional[int] = Field(default=None, ge=1)
+    disaster_recovery_months: Optional[int] = Field(default=None, ge=1)
+    disaster_data_hours: Optional[int] = Field(default=None, ge=1)
+    backup_interval_hours: Optional[int] = Field(default=None, ge=1)
     backup_retention_days: Optional[int] = Field(default=None, ge=1)
     log_retention_days: Optional[int] = Field(default=None, ge=1)
     cloudwatch_log_retention_days: Optional[int] = Field(default=None, ge=1)
+    exceptions: dict[str, ProfileException] = Field(default_factory=dict)
+
+
+class ValueException(_Model):
+    """A profile value the stack set below the base profile, with its recorded reason (resolved)."""
+
+    key: str  # camelCase profile key, e.g. availability
+    value: float
+    level: float  # the base profile's value (the standard's level, or gcbase's default)
+    status: str  # standard | guideline | project: whose level it is
+    requirement: str = ""  # e.g. A.1.5.1
+    reason: str
+    approver: str
 
 
 class Profile(_Model):
@@ -169,12 +208,16 @@ class Profile(_Model):
     availability: float
     rpo_hours: int
     rto_hours: int
+    disaster_recovery_months: int
+    disaster_data_hours: int
+    backup_interval_hours: int
     remote_backup_copy: bool
     backup_retention_days: int
     log_retention_days: int
     log_retention_minimum_days: int
     cloudwatch_log_retention_days: int
     log_transition_to_glacier_days: int
+    exceptions: tuple[ValueException, ...] = ()  # values below the base profile, each with its reason
 
 
 InheritedService = Literal["config", "guardduty", "securityhub"]
@@ -223,11 +266,19 @@ class Operators(_Model):
     integrated: Optional[str] = Field(default=None, pattern=SLUG)
 
 
+# MIC's security guideline models (docs/DOMAIN.md): α (the three tiers, main terminals in the LGWAN tier),
+# α′ (since the 令和6年10月版: α, with the LGWAN tier reaching chosen cloud services directly), β (groupware and
+# some business moved to the internet tier), β′ (its definition was not found: treated as α, conservatively).
+SecurityModel = Literal["alpha", "alpha-prime", "beta", "beta-prime"]
+SECURITY_MODELS: tuple[str, ...] = ("alpha", "alpha-prime", "beta", "beta-prime")
+
+
 class StackConfig(_Model):
     """The gcbase: namespace of one stack config file, as written."""
 
     municipality: MunicipalityCode
     environment: Environment
+    security_model: SecurityModel = "alpha"  # the municipality's model; α, the strictest, unless it declares another
     usage: Usage = Usage()
     accounts: Accounts
     regions: Regions = Regions()
@@ -261,6 +312,7 @@ class Settings(_Model):
     stack: str
     municipality: Municipality
     environment: Environment
+    security_model: SecurityModel = "alpha"
     usage: Usage
     accounts: Accounts
     regions: Regions
@@ -271,6 +323,7 @@ class Settings(_Model):
     business_names: dict[str, str]  # business id -> Japanese name, for tags and reports
     vendors: tuple[Vendor, ...] = ()
     operators: Operators = Operators()
+    deprecations: tuple[str, ...] = ()  # one line each: a deprecated spelling the config still uses (a warning)
 
     @property
     def account_ids(self) -> tuple[str, ...]:

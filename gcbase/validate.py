@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from gcbase import baselines, rules
+from gcbase import baselines, configvalues, rules
 from gcbase.errors import GcbaseError, Problem
 from gcbase.settings import ALLOWED_REGIONS, Settings, StackConfig, secret_keys
 from gcbase.yamlio import load_yaml
@@ -136,6 +136,7 @@ def settings_from_values(values: dict[str, Any], file: str, stack: str | None = 
         municipality=muni,
         profile=prof,
         business_names={k: v["ja"] for k, v in baselines.businesses().items()},
+        deprecations=tuple(str(d) for d in rules.deprecations(file, cfg)),
         **data,
     )
 
@@ -143,7 +144,9 @@ def settings_from_values(values: dict[str, Any], file: str, stack: str | None = 
 def read_stack_file(path: Path | str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """Parse a Pulumi.<stack>.yaml file: (stack name, gcbase values, other namespaces' values).
 
-    `secure:` values are kept as {"secure": ciphertext} so the caller can treat them as secrets.
+    `secure:` values are kept as {"secure": ciphertext} so the caller can treat them as secrets. Values
+    bound to this file with `--config-values` (what its Pulumi ESC environments resolve to,
+    gcbase.configvalues) are merged over its own config.
     """
     path = Path(path)
     file = str(path)
@@ -156,12 +159,15 @@ def read_stack_file(path: Path | str) -> tuple[str, dict[str, Any], dict[str, An
     problems = [Problem(file, str(k), f"unknown top-level key; allowed: {', '.join(sorted(STACK_FILE_KEYS))}")
                 for k in doc if k not in STACK_FILE_KEYS]
     config = doc.get("config")
+    if config is None and "environment" in doc:  # all of its config may come from its ESC environments
+        config = {}
     if not isinstance(config, dict):
         problems.append(Problem(file, "config", "missing or not a mapping; expected 'config:' with gcbase: keys"))
         raise GcbaseError(problems)
     ours: dict[str, Any] = {}
     others: dict[str, Any] = {}
-    for key, value in config.items():
+    given = configvalues.for_file(path)
+    for key, value in list(config.items()) + list(given.config.items() if given else ()):
         key = str(key)
         ns, sep, name = key.partition(":")
         if not sep:
@@ -172,7 +178,8 @@ def read_stack_file(path: Path | str) -> tuple[str, dict[str, Any], dict[str, An
             others[key] = value
     region = others.get("aws:region")
     if region is not None and region not in ALLOWED_REGIONS:
-        shown = repr(region) if isinstance(region, str) else "the value"  # {secure: ciphertext} is never shown
+        hidden = given is not None and "aws:region" in given.secret
+        shown = repr(region) if isinstance(region, str) and not hidden else "the value"  # never a secret's
         problems.append(Problem(file, "aws:region", f"{shown} is outside Japan; allowed: {', '.join(ALLOWED_REGIONS)}"))
     if problems:
         raise GcbaseError(problems)
@@ -194,8 +201,42 @@ def plain_values(values: dict[str, Any], file: str) -> tuple[dict[str, Any], dic
     return plain, secrets
 
 
+def unresolved_environments(path: Path | str) -> Problem | None:
+    """The one line for a stack file that imports Pulumi ESC environments when no --config-values resolves
+    them (None when it imports none, or they are resolved)."""
+    if configvalues.for_file(path) is not None:
+        return None
+    names = configvalues.environments(load_yaml(path, "stack config file"))
+    return configvalues.unresolved(str(path), names) if names else None
+
+
+_TOLD: set[str] = set()
+
+
 def load_settings(path: Path | str) -> Settings:
-    """Read and validate one stack config file (raises GcbaseError with every problem)."""
+    """Read and validate one stack config file (raises GcbaseError with every problem).
+
+    A file importing ESC environments that --config-values does not resolve: when its own config is
+    incomplete, the one line saying so and how to pass the values replaces the missing-key lines it
+    causes; when complete (the environments held, say, credentials only), the line is printed once as a
+    warning on stderr and the file's own values are used."""
     stack, ours, _ = read_stack_file(path)
     plain, _secrets = plain_values(ours, str(path))
-    return settings_from_values(plain, str(path), stack)
+    given = configvalues.for_file(path)
+    try:
+        settings = settings_from_values(plain, str(path), stack, given.of(NAMESPACE)[1] if given else ())
+    except GcbaseError as err:
+        esc = unresolved_environments(path)
+        if esc is None:
+            raise
+        first = err.problems[0]
+        more = f" and {len(err.problems) - 1} more" if len(err.problems) > 1 else ""
+        raise GcbaseError([Problem(esc.file, esc.key, f"{esc.message} (without them: {first.key or 'the file'}: "
+                                                      f"{first.message}{more})")]) from None
+    esc = unresolved_environments(path)
+    if esc is not None and str(esc) not in _TOLD:
+        import sys
+
+        _TOLD.add(str(esc))
+        print(f"warning: {esc}; using the file's own values", file=sys.stderr)
+    return settings

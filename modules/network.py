@@ -21,7 +21,7 @@ import pulumi_aws as aws
 
 from gcbase.baselines import BASELINES
 from gcbase.errors import GcbaseError
-from gcbase.settings import TIERS
+from gcbase.settings import DEPRECATED_CONNECTIONS, TIERS
 from gcbase.yamlio import load_yaml
 
 ONPREM = "onprem"
@@ -64,7 +64,8 @@ def onprem_key(tier: str) -> str:
 @dataclass
 class TransitHubArgs:
     name_prefix: str
-    connection: str  # "lgwan" | "connection-service"
+    connection: str  # "lgwan" | "closed-network" (or the deprecated "connection-service", kept in names so that
+    #                  a deployed connection is not replaced; tags and reports use the current name)
     lines: list[dict] = field(default_factory=list)  # {connection_id, vlans: {tier: vlan}, location}
     vpn_backup: bool = False
     customer_gateway_ip: Optional[str] = None
@@ -169,7 +170,7 @@ class TransitHub(pulumi.ComponentResource):
         a = self._args
         return aws.ec2transitgateway.TransitGateway(
             f"{self._name}-tgw",
-            description=f"{a.name_prefix} hub ({a.connection})",
+            description=f"{a.name_prefix} hub ({DEPRECATED_CONNECTIONS.get(a.connection, a.connection)})",
             amazon_side_asn=a.amazon_side_asn,
             default_route_table_association="disable",  # every attachment is placed by the tier rules
             default_route_table_propagation="disable",
@@ -221,7 +222,7 @@ class TransitHub(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         for i, line in enumerate(a.lines, start=1):
-            tags = {**a.tags, "gcbase:connection": a.connection, "gcbase:tier": tier}
+            tags = {**a.tags, "gcbase:connection": DEPRECATED_CONNECTIONS.get(a.connection, a.connection), "gcbase:tier": tier}
             if line.get("location"):
                 tags["gcbase:location"] = str(line["location"])
             self.vifs.append(aws.directconnect.TransitVirtualInterface(

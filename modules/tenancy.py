@@ -156,7 +156,7 @@ class Tenancy(pulumi.ComponentResource):
                 name_prefix=name,
                 system_id=system.id,
                 account_id=system.account,
-                rpo_hours=s.profile.rpo_hours,
+                rpo_hours=min(s.profile.rpo_hours, s.profile.backup_interval_hours),  # A.1.3.1 and C.1.2.5
                 retention_days=s.profile.backup_retention_days,
                 copy_to_dr=s.profile.remote_backup_copy,
                 dr_provider=prov[s.regions.dr],

@@ -168,14 +168,15 @@ def test_a_my_number_business_only_in_the_my_number_tier(tmp_path):
         c["gcbase:systems"][0]["tier"] = "lgwan"  # juki (住民基本台帳)
     assert problems(tmp_path, m) == [
         "gcbase:systems[0].tier: 'lgwan' is not allowed for juki (住民基本台帳); allowed: mynumber (a My Number business "
-        "(個人番号利用事務) stays in the マイナンバー利用事務系)"]
+        "(個人番号利用事務) stays in the マイナンバー利用事務系 in every security model)"]
 
 
 def test_a_business_outside_its_allowed_tiers(tmp_path):
     def m(c):
         c["gcbase:systems"][0]["business"] = "zaimu-kaikei"
     assert problems(tmp_path, m) == [
-        "gcbase:systems[0].tier: 'mynumber' is not allowed for zaimu-kaikei (財務会計); allowed: lgwan (baselines/businesses.yaml)"]
+        "gcbase:systems[0].tier: 'mynumber' is not allowed for zaimu-kaikei (財務会計); allowed: lgwan (under "
+        "gcbase:securityModel alpha; baselines/businesses.yaml)"]
 
 
 def test_every_my_number_business_is_data_with_one_tier():
@@ -332,14 +333,16 @@ def test_retention_below_minimum(tmp_path):
     def m(c):
         c["gcbase:profile"]["logRetentionDays"] = 365
     assert problems(tmp_path, m) == [
-        "gcbase:profile.logRetentionDays: 365 is below the profile minimum of 2557 days; allowed: 2557 or more"]
+        "gcbase:profile.logRetentionDays: 365 is below gcbase's default 2557 (E.7.1.2); allowed: 2557 or more, or "
+        "record why in gcbase:profile.exceptions.logRetentionDays (reason, approver)"]
 
 
 def test_rpo_longer_than_profile(tmp_path):
     def m(c):
         c["gcbase:profile"]["rpoHours"] = 48
     assert problems(tmp_path, m) == [
-        "gcbase:profile.rpoHours: 48 is longer than the profile's 24 hours; allowed: 24 or less"]
+        "gcbase:profile.rpoHours: 48 is longer than the standard's level 24 (A.1.3.1); allowed: 24 or less, or record "
+        "why in gcbase:profile.exceptions.rpoHours (reason, approver)"]
 
 
 def test_shared_without_members(tmp_path):

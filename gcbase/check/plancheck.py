@@ -9,12 +9,16 @@ None means "not applicable to this resource" and produces no finding. A `scan` t
 resource gives ERRORED on it (the exception as detail) and the other resources are still scanned.
 
 They run after Checkov on the same Terraform plan JSON, so `gcbase check --plan FILE` on a
-real `terraform show -json` output gets them too.
+real `terraform show -json` output gets them too. Plain `checkov --external-checks-dir policies`
+imports these files too (it imports every .py of the folder) but never runs them: the first one it
+imports says so in one logged line instead of leaving the user to notice the missing ids.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -25,6 +29,13 @@ from gcbase.check.planindex import PlanIndex, PlanResource
 from gcbase.errors import GcbaseError
 
 PLAN_ADDRESS = "(plan)"
+# Checkov's external-check loader imports policies/plan/GCJP_AWS_<n>.py under its bare name; gcbase's
+# plan_checks() under gcbase_policies_plan_<ID>
+_BARE_MODULE = re.compile(r"^GCJP_AWS_[0-9]+$")
+NOT_UNDER_CHECKOV = ("policies/plan: the {n} gcbase plan-level checks there do not run under Checkov (they need the "
+                     "whole plan and the stack's intent): run `gcbase check` for them; README, 'Under plain Checkov', "
+                     "lists which checks run where")
+_told = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,15 @@ class PlanCheck:
     supported_resources: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()  # other types it reads (what "checked" means for GCJP_AWS_72)
     source_file: str = ""  # set by plan_checks(): the policies/plan/<ID>.py it came from
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Defined in a module Checkov imported (its bare name): say once that Checkov will not run it."""
+        super().__init_subclass__(**kwargs)
+        global _told
+        if _BARE_MODULE.match(cls.__module__) and not _told:
+            _told = True
+            n = len(list((POLICIES / KINDS["plan"][0]).glob("GCJP_AWS_*.py")))
+            logging.getLogger("gcbase").warning(NOT_UNDER_CHECKOV.format(n=n))
 
     def scan(self, res: PlanResource, plan: PlanIndex) -> Optional[tuple[bool, str]]:
         """(passed, why) for one resource, or None when the rule does not apply to it."""

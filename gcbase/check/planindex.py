@@ -83,9 +83,12 @@ def _module_resources(module: dict) -> Iterator[dict]:
 
 
 class PlanIndex:
-    def __init__(self, tfplan: dict[str, Any], intent: Any = None):
+    def __init__(self, tfplan: dict[str, Any], intent: Any = None, scope: str = "tenancy"):
         self.plan = tfplan
         self.intent = intent  # gcbase.intent.Intent the plan is judged against, or None (no stack known)
+        # --scope part: the plan is one part of a tenancy (a vendor's program); what it lacks may be in
+        # another part, so no check reports a declared system or account as missing from it
+        self.judges_absence = scope != "part"
         root_conf = (tfplan.get("configuration") or {}).get("root_module") or {}
         conf = {c.get("address"): c for c in root_conf.get("resources") or []}
         self.providers: dict[str, dict] = (tfplan.get("configuration") or {}).get("provider_config") or {}

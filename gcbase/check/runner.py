@@ -269,7 +269,7 @@ def run_tfplan(tfplan: dict[str, Any], *, stack: str = "", source: str = "tf-pla
             from gcbase.intent import Intent
 
             intent = Intent.from_dict(meta["intent"])
-        index = PlanIndex(tfplan, intent)
+        index = PlanIndex(tfplan, intent, str((meta or {}).get("scope") or "tenancy"))
         for check in plan_checks():
             if only and check.id not in only:
                 continue

@@ -10,6 +10,7 @@ matrix, progress and the gate: gcbase/report/pipeline.py.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from gcbase.check.findings import SEVERITIES, CheckReport, requirement_verdict
@@ -95,6 +96,7 @@ def render(report: CheckReport, fail_on: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from gcbase.intent import deprecation_warnings
     from gcbase.outputs import check_destination, prepare_dir
     from gcbase.report import parse_formats
     from gcbase.report.pipeline import check_all, finish
@@ -105,6 +107,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         check_destination(args.json)
     results = check_all(args)
+    for result in results:
+        for line in deprecation_warnings(result.plan.meta):  # accepted, but retired: one line each
+            print(clean(line), file=sys.stderr)
     reports = [r.check for r in results]
     for report in reports:
         print("\n".join(clean(line) for line in render(report, args.fail_on)))  # one result, one line

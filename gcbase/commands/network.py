@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gcbase.commands import configvalues_arg
 from gcbase.report.sanitize import clean_lines
 from gcbase.errors import GcbaseError
 from gcbase.outputs import check_destination, write_json
@@ -28,6 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--region", metavar="R", help="with --live: region (default: the stack's primary)")
     p.add_argument("--json", metavar="FILE", help="also write the verdicts, reaches and paths as JSON")
     p.add_argument("--all", action="store_true", help="print what was proved and every reach, not only violations")
+    configvalues_arg.add_argument(p)
     p.set_defaults(func=run)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from gcbase.commands import configvalues_arg
 from gcbase.errors import GcbaseError
+from gcbase.intent import deprecation_warnings
 from gcbase.model import Plan
 from gcbase.outputs import check_destination, prepare_dir, write_json
 from gcbase.report.sanitize import clean
@@ -37,13 +40,18 @@ def add_source_arguments(p: argparse.ArgumentParser, plan_file: bool = False) ->
     src.add_argument("--preview", metavar="FILE", help="import `pulumi preview --json` output")
     src.add_argument("--stack-export", metavar="FILE", help="import `pulumi stack export` output")
     p.add_argument("--config", metavar="FILE", help="with --program: the Pulumi.<stack>.yaml to use")
+    configvalues_arg.add_argument(p)
 
 
 def collect_plans(args: argparse.Namespace) -> list[Plan]:
     """The plans a synth/check invocation is about, from whichever source it names."""
     if getattr(args, "program", None):
+        from gcbase.commands.configvalues_arg import for_program
+        from gcbase.configvalues import mask
+        from gcbase.synth import extra_config
         from gcbase.synth.program import synth_program
-        return [synth_program(Path(args.program), config_file=args.config)]
+        given = for_program(args, Path(args.program))  # --config-values (ESC), over --config's values
+        return [mask(synth_program(Path(args.program), config_file=args.config, **extra_config(given)), given)]
     if getattr(args, "preview", None):
         from gcbase.synth.importers import from_preview
         return [from_preview(Path(args.preview))]
@@ -96,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
         prepare_dir(args.out_dir)
     plans = collect_plans(args)
     for plan in plans:
+        for line in deprecation_warnings(plan.meta):  # accepted, but retired: one line each
+            print(clean(line), file=sys.stderr)
         for path in write_plan_files(plan, args, single=len(plans) == 1):
             print(f"wrote {path}")
         print(clean(summary(plan)))  # names and types come from the plan: one line, whatever they hold

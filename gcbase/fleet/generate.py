@@ -73,7 +73,7 @@ def stack_config(code: str, environment: str = "prod") -> dict[str, Any]:
         "gcbase:usage": {"mode": "single"},
         "gcbase:accounts": {"shared": _account(code, 1), "identity": _account(code, 9), "governance": "900000000001"},
         "gcbase:network": {
-            "connection": "lgwan" if rng.random() < 0.6 else "connection-service",
+            "connection": "lgwan" if rng.random() < 0.6 else "closed-network",
             "redundancy": "dual",
             "lines": lines,
             "cidrPool": str(pool),

@@ -24,5 +24,6 @@ def analysis(index: Any) -> Any:
         from gcbase.network.from_plan import from_plan
         from gcbase.network.invariants import Analysis
 
-        index.memo["network"] = Analysis(from_plan(index, index.intent), index.intent)
+        index.memo["network"] = Analysis(from_plan(index, index.intent), index.intent,
+                                          absence=index.judges_absence)
     return index.memo["network"]

@@ -89,9 +89,10 @@ def _name(model: NetworkModel, ep: Endpoint) -> str:
 class Analysis:
     """The model, its reaches and the invariants' verdicts for one plan (or live account)."""
 
-    def __init__(self, model: NetworkModel, intent: Any = None):
+    def __init__(self, model: NetworkModel, intent: Any = None, absence: bool = True):
         self.model = model
         self.intent = intent
+        self.absence = absence  # False for one part of a tenancy: a declared system's VPC may be in another part
         self.reaches: list[Reach] = Reachability(model).all()
 
     # -- endpoints --------------------------------------------------------------------------
@@ -317,7 +318,7 @@ class Analysis:
                 seen.add(vpc.system)
                 out.append(Verdict(vpc.address, False, f"VPC {vpc.address}: {vpc.tier_note or 'tier unknown'}; its tier "
                                                        "is unknown, so it counts as every tier"))
-        for system in self.intent.systems:
+        for system in self.intent.systems if self.absence else ():
             if system.id not in seen:
                 out.append(Verdict(f"system:{system.id}", False, f"system {system.id} ({system.tier}, {system.cidr}, "
                                                                  f"account {system.account}) is declared by the stack but "

@@ -163,6 +163,16 @@ def _intent(result: StackResult) -> Any:
     return Intent.from_dict(recorded) if isinstance(recorded, dict) else None
 
 
+def _declared(result: StackResult) -> tuple[tuple[dict, ...], tuple[str, ...], str]:
+    """(profile exceptions, deprecation warnings, security model) the stack declared, neutralised: the plan's
+    meta records them, and its author controls it."""
+    intent = _intent(result)
+    if intent is None:
+        return (), (), ""
+    exceptions = tuple(clean_deep(dict(e)) for e in intent.profile_exceptions)
+    return exceptions, tuple(clean(scrub(d)) for d in intent.deprecations), clean(intent.security_model)
+
+
 def results_checked(result: StackResult) -> bool:
     """Whether the stack's report comes from a full run of the checks (a run restricted to some checks
     cannot say a mandatory requirement is missing)."""
@@ -173,7 +183,8 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
           now: Optional[datetime] = None) -> Report:
     """The Report of one `gcbase check` run over one or more stacks."""
     requirements = [Requirement(r.id, r.category, {"ja": r.ja, "en": r.en}, dict(catalogue.sources.get(r.source) or {}),
-                                tuple(catalogue.checks_of(r.id)))
+                                tuple(catalogue.checks_of(r.id)), getattr(r, "status", ""), getattr(r, "section", ""),
+                                getattr(r, "why", ""), getattr(r, "note", ""))
                     for r in catalogue.requirements.values()]
     not_run = set.intersection(*(set(r.check.not_run) for r in results)) if results else set()
     checks_not_run = []
@@ -192,7 +203,7 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
         stacks=[StackReport(clean(r.plan.stack), clean_opt(shown_path(r.plan.config_file)), r.plan,
                             clean_deep(_meta(r.plan)),
                             tuple(mandatory_requirements(catalogue, _intent(r))) if results_checked(r) else (),
-                            str(r.plan.meta.get("scope") or "tenancy"))
+                            str(r.plan.meta.get("scope") or "tenancy"), *_declared(r))
                 for r in results],
         findings=[f for r in results for f in _findings(r, shown)],
         requirements=requirements,

@@ -199,6 +199,16 @@ def _findings(report: Report, t: Texts, requirement_titles: dict[str, str]) -> s
     return _table(head, rows, t("report.no_findings"))
 
 
+def _provenance(r, t: Texts) -> str:
+    """The requirement's source status (standard / guideline / gcbase's choice) with its basis and URL."""
+    if not r.status:
+        return ""
+    url = r.source.get("url", "") if r.source else ""
+    link = f'<br><span class="note">{_e(url)}</span>' if url else ""
+    return (f'<span class="prov {_e(r.status)}">{_e(t("provenance." + r.status))}</span>'
+            f'<br><span class="note">{_e(r.basis(t))}</span>{link}')
+
+
 def _requirements(report: Report, t: Texts) -> str:
     by_req = report.by_requirement()
     rows = []
@@ -208,12 +218,13 @@ def _requirements(report: Report, t: Texts) -> str:
         evidence = ", ".join(f'{t("status." + s)} {sum(1 for f in found if f.status == s)}'
                              for s in STATUS_ORDER if any(f.status == s for f in found))
         checks = sorted({f.check_id for f in found})
-        source = f'<br><span class="note">{_e(t.pick(r.source))}</span>' if r.source else ""
-        rows.append([f"<b>{_e(r.id)}</b>", _e(report.category_title(r.category, t)), _e(t.pick(r.title)) + source,
-                     _badge(verdict, t),
+        rows.append([f"<b>{_e(r.id)}</b>", _e(report.category_title(r.category, t)), _e(t.pick(r.title)),
+                     _provenance(r, t), _badge(verdict, t),
                      _e(evidence) + (f'<br><code>{_e(", ".join(checks))}</code>' if checks else "")])
-    head = [t("col.requirement_id"), t("col.category"), t("col.requirement"), t("col.result"), t("col.evidence")]
-    return _table(head, rows, t("report.no_findings"))
+    head = [t("col.requirement_id"), t("col.category"), t("col.requirement"), t("col.provenance"), t("col.result"),
+            t("col.evidence")]
+    intro = f'<p class="note">{_e(t("provenance.intro"))}</p>' if any(r.status for r in report.requirements) else ""
+    return intro + _table(head, rows, t("report.no_findings"))
 
 
 def _boundary_cell(cell: BoundaryCell | None, t: Texts) -> str:
@@ -290,6 +301,8 @@ def _topologies(report: Report, t: Texts) -> str:
             continue
         paths = [(labels[id(f)], f.path) for f in report.failures() if f.stack == s.stack and id(f) in labels]
         note = f'<p class="note">{_e(t("topology.paths"))}</p>' if paths else ""
+        if s.security_model:  # the MIC model the stack declares decides which tier a business may sit in
+            note = f'<p class="note">{_e(t("topology.model", stack=s.stack, model=t.get("model." + s.security_model, s.security_model)))}</p>' + note
         out.append(f'<div class="topology" id="topology-{_e(s.stack)}">{note}{topology_svg(s.plan, t, paths=paths)}</div>')
     return "".join(out) or f'<p class="note">{_e(t("report.no_findings"))}</p>'
 

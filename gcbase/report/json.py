@@ -52,12 +52,16 @@ def to_dict(report: Report) -> dict[str, Any]:
         "gateFailures": len(report.gate_failures()),
         "checkErrors": [{"checkId": f.check_id, "stack": f.stack, "resource": f.resource, "message": f.message}
                         for f in report.errored()],
-        "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta, "mandatory": list(s.mandatory)}
+        "stacks": [{"stack": s.stack, "configFile": s.config_file, "meta": s.meta, "mandatory": list(s.mandatory),
+                    "securityModel": s.security_model or None, "profileExceptions": [dict(e) for e in s.exceptions],
+                    "deprecations": list(s.deprecations)}
                    for s in report.stacks],
         "categories": report.categories,
         "categoriesNotPlanCheckable": report.categories_not_plan_checkable(),  # verified by operations and tests
         "summary": {cat: dict(c) for cat, c in report.category_counts().items()},
         "requirements": [{"id": r.id, "category": r.category, "title": r.title, "source": r.source,
+                          "status": r.status or None, "section": r.section or None, "why": r.why or None,
+                          "note": r.note or None,
                           "mandatory": r.id in report.mandatory_ids(),
                           "verdict": report.verdict(r.id, by_req.get(r.id, [])),
                           "checks": sorted({f.check_id for f in by_req.get(r.id, [])})} for r in report.requirements],

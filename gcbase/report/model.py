@@ -41,7 +41,20 @@ def first_page_notes(report: "Report", t: Texts) -> list[str]:
     baseline = report.baseline_waived()
     if baseline:
         notes.append(t("verdict.baseline", count=len(baseline)))
+    for s in report.stacks:  # 例外: values below the standard's level or gcbase's default, with the recorded reason
+        for e in s.exceptions:
+            notes.append(t("verdict.profile_exception", stack=s.stack, value_name=t.get(f"profile.{e.get('key')}", str(e.get("key"))),
+                           requirement=e.get("requirement") or "-", value=_number(e.get("value")),
+                           level=_number(e.get("level")), whose=t.get(f"profile.whose.{e.get('status')}", str(e.get("status"))),
+                           reason=e.get("reason", ""), approver=e.get("approver", "")))
+        for line in s.deprecations:
+            notes.append(t("verdict.deprecated", stack=s.stack, line=line))
     return notes
+
+
+def _number(value: object) -> str:
+    """99.0 -> 99, 99.5 -> 99.5 (profile values are written as the standard writes them)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @dataclass(frozen=True)
@@ -83,8 +96,20 @@ class Requirement:
     id: str
     category: str  # A-F (非機能要件の標準) or G (guidelines: 三層の対策, regions, guardrails)
     title: dict[str, str]
-    source: dict[str, str] = field(default_factory=dict)  # the document it comes from, {ja, en}
+    source: dict[str, str] = field(default_factory=dict)  # the document it comes from: {ja, en, url, version, read, ...}
     checks: tuple[str, ...] = ()  # the checks that serve it (none: not verifiable from a plan)
+    status: str = ""  # standard | guideline | project (gcbase's own choice): what a CISO is audited against
+    section: str = ""  # where in the source (item id, page, chapter)
+    why: dict[str, str] = field(default_factory=dict)  # {ja, en}: the reason for a project choice
+    note: dict[str, str] = field(default_factory=dict)  # {ja, en}: second-hand wording, unverified title
+
+    def basis(self, t: Texts) -> str:
+        """'<document> <section> (read through a relay) — <why or note>' in the report's language."""
+        doc = " ".join(x for x in (t.pick(self.source) if self.source else "", self.section) if x)
+        if self.source.get("read") == "relay":
+            doc += f" ({t('provenance.relay')})"
+        extra = "; ".join(t.pick(x) for x in (self.why, self.note) if x)
+        return f"{doc} — {extra}" if extra else doc
 
 
 @dataclass(frozen=True)
@@ -117,6 +142,11 @@ class StackReport:
     meta: dict = field(default_factory=dict)
     mandatory: tuple[str, ...] = ()  # requirement ids this stack must meet (gcbase.check.levels)
     scope: str = "tenancy"  # tenancy: the plan is the whole tenancy (absence is a failure) | part: a vendor's program
+    # 例外: profile values the stack set below the base profile, each {key, value, level, status, requirement,
+    # reason, approver} (gcbase:profile.exceptions); every format shows them beside the verdict
+    exceptions: tuple[dict, ...] = ()
+    deprecations: tuple[str, ...] = ()  # retired spellings the stack config still uses (warnings)
+    security_model: str = ""  # the MIC model the stack declares (alpha, alpha-prime, beta, beta-prime)
 
 
 @dataclass

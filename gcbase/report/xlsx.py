@@ -3,7 +3,8 @@
 Sheet 1 (判定): the gate's verdict, when it was made (JST) and each mandatory requirement not met.
 Sheet 2: one row per stack and requirement (a multi-stack run has several stacks): スタック, 要件ID,
 区分, 要件, 判定 (適合 / 不適合 / 不適合（欠落） / 例外承認 / 未確認 / 未確認（点検エラー）: a check
-raised), evidence, waiver; then one row per category a plan cannot show (B, D, F), to be verified
+raised), evidence, waiver, 出典区分 (標準 / ガイドライン / gcbase の選択) and 出典 (document, section,
+relay, reason, URL); then one row per category a plan cannot show (B, D, F), to be verified
 by operations and tests. 判定 keeps a drop-down of these values so a reviewer can record a manual
 check. Sheet 3: the findings behind the errors, failures and waivers. Every sheet prints on A4
 landscape, fitted to the page width, its header row repeated on every page. Every cell is written as
@@ -30,7 +31,7 @@ from gcbase.report.sanitize import clean
 FILLS = {"pass": "C8E6C9", "fail": "FFCDD2", "missing": "FFCDD2", "waived": "FFE0B2", "unverified": "E0E0E0",
          "error": "E1BEE7"}
 HEADER_FILL = PatternFill("solid", fgColor="37474F")
-CHECKLIST_WIDTHS = (14, 12, 26, 44, 14, 60, 50)
+CHECKLIST_WIDTHS = (14, 12, 26, 44, 14, 60, 50, 14, 60)
 FINDING_WIDTHS = (14, 10, 16, 40, 14, 24, 40, 34, 50, 50)
 
 
@@ -102,7 +103,7 @@ def _stack_verdict(report: Report, stack: StackReport, rid: str, found: list[Fin
 def _checklist(ws: Worksheet, report: Report, t: Texts) -> None:
     ws.title = t("xlsx.checklist")
     _header(ws, [t("col.stack"), t("col.requirement_id"), t("col.category"), t("col.requirement"), t("col.result"),
-                 t("col.evidence"), t("col.waiver")], CHECKLIST_WIDTHS)
+                 t("col.evidence"), t("col.waiver"), t("col.provenance"), t("col.source")], CHECKLIST_WIDTHS)
     row = 1
     for stack in report.stacks:
         by_req: dict[str, list[Finding]] = {}
@@ -114,8 +115,10 @@ def _checklist(ws: Worksheet, report: Report, t: Texts) -> None:
             row += 1
             found = by_req.get(req.id, [])
             verdict = _stack_verdict(report, stack, req.id, found)
+            provenance = t("provenance." + req.status) if req.status else ""
             for col, value in enumerate((stack.stack, req.id, report.category_title(req.category, t), t.pick(req.title),
-                                         t("status." + verdict), _evidence(found, t), _waivers(found, t)), start=1):
+                                         t("status." + verdict), _evidence(found, t), _waivers(found, t), provenance,
+                                         "\n".join(x for x in (req.basis(t), req.source.get("url", "")) if x)), start=1):
                 _text(ws, row, col, value)
             ws.cell(row=row, column=5).fill = PatternFill("solid", fgColor=FILLS[verdict])
         for cat in report.categories_not_plan_checkable():  # B, D, F: what operations and tests verify
@@ -133,8 +136,8 @@ def _checklist(ws: Worksheet, report: Report, t: Texts) -> None:
     validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=False)
     validation.add(f"E2:E{last}")
     ws.add_data_validation(validation)
-    ws.auto_filter.ref = f"A1:G{last}"
-    _print_setup(ws, t, 7)
+    ws.auto_filter.ref = f"A1:I{last}"
+    _print_setup(ws, t, 9)
 
 
 def _findings(ws: Worksheet, report: Report, t: Texts) -> None:

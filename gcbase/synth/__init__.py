@@ -38,14 +38,23 @@ def all_stack_files() -> list[Path]:
 
 def synth_stack(ref: str | Path) -> Plan:
     """Validate a gcbase stack config, then run the gcbase program for it under the mocks."""
+    from gcbase.configvalues import for_file, mask
     from gcbase.synth.program import synth_program
     from gcbase.validate import load_settings
 
     path = stack_file(ref)
     settings = load_settings(path)  # one clear line per problem before anything runs
-    plan = synth_program(ROOT, config_file=path, stack=settings.stack, source="synth")
+    given = for_file(path)  # what its ESC environments resolve to (--config-values), over its own config
+    plan = synth_program(ROOT, config_file=path, stack=settings.stack, source="synth", **extra_config(given))
+    mask(plan, given)
     plan.meta.update(_meta(settings, str(path)))
     return plan
+
+
+def extra_config(given: Any) -> dict[str, Any]:
+    """synth_program's keyword arguments for --config-values (gcbase.configvalues.ConfigValues), as `pulumi config
+    set [--secret]` would add them; none without."""
+    return {"extra_config": dict(given.config), "extra_secret_keys": sorted(given.secret)} if given else {}
 
 
 def synth_values(stack: str, config: dict[str, Any], file: str = "") -> Plan:

@@ -31,7 +31,7 @@ class TrailInEveryAccount(PlanCheck):
                 yield Outcome(f"account:{account}", PASSED, f"trail {', '.join(trails[account])}")
             elif organization:
                 yield Outcome(f"account:{account}", PASSED, f"organization trail {', '.join(organization)}")
-            else:
+            elif plan.judges_absence:  # one part of a tenancy: the account's trail may be in another part
                 yield Outcome(f"account:{account}", FAILED, f"missing: no CloudTrail trail records account {account} "
                                                             f"({scope}): its API activity leaves no audit log")
 

@@ -21,7 +21,7 @@ def test_every_municipality_gets_a_valid_stack():
         tiers.update(x.tier for x in s.systems)
     assert sum(modes.values()) == 1741
     assert modes["shared"] > 100 and modes["single"] > 100
-    assert connections["lgwan"] > 100 and connections["connection-service"] > 100
+    assert connections["lgwan"] > 100 and connections["closed-network"] > 100
     assert set(tiers) == {"mynumber", "lgwan", "internet"}
 
 

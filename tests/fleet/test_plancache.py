@@ -184,7 +184,7 @@ sys.addaudithook(hook)
 from gcbase.fleet.generate import stack_config
 from gcbase.synth import synth_stack, synth_values
 synth_values("011002-prod", stack_config("011002"))
-synth_values("016314-prod", stack_config("016314"))  # a shared-use town over the connection service
+synth_values("016314-prod", stack_config("016314"))  # a shared-use town over a closed network (閉域網)
 synth_stack(root / "stacks" / "Pulumi.363421-prod.yaml")
 print(json.dumps(sorted(opened)))
 """

@@ -296,7 +296,9 @@ def _(p):
     """A assumes B which can do X: the operator may assume app-admin, which administers the account."""
     like = _role(p, "gcbase-auditor", "220000000001")
     admin = copy.deepcopy(like)
-    admin.urn, admin.name = like.urn.replace("auditor", "app-admin"), "mutant-app-admin"
+    admin.urn = like.urn.replace("auditor", "app-admin")
+    admin.name = admin.urn.split("::")[-1]  # as Pulumi names it: the URN's last part
+    admin.id = "app-admin"  # its own id: a copy keeping the auditor's would make two roles one to the graph
     arn = "arn:aws:iam::220000000001:role/app-admin"
     admin.inputs = {"name": "app-admin", "managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"],
                     "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [

@@ -651,3 +651,6 @@ MUTATIONS += GATE_MUTATIONS
 
 # Identity, zone of trust and escalation mutations (issue 13) live in their own file and register here.
 from tests.mutation import identity_mutations  # noqa: E402,F401
+
+# Domain fidelity (issue 17): profile values below the standard's level, exceptions, security-model placement.
+from tests.mutation import domain_mutations  # noqa: E402,F401

@@ -79,25 +79,35 @@ def _problems(monkeypatch) -> list[str]:
 
 def test_id_must_match_file_name(tmp_path, monkeypatch):
     root = _copy_tree(tmp_path, monkeypatch)
-    meta = root / "resource" / "GCJP_AWS_4.metadata.yaml"
+    meta = root / "resource" / "GCJP_AWS_4.metadata"
     meta.write_text(meta.read_text().replace("id: GCJP_AWS_4", "id: GCJP_AWS_44"))
-    assert any("GCJP_AWS_4.metadata.yaml: id: must equal the file name 'GCJP_AWS_4'" in p for p in _problems(monkeypatch))
+    assert any("GCJP_AWS_4.metadata: id: must equal the file name 'GCJP_AWS_4'" in p for p in _problems(monkeypatch))
 
 
 def test_unknown_requirement_and_missing_fields_are_reported(tmp_path, monkeypatch):
     root = _copy_tree(tmp_path, monkeypatch)
-    meta = root / "resource" / "GCJP_AWS_9.metadata.yaml"
+    meta = root / "resource" / "GCJP_AWS_9.metadata"
     meta.write_text(meta.read_text().replace("requirements: [E.7.1.1, E.8.2.1]", "requirements: [E.7.9.9]")
                     .replace("severity: medium", "severity: urgent"))
     problems = _problems(monkeypatch)
     assert any("requirements: unknown requirement 'E.7.9.9'" in p for p in problems)
-    assert any("GCJP_AWS_9.metadata.yaml: severity: must be one of critical, high, medium, low" in p for p in problems)
+    assert any("GCJP_AWS_9.metadata: severity: must be one of critical, high, medium, low" in p for p in problems)
 
 
 def test_check_without_metadata_is_reported(tmp_path, monkeypatch):
     root = _copy_tree(tmp_path, monkeypatch)
-    (root / "resource" / "GCJP_AWS_3.metadata.yaml").unlink()
-    assert any("GCJP_AWS_3.py: no GCJP_AWS_3.metadata.yaml beside it" in p for p in _problems(monkeypatch))
+    (root / "resource" / "GCJP_AWS_3.metadata").unlink()
+    assert any("GCJP_AWS_3.py: no GCJP_AWS_3.metadata beside it" in p for p in _problems(monkeypatch))
+
+
+def test_metadata_under_its_old_yaml_name_is_refused_with_the_rename(tmp_path, monkeypatch):
+    """A <ID>.metadata.yaml (the name before issue 16, or from a branch made before it) is one line saying how to
+    rename it: Checkov would load it as a graph policy and warn."""
+    root = _copy_tree(tmp_path, monkeypatch)
+    (root / "resource" / "GCJP_AWS_3.metadata").rename(root / "resource" / "GCJP_AWS_3.metadata.yaml")
+    problems = _problems(monkeypatch)
+    assert any("GCJP_AWS_3.metadata.yaml: rename to GCJP_AWS_3.metadata: Checkov loads every .yaml" in p
+               for p in problems), problems
 
 
 def test_builtin_listed_twice_is_rejected(tmp_path, monkeypatch):

@@ -54,15 +54,22 @@ def plan():
 
 NFR = {"ja": "非機能要件の標準", "en": "Non-functional requirements standard"}
 GUIDELINE = {"ja": "セキュリティポリシーガイドライン", "en": "Security policy guideline"}
+PROJECT = {"ja": "gcbase プロジェクトの選択", "en": "gcbase project choice"}
+WHY = {"ja": "標準の文言は見つからなかった", "en": "the standard's wording was not found"}
 CATEGORIES = {"A": {"ja": "可用性", "en": "Availability"}, "E": {"ja": "セキュリティ", "en": "Security"},
               "G": {"ja": "ガイドライン（三層の対策・リージョン・ガードレール）",
                     "en": "Guidelines (three-tier separation, regions, guardrails)"}}
 REQUIREMENTS = [
-    Requirement("A.3.2.1", "A", {"ja": "バックアップの外部保管", "en": "Remote backup copy"}, NFR),
-    Requirement("E.7.1.1", "E", {"ja": "ログの取得と保管", "en": "Log collection and retention"}, NFR),
-    Requirement("E.5.1.1", "E", {"ja": "通信の暗号化", "en": "Encryption in transit"}, NFR),
-    Requirement("GL.3T.1", "G", {"ja": "三層の対策", "en": "Three-tier separation"}, GUIDELINE),
-    Requirement("GL.RG.1", "G", {"ja": "国内リージョンの限定", "en": "Japanese regions only"}, GUIDELINE),
+    Requirement("A.3.2.1", "A", {"ja": "バックアップの外部保管", "en": "Remote backup copy"}, NFR, status="standard",
+                section="A.3.2.1"),
+    Requirement("E.7.1.1", "E", {"ja": "ログの取得と保管", "en": "Log collection and retention"}, PROJECT,
+                status="project", section="E.7.1.1", why=WHY),
+    Requirement("E.5.1.1", "E", {"ja": "通信の暗号化", "en": "Encryption in transit"}, PROJECT, status="project",
+                why=WHY),
+    Requirement("GL.3T.1", "G", {"ja": "三層の対策", "en": "Three-tier separation"}, GUIDELINE, status="guideline",
+                section="三層の対策"),
+    Requirement("GL.RG.1", "G", {"ja": "国内リージョンの限定", "en": "Japanese regions only"}, GUIDELINE,
+                status="guideline", section="Q2"),
 ]
 TITLE_VIF = {"ja": "専用線が冗長化されている", "en": "The connection is redundant"}
 TITLE_FLOW = {"ja": "全VPCでフローログを取得", "en": "Flow logs on every VPC"}

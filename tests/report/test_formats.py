@@ -156,6 +156,9 @@ def test_json_keeps_every_finding_and_both_languages():
     assert igw["title"] == {"ja": "マイナンバー系にインターネット出口がない", "en": "No internet path in the My Number tier"}
     assert {r["id"]: r["verdict"] for r in doc["requirements"]} == {
         "A.3.2.1": "pass", "E.7.1.1": "waived", "E.5.1.1": "unverified", "GL.3T.1": "fail", "GL.RG.1": "fail"}
+    assert {r["id"]: r["status"] for r in doc["requirements"]} == {
+        "A.3.2.1": "standard", "E.7.1.1": "project", "E.5.1.1": "project", "GL.3T.1": "guideline", "GL.RG.1": "guideline"}
+    assert doc["requirements"][1]["why"] == {"ja": "標準の文言は見つからなかった", "en": "the standard's wording was not found"}
     assert [w["state"] for w in doc["waivers"]] == ["active", "expired", "unused"]
     assert doc["parties"] == ["auditor", "asp", "network-operator"] and doc["boundaryMismatches"] == 1
     assert doc["boundaries"][1] == {
@@ -200,7 +203,9 @@ def test_xlsx_checklist_one_row_per_stack_and_requirement(tmp_path):
     wb = load_workbook(path)
     sheet = wb["点検チェックリスト"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("スタック", "要件ID", "区分", "要件", "判定", "根拠", "例外承認")
+    assert rows[0] == ("スタック", "要件ID", "区分", "要件", "判定", "根拠", "例外承認", "出典区分", "出典")
+    assert [r[7] for r in rows[1:]] == ["標準", "gcbase の選択", "gcbase の選択", "ガイドライン", "ガイドライン"]
+    assert rows[2][8] == "gcbase プロジェクトの選択 E.7.1.1 — 標準の文言は見つからなかった"
     assert [(r[0], r[1], r[4]) for r in rows[1:]] == [
         (STACK, "A.3.2.1", "適合"), (STACK, "E.7.1.1", "例外承認"), (STACK, "E.5.1.1", "未確認"),
         (STACK, "GL.3T.1", "不適合"), (STACK, "GL.RG.1", "不適合")]

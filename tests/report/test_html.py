@@ -110,7 +110,9 @@ def test_hostile_text_is_escaped_and_secrets_never_appear(ja):
 def test_requirement_verdicts(ja):
     doc = outline(ja)
     assert "適合" in row(doc, "requirements", "A.3.2.1", "バックアップの外部保管")
-    assert "A 可用性 バックアップの外部保管 非機能要件の標準" in row(doc, "requirements", "A.3.2.1")  # with its source
+    assert "A 可用性 バックアップの外部保管 標準 非機能要件の標準 A.3.2.1" in row(doc, "requirements", "A.3.2.1")  # source status
+    assert "gcbase の選択 gcbase プロジェクトの選択 E.7.1.1 — 標準の文言は見つからなかった" in row(doc, "requirements", "E.7.1.1")
+    assert "ガイドライン セキュリティポリシーガイドライン 三層の対策" in row(doc, "requirements", "GL.3T.1")
     assert "例外承認" in row(doc, "requirements", "E.7.1.1", "ログの取得と保管")
     assert "未確認" in row(doc, "requirements", "E.5.1.1", "通信の暗号化")
     assert "不適合" in row(doc, "requirements", "GL.3T.1", "三層の対策")
