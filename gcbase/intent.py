@@ -63,6 +63,9 @@ class Intent:
     connection: str = ""  # lgwan | closed-network (as Digital Agency names it now; a deprecated spelling mapped)
     deprecations: tuple[str, ...] = ()  # warnings: retired spellings the stack config still uses
     profile_exceptions: tuple[dict[str, Any], ...] = ()  # values below the base profile, with reason and approver
+    # the town hall's Site-to-Site VPN peers the stack declares (customerGatewayIp when vpnBackup); a VPN
+    # to any other address is not a town-hall link: its far end is outside (the internet)
+    vpn_peers: tuple[str, ...] = ()
 
     # -- derived ----------------------------------------------------------------------------
     @property
@@ -111,6 +114,7 @@ class Intent:
         d["on_premises"] = {str(k): tuple(v) for k, v in (d.get("on_premises") or {}).items()}
         d["regions"] = tuple(d.get("regions") or ())
         d["members"] = tuple(d.get("members") or ())
+        d["vpn_peers"] = tuple(d.get("vpn_peers") or ())
         d["vendors"] = tuple(VendorIntent(v["id"], tuple(v.get("accounts") or ()), v.get("external_id", ""))
                              for v in d.get("vendors") or ())
         d["operators"] = {str(k): str(v) for k, v in (d.get("operators") or {}).items()}
@@ -147,6 +151,8 @@ def intent_of(settings: Settings, file: str = "") -> Intent:
         connection=settings.network.connection_kind,
         deprecations=tuple(settings.deprecations),
         profile_exceptions=tuple(e.model_dump(by_alias=True) for e in settings.profile.exceptions),
+        vpn_peers=(settings.network.customer_gateway_ip,) if settings.network.vpn_backup
+        and settings.network.customer_gateway_ip else (),
     )
 
 

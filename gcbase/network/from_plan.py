@@ -12,6 +12,7 @@ disagrees with the stack. A VPC the stack does not declare has an unknown tier (
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from netaddr import IPSet
@@ -20,7 +21,7 @@ from gcbase.check.planindex import PlanIndex, PlanResource
 from gcbase.network import addresses as ad
 from gcbase.network.model import (BLACKHOLE, CARRIER, CONNECT_ATT, CORE, DX_ATT, EIGW, ENI, IGW, INSTANCE, LGW, LOCAL,
                                   NAT, PCX, PEERING_ATT, PRIVATE_NAT, SERVICE, TGW, UNKNOWN, UNKNOWN_ATT, VGW, VPC_ATT, VPCE,
-                                  VPN_ATT, Attachment, FilterRule, NetworkModel, Peering, Route, RouteTable, Share,
+                                  VPN_ATT, Attachment, FilterRule, Link, NetworkModel, Peering, Route, RouteTable, Share,
                                   Subnet, TgwRouteTable, TransitGateway, Vpc)
 from gcbase.settings import TIERS
 
@@ -42,6 +43,15 @@ ATTACHMENT_TYPES = {
     "aws_ec2_transit_gateway_connect": CONNECT_ATT,
 }
 _ACCEPTERS = ("aws_ec2_transit_gateway_vpc_attachment_accepter", "aws_ec2_transit_gateway_peering_attachment_accepter")
+# VPC Lattice associations: (the attribute naming what joins, what it is)
+LATTICE_ASSOCIATIONS = {
+    "aws_vpclattice_service_network_vpc_association": ("vpc_identifier", "VPC"),
+    "aws_vpclattice_service_network_service_association": ("service_identifier", "Lattice service"),
+    "aws_vpclattice_service_network_resource_association": ("resource_configuration_identifier", "resource configuration"),
+}
+# An AWS service's endpoint name (com.amazonaws.<region>.<service>, aws.sagemaker.<region>.<service>); a
+# PrivateLink service of an account is com.amazonaws.vpce.<region>.vpce-svc-<id>
+_AWS_SERVICE = re.compile(r"^(com\.amazonaws\.(?!vpce\.)[a-z0-9-]+\.[a-z0-9.-]+|aws\.sagemaker\.[a-z0-9-]+\.[a-z0-9.-]+)$")
 # Every Terraform type the model reads (what "checked" means for GCJP_AWS_72: a type the analysis judges)
 READS: frozenset[str] = frozenset({
     *VPC_TYPES, *SUBNET_TYPES, *ATTACHMENT_TYPES, "aws_default_network_acl", "aws_default_route_table",
@@ -55,7 +65,8 @@ READS: frozenset[str] = frozenset({
     "aws_vpc_ipv6_cidr_block_association", "aws_vpc_peering_connection", "aws_vpc_peering_connection_accepter",
     "aws_vpc_security_group_ingress_rule", "aws_vpn_gateway", "aws_vpn_gateway_attachment",
     "aws_vpn_gateway_route_propagation", "aws_ec2_managed_prefix_list", "aws_ec2_managed_prefix_list_entry",
-    "aws_dx_gateway", "aws_dx_transit_virtual_interface", "aws_dx_hosted_transit_virtual_interface"})
+    "aws_dx_gateway", "aws_dx_transit_virtual_interface", "aws_dx_hosted_transit_virtual_interface",
+    "aws_customer_gateway", *LATTICE_ASSOCIATIONS})
 
 
 def _bool(value: Any, default: Optional[bool]) -> Optional[bool]:
@@ -106,6 +117,7 @@ class _Builder:
         self._tgw_tables()
         self._peerings()
         self._shares()
+        self._links()
         self._filters()
         return self.m
 
@@ -397,6 +409,10 @@ class _Builder:
             tgw, _ = self.one(res, "transit_gateway_id" if kind != DX_ATT else "associated_gateway_id",
                               ("aws_ec2_transit_gateway",))
             if kind == VPN_ATT and tgw is None and (res.values.get("vpn_gateway_id") or res.refs.get("vpn_gateway_id")):
+                vgw, _ = self.one(res, "vpn_gateway_id", ("aws_vpn_gateway",))
+                why = self._vpn_outside(res)
+                if why:
+                    self.m.vgw_outside[vgw.address if vgw else f"{res.address}.unknown_vgw"] = (res.address, why)
                 continue  # a VPN to a virtual private gateway, not to a TGW
             if kind == DX_ATT and tgw is None and (self.ix.targets(res, "associated_gateway_id", ("aws_vpn_gateway",))
                                                    or str(res.values.get("associated_gateway_id", "")).startswith("vgw-")):
@@ -418,6 +434,8 @@ class _Builder:
             else:
                 att.tiers, att.tier_source = self._onprem_tiers(res)
                 att.default_association = att.default_propagation = True
+                if kind == VPN_ATT:
+                    att.outside = self._vpn_outside(res)
             self.m.attachments[res.address] = att
         for res in self.ix.of_type(*_ACCEPTERS):
             inner = self._att_address(res)
@@ -441,6 +459,25 @@ class _Builder:
                     and att.account and tgw.account and att.account != tgw.account:
                 att.default_association = att.default_propagation = False  # never accepted: no traffic
                 self.m.notes.append(f"{att.address}: cross-account attachment with no accepter in the plan")
+
+    def _vpn_outside(self, res: PlanResource) -> str:
+        """Why a Site-to-Site VPN is not the town hall's (its far end is then the internet), or "" when its
+        customer gateway is the peer the stack declares (gcbase:network.vpnBackup, customerGatewayIp). A
+        tier tag is only the plan author's claim; with no stack known, the tag decides (GCJP_AWS_50 fails)."""
+        if self.intent is None:
+            return ""
+        peers = tuple(getattr(self.intent, "vpn_peers", ()) or ())
+        declared = (f"the stack declares the town hall's VPN peer {', '.join(peers)}" if peers else
+                    "the stack declares no town-hall VPN (gcbase:network.vpnBackup)")
+        cgw, _ = self.one(res, "customer_gateway_id", ("aws_customer_gateway",))
+        if cgw is None:
+            return f"its customer gateway is not in the plan, so its far end is unknown; {declared}"
+        ip = cgw.values.get("ip_address")
+        if not isinstance(ip, str) or not ip:
+            return f"the address of its customer gateway {cgw.address} is unknown at plan time; {declared}"
+        if ip not in peers:
+            return f"its far end {ip} ({cgw.address}) is not the town hall: {declared}"
+        return ""
 
     def _onprem_tiers(self, res: PlanResource) -> tuple[frozenset[str], str]:
         """Town-hall tiers an on-premises attachment carries: its gcbase:tier tag (on the attachment or
@@ -561,6 +598,63 @@ class _Builder:
                 share.principals.append((res.address, principal if isinstance(principal, str) else None))
             else:
                 share.resources.append(res.address)
+
+    # -- PrivateLink and VPC Lattice ----------------------------------------------------------
+    def _owner(self, res: PlanResource, attr: str, types: tuple[str, ...], what: str) -> tuple[Optional[str], str]:
+        """(the account owning what an attribute names, why it is unknown): a resource of the plan, or an ARN."""
+        found = self.ix.targets(res, attr, types)
+        if found:
+            account = self.ix.account(found[0])
+            return account, "" if account else f"the account of {found[0].address} is unknown at plan time"
+        value = res.values.get(attr)
+        if isinstance(value, str) and value.startswith("arn:") and value.count(":") >= 5 and value.split(":")[4]:
+            return value.split(":")[4], ""
+        if isinstance(value, str) and value:
+            return None, f"{what} {value} is not in the plan: its owner is unknown, possibly outside the tenancy"
+        return None, f"{what} is known only after apply: possibly outside the tenancy"
+
+    def _links(self) -> None:
+        services = {str(r.values.get("service_name")): r for r in self.ix.of_type("aws_vpc_endpoint_service")
+                    if r.values.get("service_name")}
+        for res in self.ix.of_type("aws_vpc_endpoint"):
+            kind = str(res.values.get("vpc_endpoint_type") or "Gateway")
+            if kind == "Gateway":
+                continue
+            vpc, _ = self.one(res, "vpc_id", VPC_TYPES)
+            where = vpc.address if vpc else None
+            if kind == "ServiceNetwork":
+                account, why = self._owner(res, "service_network_arn", ("aws_vpclattice_service_network",),
+                                           "service network")
+                what = f"VPC endpoint to the VPC Lattice service network {res.values.get('service_network_arn') or '(unknown)'}"
+            elif kind == "Resource":
+                account, why = self._owner(res, "resource_configuration_arn",
+                                           ("aws_vpclattice_resource_configuration",), "resource configuration")
+                what = f"VPC endpoint to the resource configuration {res.values.get('resource_configuration_arn') or '(unknown)'}"
+            else:
+                name = res.values.get("service_name")
+                if isinstance(name, str) and _AWS_SERVICE.match(name):
+                    continue  # an AWS service in the region: judged by its endpoint policy (GCJP_AWS_57)
+                target = self.ix.targets(res, "service_name", ("aws_vpc_endpoint_service",)) or (
+                    [services[name]] if isinstance(name, str) and name in services else [])
+                what = f"{kind} endpoint to the PrivateLink service {name or (target[0].address if target else '(unknown)')}"
+                if target:
+                    account = self.ix.account(target[0])
+                    why = "" if account else f"the account of {target[0].address} is unknown at plan time"
+                elif isinstance(name, str) and name:
+                    account, why = None, (f"{name} is not an AWS service and no endpoint service of the plan: its "
+                                          "owner is another account, possibly outside the tenancy")
+                else:
+                    account, why = None, "its service_name is known only after apply: possibly outside the tenancy"
+            self.m.links.append(Link(res.address, what + (f" from VPC {where}" if where else ""), where, account, why))
+        for tf_type, (attr, joined) in LATTICE_ASSOCIATIONS.items():
+            for res in self.ix.of_type(tf_type):
+                account, why = self._owner(res, "service_network_identifier", ("aws_vpclattice_service_network",),
+                                           "service network")
+                vpc = self.one(res, attr, VPC_TYPES)[0] if joined == "VPC" else None
+                network = res.values.get("service_network_identifier") or "(unknown)"
+                self.m.links.append(Link(res.address, f"VPC Lattice association of a {joined}"
+                                         + (f" ({vpc.address})" if vpc else "") + f" with the service network {network}",
+                                         vpc.address if vpc else None, account, why))
 
     # -- security groups and network ACLs -----------------------------------------------------
     def _filters(self) -> None:

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional
 from gcbase.baselines import BASELINES
 from gcbase.errors import GcbaseError
 from gcbase.network import addresses as ad
-from gcbase.network.model import PEERING_ATT, UNKNOWN_ATT, VPC_ATT, NetworkModel, Vpc
+from gcbase.network.model import PEERING_ATT, UNKNOWN_ATT, VPC_ATT, VPN_ATT, NetworkModel, Vpc
 from gcbase.network.reach import INTERNET, Endpoint, Reach, Reachability, endpoint_text
 from gcbase.settings import TIERS
 from gcbase.yamlio import load_yaml
@@ -241,6 +241,14 @@ class Analysis:
                 judge(att.address, peer.account if peer else att.peer_account, "Transit Gateway peering")
             elif att.kind == UNKNOWN_ATT:
                 judge(att.address, None, "Transit Gateway attachment not in the plan")
+            elif att.kind == VPN_ATT and att.outside:
+                out.append(Verdict(att.address, False, f"Site-to-Site VPN {att.address} on the Transit Gateway: "
+                                                       f"{att.outside}; whoever holds its far end joins the network"))
+            elif att.kind == VPN_ATT and self.intent is not None:
+                out.append(Verdict(att.address, True, "Site-to-Site VPN to the town hall's peer the stack declares"))
+        for vgw, (vpn, why) in self.model.vgw_outside.items():
+            out.append(Verdict(vpn, False, f"Site-to-Site VPN {vpn} on virtual private gateway {vgw}: {why}; whoever "
+                                           "holds its far end reaches the VPC"))
         for share in self.model.shares.values():
             if share.external_allowed is not False:
                 out.append(Verdict(share.address, False, "RAM share allows external principals (allow_external_principals "
@@ -257,6 +265,11 @@ class Analysis:
                 else:
                     account = principal.split(":")[4] if principal.count(":") >= 5 else None
                     judge(address, account, f"RAM share {share.address} with {principal}")
+        for link in self.model.links:
+            if link.account is None:
+                out.append(Verdict(link.address, False, f"{link.what}: {link.why}", possible=True))
+            else:
+                judge(link.address, link.account, link.what)
         for r in self.reaches:
             if r.dst[0] == "external":
                 out.append(self._verdict(r, "a path leaves the tenancy"))

@@ -101,6 +101,8 @@ class Attachment:
     default_association: Optional[bool] = True  # None: unknown (treated as possibly associated)
     default_propagation: Optional[bool] = True
     resources: list[str] = field(default_factory=list)  # every address that stands for it (attachment, accepter)
+    # a VPN whose far end the stack does not declare as the town hall: why (its far end is the internet)
+    outside: str = ""
 
 
 @dataclass
@@ -146,6 +148,18 @@ class Share:
 
 
 @dataclass
+class Link:
+    """A private link that is neither routing nor sharing: an interface endpoint to a PrivateLink service, a
+    VPC Lattice service network association. The other side must be of the tenancy."""
+
+    address: str
+    what: str
+    vpc: Optional[str]  # the VPC it joins (address) when known
+    account: Optional[str]  # the other side's owner; None: unknown (not in the plan, or known only after apply)
+    why: str = ""  # when account is None: why it is unknown
+
+
+@dataclass
 class FilterRule:
     """One ingress rule of a security group or network ACL, with the address set it admits."""
 
@@ -168,7 +182,10 @@ class NetworkModel:
     attachments: dict[str, Attachment] = field(default_factory=dict)
     peerings: dict[str, Peering] = field(default_factory=dict)
     shares: dict[str, Share] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
     vgws: dict[str, Optional[str]] = field(default_factory=dict)  # virtual private gateway -> VPC it is attached to
+    # virtual private gateway -> (VPN, why) for a VPN on it whose far end the stack does not declare (the internet)
+    vgw_outside: dict[str, tuple[str, str]] = field(default_factory=dict)
     nat_subnets: dict[str, Optional[str]] = field(default_factory=dict)  # NAT address -> subnet address
     nat_private: dict[str, bool] = field(default_factory=dict)
     ingress: list[FilterRule] = field(default_factory=list)

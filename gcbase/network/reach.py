@@ -119,7 +119,7 @@ class Reachability:
         ranges = self.m.on_premises.get(tier)
         label = f"town hall {tier} segment" + (f" ({ad.text(ranges)})" if ranges else "")
         for att in self.m.attachments.values():
-            if att.kind in ONPREM_ATTS and tier in att.tiers:
+            if att.kind in ONPREM_ATTS and tier in att.tiers and not att.outside:
                 start = (Hop("onprem", tier, label),
                          Hop("attachment", att.address, f"{att.kind.upper()} attachment {att.address}"))
                 why = "" if att.tier_source != "unknown" else f"{att.address} carries every tier (no tier tag)"
@@ -132,6 +132,22 @@ class Reachability:
                     Hop("vpc", vpc_addr, f"VPC {vpc_addr}")))
 
     def _from_internet(self) -> None:
+        for att in self.m.attachments.values():  # a VPN whose far end is not the declared town hall
+            if att.outside:
+                start = (Hop("internet", "", "the internet"),
+                         Hop("attachment", att.address, f"VPN attachment {att.address} ({att.outside})"))
+                self._tgw_enter(INTERNET, att, ad.UNIVERSE, False, start, frozenset(), "")
+        for vgw, (vpn, what) in self.m.vgw_outside.items():
+            vpc_addr = self.m.vgws.get(vgw)
+            vpc = self.m.vpcs.get(vpc_addr or "")
+            start = (Hop("internet", "", "the internet"), Hop("attachment", vpn, f"VPN {vpn} ({what})"),
+                     Hop("gateway", vgw, f"virtual private gateway {vgw}"))
+            if vpc is not None:
+                self._record(INTERNET, ("vpc", vpc.address), vpc.cidrs or ad.UNIVERSE, False,
+                             start + (Hop("vpc", vpc.address, f"VPC {vpc.address}"),))
+            else:
+                self._record(INTERNET, ("unknown", f"VPC of {vgw} (not in the plan)"), ad.UNIVERSE, True, start,
+                             "the gateway's VPC is not in the plan")
         for vpc in self.m.vpcs.values():
             for address, what in vpc.exposures:
                 if "internet gateway attached" in what and "egress-only" not in what or "default VPC" in what:
@@ -214,6 +230,11 @@ class Reachability:
         elif t == PCX:
             self._peering(src, vpc, route.ref, piece, poss, path, why)
         elif t == VGW:
+            if route.ref in self.m.vgw_outside:
+                vpn, what = self.m.vgw_outside[route.ref]
+                self._record(src, INTERNET, piece, poss, path + (
+                    Hop("gateway", route.ref or "", f"virtual private gateway {route.ref or '(unknown)'}"),
+                    Hop("attachment", vpn, f"VPN {vpn} ({what})"), Hop("internet", "", "the internet")), why)
             self._onprem(src, piece, frozenset(TIERS), True if route.possible else poss, path + (
                 Hop("gateway", route.ref or "", f"virtual private gateway {route.ref or '(unknown)'}"),),
                 why or "a virtual private gateway carries every town-hall tier")
@@ -267,6 +288,9 @@ class Reachability:
                 if vpc is not None:
                     for cidr in vpc.cidrs.iter_cidrs():
                         routes.append(Route(IPSet([cidr]), cidr.prefixlen, TGW, att_addr, source, str(cidr), propagated=True))
+            elif att.outside:
+                routes.append(Route(None, 0, TGW, att_addr, source, "(any prefix the VPN's far end advertises over BGP)",
+                                    propagated=True, possible=True))
             elif att.kind in (DX_ATT, *ONPREM_ATTS):
                 for tier in sorted(att.tiers):
                     for cidr in self.m.on_premises.get(tier, IPSet()).iter_cidrs():
@@ -312,6 +336,10 @@ class Reachability:
             for table in self.m.tables_for(vpc, out.subnets or None):
                 self._vpc_table(src, table, piece, poss, path + (Hop("vpc", vpc.address, f"into VPC {vpc.address}"),),
                                 seen, why)
+        elif out.outside:
+            self._record(src, INTERNET, piece, poss, path + (
+                Hop("attachment", out.address, f"VPN {out.address} ({out.outside})"),
+                Hop("internet", "", "the internet")), why)
         elif out.kind in (DX_ATT, *ONPREM_ATTS):
             self._onprem(src, piece, out.tiers, poss, path, why)
         elif out.kind == PEERING_ATT:

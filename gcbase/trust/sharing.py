@@ -113,10 +113,42 @@ def _snapshot(index: PlanIndex, res: PlanResource) -> Item:
     return item
 
 
+def _ssm_document(index: PlanIndex, res: PlanResource) -> Item:
+    """An SSM document's permissions: {type: Share, account_ids: "111,222" or "All"} (All: public)."""
+    item = Item(res.address, "")
+    perms = res.values.get("permissions")
+    perms = perms[0] if isinstance(perms, list) and perms else perms
+    if perms is None and index.is_unknown(res, "permissions"):
+        item.unknown = "permissions is known only after apply"
+    elif isinstance(perms, dict):
+        ids = perms.get("account_ids")
+        if ids is None and perms.get("type"):
+            item.unknown = "permissions.account_ids is known only after apply"
+        for acct in (ids.split(",") if isinstance(ids, str) else _list(ids)):
+            acct = str(acct).strip()
+            if acct:
+                item.shares.append((ALL if acct.lower() == "all" else acct, "an SSM document"))
+    return item
+
+
+def _endpoint_service(index: PlanIndex, res: PlanResource) -> Item:
+    """Who may connect an interface endpoint to a PrivateLink endpoint service: a way into its VPC."""
+    item = Item(res.address, "")
+    attr = "allowed_principals" if res.type == "aws_vpc_endpoint_service" else "principal_arn"
+    value = res.values.get(attr)
+    if value is None and index.is_unknown(res, attr):
+        item.unknown = f"{attr} is known only after apply"
+    for principal in _list(value):
+        item.shares.append((str(principal), "a PrivateLink endpoint service (connections into its VPC)"))
+    return item
+
+
 HANDLERS = {
     "aws_kms_grant": _kms_grant, "aws_s3_bucket_acl": _bucket_acl, "aws_lambda_permission": _lambda_permission,
     "aws_ram_principal_association": _ram, "aws_snapshot_create_volume_permission": _snapshot,
     "aws_ami_launch_permission": _snapshot, "aws_db_snapshot": _snapshot, "aws_db_cluster_snapshot": _snapshot,
+    "aws_ssm_document": _ssm_document, "aws_vpc_endpoint_service": _endpoint_service,
+    "aws_vpc_endpoint_service_allowed_principal": _endpoint_service,
 }
 
 

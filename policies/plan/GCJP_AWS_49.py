@@ -1,4 +1,4 @@
-"""GCJP_AWS_49: no VPC peering, Transit Gateway attachment or peering, or RAM share with an account outside the tenancy (invariant no-outside-links)."""
+"""GCJP_AWS_49: no VPC peering, Transit Gateway attachment or peering, RAM share, PrivateLink or VPC Lattice link with an account outside the tenancy, and no undeclared Site-to-Site VPN (invariant no-outside-links)."""
 
 from gcbase.check.netcheck import InvariantCheck
 

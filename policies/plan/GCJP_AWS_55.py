@@ -1,4 +1,4 @@
-"""GCJP_AWS_55: no EBS or database snapshot and no image is shared outside the zone of trust."""
+"""GCJP_AWS_55: no EBS or database snapshot, no image and no SSM document is shared outside the zone of trust."""
 
 from gcbase.check.trustcheck import ExternalAccessCheck
 

@@ -135,6 +135,31 @@ def _(p):
         {"principal": OUTSIDE, "resourceShareArn": share.outputs["arn"]}, {"resourceShareArn": share})
 
 
+@mutation("trust-glacier-vault-readable-outside")
+def _(p):
+    """A Glacier vault in juki's account whose access policy lets another account retrieve its archives."""
+    add(p, one(p, KEY, "juki-key-cmk"), "aws:glacier/vault:Vault", "mutant-juki-archive-vault",
+        {"name": "juki-archive", "accessPolicy": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Retrieve", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{OUTSIDE}:root"},
+             "Action": ["glacier:InitiateJob", "glacier:GetJobOutput"], "Resource": "*"}]})})
+
+
+@mutation("trust-ssm-document-shared-outside")
+def _(p):
+    """An SSM document in juki's account is shared with another account."""
+    add(p, one(p, KEY, "juki-key-cmk"), "aws:ssm/document:Document", "mutant-juki-runbook",
+        {"name": "juki-runbook", "documentType": "Command", "content": json.dumps({"schemaVersion": "2.2", "mainSteps": []}),
+         "permissions": {"type": "Share", "accountIds": OUTSIDE}})
+
+
+@mutation("trust-endpoint-service-offered-outside")
+def _(p):
+    """A PrivateLink endpoint service in juki's account accepts endpoints of another account (a way into the VPC)."""
+    add(p, one(p, KEY, "juki-key-cmk"), "aws:ec2/vpcEndpointService:VpcEndpointService", "mutant-juki-endpoint-service",
+        {"acceptanceRequired": True, "allowedPrincipals": [f"arn:aws:iam::{OUTSIDE}:root"],
+         "networkLoadBalancerArns": ["arn:aws:elasticloadbalancing:ap-northeast-1:210000000101:loadbalancer/net/juki/1"]})
+
+
 @mutation("trust-ram-share-with-organization")
 def _(p):
     """The Transit Gateway is shared with the whole organization."""

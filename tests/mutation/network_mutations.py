@@ -259,6 +259,45 @@ def _(p):
         vif.inputs["tags"] = {k: v for k, v in vif.inputs["tags"].items() if k != "gcbase:tier"}
 
 
+@plan_mutation("net-undeclared-vpn-tagged-as-mynumber-segment", PROD)
+def _(p):
+    """A Site-to-Site VPN on the hub to an internet host the stack does not declare (it declares no VPN), tagged
+    gcbase:tier=mynumber and placed like the My Number segment's town-hall attachment (review G-2)."""
+    tgw = one(p, TGW)
+    cgw = add(p, tgw, "aws:ec2/customerGateway:CustomerGateway", "mutant-rogue-cgw",
+              {"bgpAsn": "65000", "ipAddress": "198.51.100.7", "type": "ipsec.1"}, id_prefix="cgw-")
+    vpn = add(p, tgw, "aws:ec2/vpnConnection:VpnConnection", "mutant-rogue-vpn",
+              {"customerGatewayId": cgw.id, "transitGatewayId": tgw.id, "type": "ipsec.1",
+               "tags": {"gcbase:tier": "mynumber"}}, {"customerGatewayId": cgw, "transitGatewayId": tgw}, "vpn-")
+    vpn.outputs["transitGatewayAttachmentId"] = "tgw-attach-0mutantrogue01"
+    for key, kind in (("onprem-mynumber", TGW_ASSOC), ("mynumber", TGW_PROP)):
+        rt = _table(p, key)
+        add(p, rt, kind, f"mutant-rogue-vpn-{kind.rsplit(':', 1)[1].lower()}-{key}",
+            {"transitGatewayAttachmentId": vpn.outputs["transitGatewayAttachmentId"], "transitGatewayRouteTableId": rt.id},
+            {"transitGatewayAttachmentId": vpn, "transitGatewayRouteTableId": rt})
+
+
+@plan_mutation("net-mynumber-endpoint-to-third-party-privatelink-service", PROD)
+def _(p):
+    """An interface endpoint in the My Number VPC to another account's PrivateLink service; its endpoint policy
+    names only the tenancy (review G-4)."""
+    vpc = _vpc(p, "juki")
+    add(p, vpc, "aws:ec2/vpcEndpoint:VpcEndpoint", "mutant-juki-third-party-endpoint",
+        {"vpcId": vpc.id, "vpcEndpointType": "Interface",
+         "serviceName": "com.amazonaws.vpce.ap-northeast-1.vpce-svc-0123456789abcdef0",
+         "policy": '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210000000101:root"},'
+                   '"Action":"*","Resource":"*"}]}'}, {"vpcId": vpc}, "vpce-")
+
+
+@plan_mutation("net-mynumber-vpc-joins-outside-lattice-service-network", PROD)
+def _(p):
+    """The My Number VPC is associated with an outside account's VPC Lattice service network (review G-5)."""
+    vpc = _vpc(p, "juki")
+    add(p, vpc, "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation", "mutant-juki-lattice",
+        {"vpcIdentifier": vpc.id, "serviceNetworkIdentifier":
+         f"arn:aws:vpc-lattice:ap-northeast-1:{OUTSIDER}:servicenetwork/sn-0123456789abcdef0"}, {"vpcIdentifier": vpc})
+
+
 @plan_mutation("net-mynumber-default-route-to-town-hall")
 def _(p):
     """The My Number VPC sends everything to the TGW (the town hall may route it anywhere)."""

@@ -18,7 +18,8 @@ REGION = "ap-northeast-1"
 _ARN = {"aws_vpc": "vpc", "aws_subnet": "subnet", "aws_ec2_transit_gateway": "transit-gateway",
         "aws_ec2_transit_gateway_vpc_attachment": "transit-gateway-attachment", "aws_route_table": "route-table",
         "aws_security_group": "security-group", "aws_internet_gateway": "internet-gateway",
-        "aws_ram_resource_share": "resource-share", "aws_vpc_peering_connection": "vpc-peering-connection"}
+        "aws_ram_resource_share": "resource-share", "aws_vpc_peering_connection": "vpc-peering-connection",
+        "aws_vpc_endpoint_service": "vpc-endpoint-service", "aws_vpclattice_service_network": "servicenetwork"}
 
 
 @dataclass(frozen=True)

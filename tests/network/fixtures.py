@@ -64,9 +64,23 @@ def _shared_with_outsider(t: Tenancy) -> None:
     t.tf.r("aws_ram_principal_association", "outsider", principal=OUTSIDER, resource_share_arn=Ref(share, "arn"))
 
 
+def _links_outside(t: Tenancy) -> None:
+    """The RAM share with an outsider, and the links of review G-2, G-4, G-5: a VPN to a peer the stack does not
+    declare, an interface endpoint to another account's PrivateLink service, a Lattice service network outside."""
+    _shared_with_outsider(t)
+    t.vpn("rogue_vpn", "mynumber", "198.51.100.7")
+    t.tf.r("aws_vpc_endpoint", "third_party", vpc_id=Ref(t.vpcs["juki"]), vpc_endpoint_type="Interface",
+           service_name="com.amazonaws.vpce.ap-northeast-1.vpce-svc-0123456789abcdef0")
+    t.tf.r("aws_vpclattice_service_network_vpc_association", "juki_outside", vpc_identifier=Ref(t.vpcs["juki"]),
+           service_network_identifier=f"arn:aws:vpc-lattice:ap-northeast-1:{OUTSIDER}:servicenetwork/sn-0123456789abcdef0")
+
+
 def _shared_inside(t: Tenancy) -> None:
     share = t.tf.r("aws_ram_resource_share", "tgw", allow_external_principals=False)
     t.tf.r("aws_ram_principal_association", "juki", principal=JUKI, resource_share_arn=Ref(share, "arn"))
+    own = t.tf.r("aws_vpclattice_service_network", "own", account=JUKI, name="juki")
+    t.tf.r("aws_vpclattice_service_network_vpc_association", "juki_own", vpc_identifier=Ref(t.vpcs["juki"]),
+           service_network_identifier=Ref(own))
 
 
 def _undeclared_vpc(t: Tenancy) -> None:
@@ -82,7 +96,7 @@ CASES: dict[str, tuple[Callable[[Tenancy], None], Callable[[Tenancy], None], obj
     "GCJP_AWS_46": (lambda t: None, _nat_in_lgwan, intent()),
     "GCJP_AWS_47": (lambda t: None, _mynumber_reaches_lgwan_segment, intent()),
     "GCJP_AWS_48": (_member_vpc, _members_peered, SHARED),
-    "GCJP_AWS_49": (_shared_inside, _shared_with_outsider, intent()),
+    "GCJP_AWS_49": (_shared_inside, _links_outside, intent()),
     "GCJP_AWS_50": (lambda t: None, _undeclared_vpc, intent()),
 }
 

@@ -118,5 +118,16 @@ class Tenancy:
             attrs["transit_gateway_attachment_id"] = Ref(attachment, attr)
         return self.tf.r("aws_ec2_transit_gateway_route", name, **attrs)
 
+    def vpn(self, name: str, tier: str, peer: str) -> str:
+        """A Site-to-Site VPN on the hub to `peer`, tagged and placed like a town-hall attachment of `tier`."""
+        cgw = self.tf.r("aws_customer_gateway", f"{name}_cgw", bgp_asn="65000", ip_address=peer, type="ipsec.1")
+        vpn = self.tf.r("aws_vpn_connection", name, customer_gateway_id=Ref(cgw), transit_gateway_id=Ref(self.tgw),
+                        type="ipsec.1")
+        self.tf.r("aws_ec2_tag", f"{name}_tier", resource_id=Ref(vpn, "transit_gateway_attachment_id"),
+                  key="gcbase:tier", value=tier)
+        self.associate(f"{name}_assoc", vpn, self.onprem_tables[tier], "transit_gateway_attachment_id")
+        self.propagate(f"{name}_into_{tier}", vpn, self.tables[tier], "transit_gateway_attachment_id")
+        return vpn
+
     def plan(self) -> dict:
         return self.tf.plan()

@@ -432,3 +432,111 @@ def test_a_gateway_endpoint_reaches_only_its_service():
     t.tf.r("aws_vpc_endpoint", "juki_s3", vpc_id=Ref(t.vpcs["juki"]), vpc_endpoint_type="Gateway",
            service_name="com.amazonaws.ap-northeast-1.s3", route_table_ids=[Ref(t.route_tables["juki"])])
     assert only(analyse(t)) == {}
+
+
+# -- Site-to-Site VPN: a town-hall link only when the stack declares its peer (review G-2) ---------------
+TOWN_HALL_PEER = "203.0.113.10"
+
+
+def test_an_undeclared_vpn_tagged_like_the_town_hall_is_a_path_to_the_internet():
+    t = Tenancy()
+    t.vpn("rogue", "mynumber", "198.51.100.7")
+    got = only(analyse(t), "no-path-mynumber-internet", "no-internet-edge", "no-outside-links")
+    pair = got["no-path-mynumber-internet"]["internet -> aws_vpc.juki"]
+    assert "198.51.100.7" in pair and "the stack declares no town-hall VPN" in pair
+    assert "aws_vpn_connection.rogue" in pair and "aws_vpc.juki" in pair
+    assert "aws_vpc.juki" in got["no-internet-edge"]
+    assert "198.51.100.7" in got["no-outside-links"]["aws_vpn_connection.rogue"]
+
+
+def test_a_vpn_to_another_address_than_the_declared_peer_is_not_the_town_hall():
+    t = Tenancy()
+    t.vpn("rogue", "mynumber", "198.51.100.7")
+    got = only(analyse(t, intent(vpn_peers=(TOWN_HALL_PEER,))), "no-path-mynumber-internet", "no-internet-edge",
+               "no-outside-links")
+    assert f"the stack declares the town hall's VPN peer {TOWN_HALL_PEER}" in \
+        got["no-outside-links"]["aws_vpn_connection.rogue"]
+
+
+def test_the_declared_vpn_is_the_town_hall_segment():
+    t = Tenancy()
+    t.vpn("backup", "mynumber", TOWN_HALL_PEER)
+    a = analyse(t, intent(vpn_peers=(TOWN_HALL_PEER,)))
+    assert only(a) == {}
+    links = {v.resource: v.passed for v in a.evaluate(next(i for i in load()[1] if i.id == "no-outside-links"))}
+    assert links["aws_vpn_connection.backup"] is True
+
+
+def test_a_vpn_whose_customer_gateway_is_not_in_the_plan_is_outside():
+    t = Tenancy()
+    vpn = t.tf.r("aws_vpn_connection", "elsewhere", customer_gateway_id="cgw-0123456789abcdef0",
+                 transit_gateway_id=Ref(t.tgw), type="ipsec.1")
+    t.associate("elsewhere_assoc", vpn, t.onprem_tables["mynumber"], "transit_gateway_attachment_id")
+    got = only(analyse(t, intent(vpn_peers=(TOWN_HALL_PEER,))), "no-path-mynumber-internet", "no-internet-edge",
+               "no-outside-links")
+    assert "not in the plan" in got["no-outside-links"]["aws_vpn_connection.elsewhere"]
+
+
+def test_an_undeclared_vpn_on_a_virtual_private_gateway_reaches_its_vpc_from_the_internet():
+    t = Tenancy()
+    vgw = t.tf.r("aws_vpn_gateway", "juki_vgw", vpc_id=Ref(t.vpcs["juki"]))
+    cgw = t.tf.r("aws_customer_gateway", "juki_cgw", bgp_asn="65000", ip_address="198.51.100.7", type="ipsec.1")
+    t.tf.r("aws_vpn_connection", "juki_vpn", customer_gateway_id=Ref(cgw), vpn_gateway_id=Ref(vgw), type="ipsec.1")
+    got = failures(analyse(t))
+    assert "internet -> aws_vpc.juki" in got["no-path-mynumber-internet"]
+    assert "aws_vpn_connection.juki_vpn" in got["no-outside-links"]
+
+
+# -- PrivateLink and VPC Lattice: the other side must be of the tenancy (review G-4, G-5) ------------------
+def _endpoint(t: Tenancy, name: str, service_name) -> str:
+    return t.tf.r("aws_vpc_endpoint", name, vpc_id=Ref(t.vpcs["juki"]), vpc_endpoint_type="Interface",
+                  subnet_ids=[Ref("aws_subnet.juki_private")], service_name=service_name,
+                  policy='{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210000000101:root"},'
+                         '"Action":"*","Resource":"*"}]}')
+
+
+def test_an_interface_endpoint_to_another_accounts_privatelink_service_is_a_link_outside():
+    t = Tenancy()
+    _endpoint(t, "third_party", "com.amazonaws.vpce.ap-northeast-1.vpce-svc-0123456789abcdef0")
+    got = only(analyse(t), "no-outside-links")
+    detail = got["no-outside-links"]["aws_vpc_endpoint.third_party"]
+    assert "not an AWS service" in detail and "aws_vpc.juki" in detail
+
+
+def test_an_endpoint_to_an_aws_service_or_to_the_tenancys_own_service_is_no_outside_link():
+    t = Tenancy()
+    _endpoint(t, "ssm", "com.amazonaws.ap-northeast-1.ssm")
+    svc = t.tf.r("aws_vpc_endpoint_service", "senkyo_api", account=SENKYO, acceptance_required=True,
+                 allowed_principals=[f"arn:aws:iam::{JUKI}:root"])
+    _endpoint(t, "own_service", Ref(svc, "service_name"))
+    a = analyse(t)
+    assert only(a) == {}
+    links = {v.resource: v.passed for v in a.evaluate(next(i for i in load()[1] if i.id == "no-outside-links"))}
+    assert links["aws_vpc_endpoint.own_service"] is True and "aws_vpc_endpoint.ssm" not in links
+
+
+def test_an_endpoint_service_of_an_outside_account_in_the_plan_and_an_unknown_service_name():
+    t = Tenancy()
+    svc = t.tf.r("aws_vpc_endpoint_service", "outsider", account=OUTSIDER, acceptance_required=False)
+    _endpoint(t, "to_outsider", Ref(svc, "service_name"))
+    t.tf.r("aws_vpc_endpoint", "unknown_service", vpc_id=Ref(t.vpcs["juki"]), vpc_endpoint_type="Interface",
+           service_name=Unknown())
+    got = only(analyse(t), "no-outside-links")["no-outside-links"]
+    assert OUTSIDER in got["aws_vpc_endpoint.to_outsider"]
+    assert "known only after apply" in got["aws_vpc_endpoint.unknown_service"]
+
+
+def test_a_lattice_association_with_an_outside_accounts_service_network():
+    t = Tenancy()
+    t.tf.r("aws_vpclattice_service_network_vpc_association", "juki_outside", vpc_identifier=Ref(t.vpcs["juki"]),
+           service_network_identifier=f"arn:aws:vpc-lattice:ap-northeast-1:{OUTSIDER}:servicenetwork/sn-0123456789abcdef0")
+    t.tf.r("aws_vpclattice_service_network_vpc_association", "juki_by_id", vpc_identifier=Ref(t.vpcs["juki"]),
+           service_network_identifier="sn-0123456789abcdef0")
+    own = t.tf.r("aws_vpclattice_service_network", "own", account=JUKI, name="juki")
+    t.tf.r("aws_vpclattice_service_network_vpc_association", "juki_own", vpc_identifier=Ref(t.vpcs["juki"]),
+           service_network_identifier=Ref(own))
+    a = analyse(t)
+    got = only(a, "no-outside-links")["no-outside-links"]
+    assert OUTSIDER in got["aws_vpclattice_service_network_vpc_association.juki_outside"]
+    assert "not in the plan" in got["aws_vpclattice_service_network_vpc_association.juki_by_id"]
+    assert "aws_vpclattice_service_network_vpc_association.juki_own" not in got

@@ -230,6 +230,8 @@ def test_a_type_counts_as_checked_only_as_a_checks_subject():
     covered = covered_types()
     assert "aws_security_group" in covered and "aws_backup_vault_lock_configuration" in covered  # GCJP_AWS_73
     for entry in ("aws_ec2_client_vpn_endpoint", "aws_ec2_client_vpn_network_association", "aws_apigatewayv2_vpc_link",
-                  "aws_vpclattice_service_network_vpc_association", "aws_verifiedaccess_endpoint",
+                  "aws_verifiedaccess_endpoint",
                   "aws_ec2_instance_connect_endpoint", "aws_route53_resolver_endpoint", "aws_msk_vpc_connection"):
         assert entry not in covered, entry
+    # a Lattice VPC association is read because no-outside-links (GCJP_AWS_49) judges it, not through CKV2_AWS_5
+    assert "aws_vpclattice_service_network_vpc_association" in covered
