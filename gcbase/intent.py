@@ -58,6 +58,7 @@ class Intent:
     vendors: tuple[VendorIntent, ...] = ()  # vendors' own accounts, outside the tenancy (gcbase:vendors)
     operators: dict[str, str] = field(default_factory=dict)  # party (account-operator, ...) -> vendor
     log_retention_days: int = 0  # the stack's profile value (0: unknown)
+    backup_retention_days: int = 0  # the stack's profile value (0: unknown)
     security_model: str = "alpha"  # MIC's model the municipality declares (gcbase:securityModel)
     connection: str = ""  # lgwan | closed-network (as Digital Agency names it now; a deprecated spelling mapped)
     deprecations: tuple[str, ...] = ()  # warnings: retired spellings the stack config still uses
@@ -145,6 +146,7 @@ def intent_of(settings: Settings, file: str = "") -> Intent:
         vendors=tuple(VendorIntent(v.id, tuple(v.accounts), v.external_id) for v in settings.vendors),
         operators=operator_parties(settings),
         log_retention_days=settings.profile.log_retention_days,
+        backup_retention_days=settings.profile.backup_retention_days,
         security_model=settings.security_model,
         connection=settings.network.connection_kind,
         deprecations=tuple(settings.deprecations),

@@ -120,13 +120,14 @@ def covered_types() -> frozenset[str]:
     types = {t for t, checks in resource_registry.checks.items() if any(
         c.id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")) for c in checks)}
     def solver_types(solver: Any) -> set[str]:
-        """Types a graph policy's solvers judge or connect to; a list of every type (a filter that applies
-        to anything) says nothing about what the policy reads, so it is left out."""
+        """Types a graph policy's solvers judge: their subjects (`resource_types`). The types a connection
+        solver merely looks for around its subject (`connected_resources_types`: CKV2_AWS_5 lists ~65
+        types a security group may be attached to) are not judged by it, so they do not count. A list of
+        every type (a filter that applies to anything) says nothing about what the policy reads either."""
         found: set[str] = set()
-        for attr in ("resource_types", "connected_resources_types"):
-            listed = list(getattr(solver, attr, None) or ())
-            if len(listed) < 200:
-                found |= {t for t in listed if isinstance(t, str)}
+        listed = list(getattr(solver, "resource_types", None) or ())
+        if len(listed) < 200:
+            found |= {t for t in listed if isinstance(t, str)}
         for sub in getattr(solver, "solvers", None) or ():
             found |= solver_types(sub)
         return found

@@ -6,10 +6,21 @@ An organization trail (is_organization_trail) stands in for the other accounts o
 organization's management account, Digital Agency's governance account as the stack declares it (the
 boundaries model takes the same account as the management account). AWS refuses an organization trail
 anywhere else (a delegated administrator is not declared by any stack); there, and when no stack is known,
-it counts for its own account only."""
+it counts for its own account only.
 
+A trail that records no management events (every basic selector excludes them, or no advanced selector
+records them: gcbase/check/trailsel.py) does not record the account's API activity, so it does not count."""
+
+from gcbase.check import trailsel
 from gcbase.check.findings import FAILED, PASSED
 from gcbase.check.plancheck import Outcome, PlanCheck
+
+
+def records_management_events(trail) -> bool:
+    if trailsel.has_advanced(trail.values):
+        return bool(trailsel.management_coverage(trail.values)[0])
+    basic = [s for s in trail.values.get("event_selector") or [] if isinstance(s, dict)]
+    return not basic or any(s.get("include_management_events") is not False for s in basic)
 
 
 class TrailInEveryAccount(PlanCheck):
@@ -20,7 +31,7 @@ class TrailInEveryAccount(PlanCheck):
         trails: dict = {}
         organization = []
         for trail in plan.of_type("aws_cloudtrail"):
-            if trail.values.get("enable_logging") is False:
+            if trail.values.get("enable_logging") is False or not records_management_events(trail):
                 continue
             account = plan.placement(trail)[0] or plan.account(trail)
             trails.setdefault(account, []).append(trail.address)

@@ -1,13 +1,11 @@
-"""GCJP_AWS_58: a trail records read AND write management events (no WriteOnly / ReadOnly selector)."""
+"""GCJP_AWS_58: a trail records read AND write management events (no WriteOnly / ReadOnly selector; with advanced
+event selectors, read and write management events of every source: gcbase/check/trailsel.py)."""
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 from gcbase.check import conf as c
-
-
-def _field_selectors(sel: dict) -> list[dict]:
-    return [f for f in c.values(sel, "field_selector") if isinstance(f, dict)]
+from gcbase.check import trailsel
 
 
 class TrailReadsAndWrites(BaseResourceCheck):
@@ -25,12 +23,13 @@ class TrailReadsAndWrites(BaseResourceCheck):
             if kind != "All":
                 problems.append(f"an event selector records {kind} management events only; read events (who "
                                 "looked at what) are lost: read_write_type must be All")
-        for sel in c.values(conf, "advanced_event_selector"):
-            fields = {str(c.value(f, "field")): f for f in _field_selectors(sel) if isinstance(sel, dict)}
-            category = fields.get("eventCategory")
-            if category is not None and "Management" in (c.value(category, "equals") or []) and "readOnly" in fields:
-                problems.append("an advanced event selector keeps only read or only write management events "
-                                "(a readOnly field selector)")
+        if trailsel.has_advanced(conf):  # only what the advanced selectors name is logged (review G-7)
+            covered, notes = trailsel.management_coverage(conf)
+            if covered != trailsel.BOTH:
+                kept = {frozenset(): "no management events", frozenset({"true"}): "only read management events",
+                        frozenset({"false"}): "only write management events"}[covered]
+                problems.append(f"the advanced event selectors record {kept} from every source; read and write "
+                                "must both be recorded" + (f" ({'; '.join(notes)})" if notes else ""))
         if problems:
             self.details.extend(problems)
             return CheckResult.FAILED

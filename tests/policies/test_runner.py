@@ -219,3 +219,19 @@ def test_default_waivers_only_for_plans_gcbase_exported_from_its_program():
     waived = [f for f in run_tfplan(ours).findings if f.result == "SKIPPED" and f.waiver is not None]
     assert waived  # baselines/waivers.yaml applies to gcbase's own plan
     assert not [f for f in run_tfplan(foreign).findings if f.waiver is not None]
+
+
+def test_a_type_counts_as_checked_only_as_a_checks_subject():
+    """Review G-11: CKV2_AWS_5 (a security group is attached to something) lists ~65 types it looks for around a
+    group; that judges the group, not them. Entries into a VPC such as a Client VPN endpoint are not checked by
+    it, so GCJP_AWS_72 fails them unless some check judges them."""
+    from gcbase.check.runner import covered_types
+
+    covered = covered_types()
+    assert "aws_security_group" in covered and "aws_backup_vault_lock_configuration" in covered  # GCJP_AWS_73
+    for entry in ("aws_ec2_client_vpn_endpoint", "aws_ec2_client_vpn_network_association", "aws_apigatewayv2_vpc_link",
+                  "aws_verifiedaccess_endpoint",
+                  "aws_ec2_instance_connect_endpoint", "aws_route53_resolver_endpoint", "aws_msk_vpc_connection"):
+        assert entry not in covered, entry
+    # a Lattice VPC association is read because no-outside-links (GCJP_AWS_49) judges it, not through CKV2_AWS_5
+    assert "aws_vpclattice_service_network_vpc_association" in covered

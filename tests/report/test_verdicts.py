@@ -118,7 +118,8 @@ def test_an_unchecked_resource_type_fails_the_gate_unless_the_run_is_advisory(tm
     assert "error: fail.json: mandatory requirement GL.CV.1 is not met (a check fails)" in captured.err
     failed = {f["resource"] for f in json.loads(out.read_text())["plans"][0]["findings"]
               if f["check_id"] == "GCJP_AWS_72" and f["result"] == "FAILED"}
-    assert failed == {"type:aws_appfabric_app_bundle", "type:random:index/randomPassword:RandomPassword"}
+    assert failed == {"type:aws_appfabric_app_bundle", "type:aws_ec2_client_vpn_endpoint",
+                      "type:random:index/randomPassword:RandomPassword"}
     main(["check", "--plan", str(fixture), "--scope", "part", "--json", str(out), "--allow-unchecked-types"])
     assert "GL.CV.1" not in capsys.readouterr().err
     doc = json.loads(out.read_text())["plans"][0]

@@ -137,3 +137,11 @@ def test_the_hand_table_wins_where_it_differs_from_the_bridge():
                if t in types.bridge() and types.bridge()[t] != h}
     assert all(types.terraform_type(t) == h for t, (h, _) in differs.items())
     assert differs.get("aws:s3/bucket:Bucket") == ("aws_s3_bucket", "aws_s3_bucket_legacy")
+
+
+def test_instance_connect_endpoint_is_not_a_transit_gateway_resource():
+    """pulumi-aws files EC2 Instance Connect Endpoint under ec2transitgateway; the module prefix would call it
+    aws_ec2_transit_gateway_instance_connect_endpoint, a type no check knows. Terraform's name is the one read."""
+    token = "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint"
+    assert token in _sdk_tokens()
+    assert types.terraform_type(token) == "aws_ec2_instance_connect_endpoint"
