@@ -68,8 +68,10 @@ def synth_with_source_edit(stack: str, edit: tuple[str, str, str]) -> Plan:
         if text.count(old) != 1:
             raise MutationError(f"{rel}: the text to replace occurs {text.count(old)} times, expected once")
         target.write_text(text.replace(old, new), encoding="utf-8")
-        code = ("import json, sys; from gcbase.synth import synth_stack; "
-                "print(json.dumps(synth_stack(sys.argv[1]).to_dict()))")
+        # "" (the working directory) leaves the path: synth runs the program from the project directory
+        # (as the language host does), where "" would put the unedited modules/ first
+        code = ("import json, sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+                "from gcbase.synth import synth_stack; print(json.dumps(synth_stack(sys.argv[1]).to_dict()))")
         env = {**os.environ, "PYTHONPATH": tmp + os.pathsep + os.environ.get("PYTHONPATH", "")}
         proc = subprocess.run([sys.executable, "-c", code, stack], capture_output=True, text=True, env=env,
                               cwd=tmp, timeout=300)  # not ROOT: "" (the cwd) comes first on sys.path
