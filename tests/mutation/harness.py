@@ -93,6 +93,13 @@ class Outcome:
         return bool(self.killed_by) and self.error is None
 
 
+def _declared(plan: Plan) -> list[tuple[str, str]]:
+    """What the program declared, to tell whether a source edit ran at all."""
+    import json
+
+    return sorted((r.urn, json.dumps(r.inputs, sort_keys=True, default=str)) for r in plan.resources)
+
+
 def _check(plan: Plan):
     from gcbase.waivers import waivers_for
 
@@ -167,7 +174,10 @@ class Harness:
         if mutation.kind == "config":
             return self._config_mutant(mutation)
         if mutation.kind == "source":
-            return synth_with_source_edit(mutation.stack, mutation.edit)
+            mutant = synth_with_source_edit(mutation.stack, mutation.edit)
+            if _declared(mutant) == _declared(self.plan(mutation.stack)):  # the edited file did not run
+                raise MutationError(f"{mutation.edit[0]}: the edit did not change the plan (was the edited copy run?)")
+            return mutant
         mutant = copy.deepcopy(self.plan(mutation.stack))
         mutation.apply(mutant)
         return mutant
