@@ -20,9 +20,9 @@ import argparse
 import os
 from typing import Any, Mapping, Optional
 
+from gcbase.check.findings import SEVERITIES  # gcbase check --fail-on's choices
 from gcbase.errors import GcbaseError
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")
 SCOPES = ("tenancy", "part")
 _FLAGS = {"noBaselineWaivers": ("GCBASE_NO_BASELINE_WAIVERS", "no_baseline_waivers"),
           "allowUncheckedTypes": ("GCBASE_ALLOW_UNCHECKED_TYPES", "allow_unchecked_types"),

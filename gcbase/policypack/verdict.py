@@ -75,16 +75,21 @@ def gate_violations(report: Any) -> list[Violation]:
         return []
     out = [Violation(f"ERRORED {_label(f)}", f.urn or None) for f in report.errored()]
     titles = {r.id: r.title for r in report.requirements}
-    failing = {f.check_id for f in report.failures()}
-    for stack, rid, why in report.mandatory_failures():
+    failures = report.failures()
+    checks_of: dict[str, set[str]] = {}  # requirement -> failing checks
+    for f in failures:
+        for rid in f.requirements:
+            checks_of.setdefault(rid, set()).add(f.check_id)
+    missed = report.mandatory_failures()
+    for stack, rid, why in missed:
         title = titles.get(rid, {})
-        checks = sorted(c for c in failing if any(rid in f.requirements for f in report.failures() if f.check_id == c))
-        reason = "missing: nothing in the plan meets it" if why == "missing" else f"not met: {', '.join(checks)}"
+        reason = ("missing: nothing in the plan meets it" if why == "missing"
+                  else f"not met: {', '.join(sorted(checks_of.get(rid, ())))}")
         out.append(Violation(f"[{rid}] {title.get('ja', '')} / {title.get('en', '')}: mandatory requirement {reason}"))
-    gate = report.gate_failures()
-    mandatory = {rid for _, rid, _ in report.mandatory_failures()}
-    for f in report.failures():
-        if f in gate or mandatory & set(f.requirements):
+    gate = {id(f) for f in report.gate_failures()}  # the same Finding objects failures() returns
+    mandatory = {rid for _, rid, _ in missed}
+    for f in failures:
+        if id(f) in gate or mandatory & set(f.requirements):
             out.append(Violation(_label(f) + (" (expired waiver)" if f.expired_waiver else ""), f.urn or None))
     for row, cell in report.boundary_violations():
         out.append(Violation(f"boundary {row.id}: {cell.party} expected {cell.expected}, found {cell.status}"
