@@ -44,7 +44,7 @@ import yaml
 
 from gcbase.baselines import BASELINES, ROOT
 from gcbase.errors import GcbaseError, Problem
-from gcbase.yamlio import load_yaml, parse_yaml, read_text
+from gcbase.yamlio import load_yaml, parse_yaml_cached, read_text
 
 SHARED_FILE = BASELINES / "waivers.yaml"
 STACK_DIR = ROOT / "stacks" / "waivers"
@@ -158,12 +158,20 @@ class WaiverUse:
 
 
 def _lines(text: str) -> list[int]:
-    """The 1-based line of each entry of a top-level YAML list."""
+    """The 1-based line of each entry of a top-level YAML list (on disk per text: gcbase/diskcache.py)."""
+    from gcbase import diskcache
+
+    key = diskcache.digest("gcbase-waiver-lines/1", yaml.__version__, text)
+    found = diskcache.read("yaml-lines", key)
+    if isinstance(found, list) and all(type(n) is int for n in found):
+        return found
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return []
-    return [item.start_mark.line + 1 for item in node.value] if isinstance(node, yaml.SequenceNode) else []
+    lines = [item.start_mark.line + 1 for item in node.value] if isinstance(node, yaml.SequenceNode) else []
+    diskcache.write("yaml-lines", key, lines)
+    return lines
 
 
 def _expiry(value: Any) -> Optional[str]:
@@ -260,7 +268,7 @@ def load_waivers(path: Path | str, today: Optional[date] = None) -> tuple[Waiver
 
 @lru_cache(maxsize=64)  # a fleet worker reads the same shared file for every stack; Waivers are frozen
 def _parse_waivers(text: str, file: str, today: date) -> tuple[Waiver, ...]:
-    data = parse_yaml(text, file)
+    data = parse_yaml_cached(text, file)
     if data is None:
         return ()
     if not isinstance(data, list):

@@ -148,11 +148,51 @@ def _loader_version() -> str:
     return diskcache.digest("gcbase-yaml/1", yaml.__version__, Path(__file__).read_bytes())
 
 
+def _dates_out(data: Any) -> tuple[Any, list[list]]:
+    """data with each date (YAML's YYYY-MM-DD) replaced by its ISO text, and where each was (a path of keys
+    and indexes); what JSON cannot give back at all stays as it is (and _json_exact refuses it)."""
+    from datetime import date
+
+    paths: list[list] = []
+    seen: set[int] = set()
+
+    def walk(node: Any, at: list) -> Any:
+        kind = type(node)
+        if kind is date:
+            paths.append(at)
+            return node.isoformat()
+        if kind in (dict, list):
+            if id(node) in seen:  # an alias: one object twice, which JSON would give back as two
+                return _MISSING
+            seen.add(id(node))
+        if kind is dict:
+            return {k: walk(v, [*at, k]) for k, v in node.items()}
+        if kind is list:
+            return [walk(v, [*at, i]) for i, v in enumerate(node)]
+        return node  # a timestamp (datetime) and the like: not JSON, so the document is not stored
+
+    return walk(data, []), paths
+
+
+def _dates_in(data: Any, paths: list) -> Any:
+    from datetime import date
+
+    if [] in paths:  # the document is one date
+        return date.fromisoformat(data)
+    for at in paths:
+        parent = data
+        for step in at[:-1]:
+            parent = parent[step]
+        parent[at[-1]] = date.fromisoformat(parent[at[-1]])
+    return data
+
+
 def _parse_cached(text: str, file: str) -> Any:
     """parse_yaml, through the on-disk cache of parsed documents (gcbase/diskcache.py) keyed by the text and
-    the loader's code: gcbase's catalogue, check metadata and baselines are parsed by the strict pure-Python
-    loader once per content, not once per process. Only documents JSON gives back exactly are stored
-    (_json_exact); the others are parsed every time. A malformed text is never stored: it raises as before."""
+    the loader's code: gcbase's catalogue, check metadata, baselines and waiver files are parsed by the strict
+    pure-Python loader once per content, not once per process. Dates are stored as text with the places they
+    were, and given back as dates. Only documents JSON then gives back exactly are stored (_json_exact); the
+    others are parsed every time. A malformed text is never stored: it raises as before."""
     from gcbase import diskcache
 
     if not diskcache.enabled():
@@ -160,11 +200,18 @@ def _parse_cached(text: str, file: str) -> Any:
     key = diskcache.digest(_loader_version(), text)
     found = diskcache.read("yaml", key)
     if isinstance(found, dict) and "doc" in found:
-        return found["doc"]
+        try:
+            return _dates_in(found["doc"], found.get("dates") or [])
+        except (KeyError, IndexError, TypeError, ValueError):  # an entry that does not fit: parse again
+            pass
     data = parse_yaml(text, file)
-    if _json_exact(data, set()):
-        diskcache.write("yaml", key, {"doc": data})
+    stored, dates = _dates_out(data)
+    if _json_exact(stored, set()):
+        diskcache.write("yaml", key, {"doc": stored, "dates": dates})
     return data
+
+
+parse_yaml_cached = _parse_cached
 
 
 def load_yaml(path: Path | str, what: str = "YAML file") -> Any:

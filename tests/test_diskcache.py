@@ -54,7 +54,7 @@ def test_a_parsed_document_comes_back_as_the_loader_gave_it(cache, tmp_path):
     assert again == first and [type(v) for v in again["b"]] == [str, float, bool, type(None)]
 
 
-@pytest.mark.parametrize("text", ["d: 2026-01-02\n", "1: x\n", "a: &x [1]\nb: *x\n", "a: .inf\n", "a: !!binary aGk=\n",
+@pytest.mark.parametrize("text", ["d: 2026-01-02 10:00:00\n", "1: x\n", "a: &x [1]\nb: *x\n", "a: .inf\n", "a: !!binary aGk=\n",
                                   "a: 123456789012345678901234567890\n"])
 def test_a_document_json_cannot_give_back_exactly_is_parsed_every_time(cache, tmp_path, text):
     f = tmp_path / "d.yaml"
@@ -64,7 +64,30 @@ def test_a_document_json_cannot_give_back_exactly_is_parsed_every_time(cache, tm
     yamlio._PARSED.clear()
     assert yamlio.load_yaml(f) == parsed
     if text.startswith("d:"):
-        assert parsed == {"d": datetime.date(2026, 1, 2)}
+        assert parsed == {"d": datetime.datetime(2026, 1, 2, 10, 0)}
+
+
+@pytest.mark.parametrize("text", ["d: 2026-01-02\n", "2026-01-02\n", "- {e: [1, 2027-12-31, '2026-01-02']}\n- 2026-02-03\n",
+                                  "'$date': 2026-01-02\n"])
+def test_dates_come_back_as_dates_and_text_as_text(cache, tmp_path, text):
+    """Dates (waiver expiries) are stored as text with their places, and given back as dates; a text that
+    looks like a date stays a text."""
+    f = tmp_path / "d.yaml"
+    f.write_text(text, encoding="utf-8")
+    parsed = yamlio.load_yaml(f)
+    assert list((cache / "yaml").rglob("*.json"))
+    yamlio._PARSED.clear()
+    again = yamlio.load_yaml(f)
+    assert again == parsed
+
+    def types(node):
+        if isinstance(node, dict):
+            return {k: types(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [types(v) for v in node]
+        return type(node)
+
+    assert types(again) == types(parsed)
 
 
 def test_the_strict_rules_hold_with_the_cache(cache, tmp_path):

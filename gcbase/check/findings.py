@@ -65,7 +65,12 @@ class Finding:
         return self.result == ERRORED
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """asdict(self), written out (asdict deep-copies field by field: a twentieth of a second per plan)."""
+        return {"check_id": self.check_id, "resource": self.resource, "result": self.result, "severity": self.severity,
+                "requirements": list(self.requirements), "title_ja": self.title_ja, "title_en": self.title_en,
+                "remediation": dict(self.remediation), "urn": self.urn, "source": self.source,
+                "details": list(self.details), "waiver": asdict(self.waiver) if self.waiver is not None else None,
+                "error": dict(self.error) if self.error is not None else None, "path": [dict(h) for h in self.path]}
 
 
 @dataclass

@@ -14,6 +14,14 @@ other name to the real module. Nothing is left out: whatever uses one of these m
 only later. tests/policies/test_cold_path.py runs the example plans with and without this and compares
 every result.
 
+Other providers' checks are not imported at all. Checkov registers a check when its module is imported, and
+`checkov.terraform.checks.resource` imports every provider's (Azure, GCP, Kubernetes, ... : about 600
+modules, a tenth of a second and more). gcbase reports and counts only AWS checks and its own (runner.py
+drops every other record, and covered_types() and the fleet's registry count only those), so the other
+providers' packages are given as empty packages (SKIPPED): their checks never register, and a direct import
+of one of their modules fails loudly (ModuleNotFoundError) instead of running without them. No AWS check
+imports them (checked in tests/policies/test_cold_path.py).
+
 GCBASE_SPEEDUPS=0 turns it off with the other speed-ups. install() is called before Checkov is imported;
 a module already imported is left as it is.
 """
@@ -30,6 +38,12 @@ import types
 from typing import Any, Optional, Sequence
 
 LAZY = ("aiohttp", "boto3")
+_OTHER_PROVIDERS = ("alicloud", "azure", "digitalocean", "gcp", "github", "gitlab", "kubernetes", "linode", "ncp",
+                    "oci", "okta", "openstack", "panos", "tencentcloud", "yandexcloud")
+SKIPPED = frozenset({*(f"checkov.terraform.checks.resource.{p}" for p in _OTHER_PROVIDERS),
+                     "checkov.terraform.checks.data.gcp",
+                     *(f"checkov.terraform.checks.provider.{p}" for p in ("bridgecrew", "linode", "oci", "openstack",
+                                                                           "panos"))})
 _lock = threading.Lock()
 _installed = False
 
@@ -50,6 +64,25 @@ class _LazyFinder(importlib.abc.MetaPathFinder):
                     spec.loader = importlib.util.LazyLoader(spec.loader)
                 return spec
         return None
+
+
+class _EmptyPackage(importlib.abc.Loader):
+    """Another provider's check package, empty: `from <it> import *` registers nothing."""
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__all__ = []
+        module.__doc__ = "gcbase: another provider's Checkov checks, not imported (gcbase/check/lazyimports.py)"
+
+
+class _SkipFinder(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname: str, path: Optional[Sequence[str]], target: Optional[types.ModuleType] = None
+                  ) -> Any:
+        if fullname not in SKIPPED:
+            return None
+        return importlib.util.spec_from_loader(fullname, _EmptyPackage(), is_package=True)
 
 
 class _AstevalStandIn(types.ModuleType):
@@ -87,6 +120,8 @@ def install() -> None:
             return
         if not any(isinstance(f, _LazyFinder) for f in sys.meta_path):
             sys.meta_path.insert(0, _LazyFinder())
+        if not any(isinstance(f, _SkipFinder) for f in sys.meta_path):
+            sys.meta_path.insert(0, _SkipFinder())
         if "asteval" not in sys.modules and importlib.util.find_spec("asteval") is not None:
             sys.modules["asteval"] = _STAND_IN
         _installed = True

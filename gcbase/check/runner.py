@@ -43,6 +43,7 @@ OFFLINE_ENV = {
     "ENABLE_SECRETS_SCAN_ALL_FILES": "false",
 }
 _LOCK = threading.Lock()  # Checkov's registries are process-global
+AWS_PREFIXES = ("CKV_AWS_", "CKV2_AWS_", "GCJP")  # the checks gcbase reports: AWS's built-ins and its own
 _QUIET = "quiet"  # a check's check_fail_level that is neither error nor warning: Checkov logs no traceback
 
 
@@ -91,6 +92,8 @@ def _import_checkov() -> dict[str, Any]:
     registered = {c.id for _, c in resource_registry.all_checks()}
     graph = get_graph_checks_registry("terraform")
     graph.load_checks()
+    if os.environ.get("GCBASE_SPEEDUPS", "1") != "0":  # other providers' policies: never reported, never run
+        graph.checks = [c for c in graph.checks if str(c.id).startswith(AWS_PREFIXES)]
     for meta_file in metadata_files("graph"):
         _register_graph_check(graph, meta_file.with_name(meta_file.name.split(".")[0] + ".yaml"), RunnerFilter)
     registered |= {c.id for c in graph.checks}
@@ -118,7 +121,7 @@ def covered_types() -> frozenset[str]:
 
     _checkov()
     types = {t for t, checks in resource_registry.checks.items() if any(
-        c.id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")) for c in checks)}
+        c.id.startswith(AWS_PREFIXES) for c in checks)}
     def solver_types(solver: Any) -> set[str]:
         """Types a graph policy's solvers judge: their subjects (`resource_types`). The types a connection
         solver merely looks for around its subject (`connected_resources_types`: CKV2_AWS_5 lists ~65
@@ -234,7 +237,7 @@ def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]], file: str = 
     if any(r.parsing_errors for r in reports):
         raise GcbaseError.one(file, "", "Checkov could not parse the Terraform plan JSON")
     if errored is not None:  # never report a check that did not run on a resource as passed (nor drop it)
-        errored += [(c, addr, msg) for c, addr, msg in ck["errors"] if c.id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP"))]
+        errored += [(c, addr, msg) for c, addr, msg in ck["errors"] if c.id.startswith(AWS_PREFIXES)]
     return [rec for r in reports for rec in (*r.passed_checks, *r.failed_checks, *r.skipped_checks)]
 
 
@@ -289,7 +292,7 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
         for rec in (_run_checkov(tfplan, only, file, errored) if not only or set(only) - plan_level else ()):
             result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
                          else rec.check_result.get("result"))
-            if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP")):
+            if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(AWS_PREFIXES):
                 continue  # only AWS checks and ours; other providers' checks never apply
             rows.append([rec.check_id, rec.resource, result, rec.check_name, list(rec.details or []), [], None])
         if intent is None and isinstance((meta or {}).get("intent"), dict):

@@ -17,7 +17,11 @@ from typing import Any
 
 from gcbase.trust.zone import Zone, zone_of
 
-__all__ = ["Analysis", "Verdict", "Zone", "analysis"]
+__all__ = ["Analysis", "Undecidable", "Verdict", "Zone", "analysis"]
+
+
+class Undecidable(Exception):
+    """The solver gave no answer, or the policy cannot be read: not proven either way (a failure)."""
 
 
 @dataclass
@@ -39,20 +43,26 @@ class Analysis:
         self.verdicts: list[Verdict] = [self._verdict(item) for item in items(index)]
 
     def _verdict(self, item: Any) -> Verdict:
-        from gcbase.trust.external import Undecidable, exposures
+        from gcbase.trust.memo import exposure_texts
         from gcbase.trust.sharing import outside
 
         if item.unknown:
             return Verdict(item.address, item.check, False, f"cannot be proven: {item.unknown}")
         found: list[str] = []
         if item.doc is not None:
+            kind = "trust" if item.trust else ""
+
+            def ask() -> list[str]:  # Z3 and iamprover are imported only when the memo has no answer
+                from gcbase.trust.external import exposures
+
+                return [e.text() for e in exposures(item.doc, self.zone, item.resource, kind)]
+
             try:
-                exp = exposures(item.doc, self.zone, item.resource, "trust" if item.trust else "")
+                found += exposure_texts(item.doc, self.zone, item.resource, kind, ask)
             except Undecidable as err:
                 return Verdict(item.address, item.check, False, f"cannot be proven: {err}")
             except (ValueError, TypeError, AttributeError) as err:  # a document iamprover cannot read
                 return Verdict(item.address, item.check, False, f"cannot be proven: unreadable policy ({err})")
-            found += [e.text() for e in exp]
         for principal, what in item.shares:
             found += [f"{what} is shared with {principal}: {why}" for why in outside(principal, self.zone)]
         prefix = f"{item.note}; " if item.note else ""

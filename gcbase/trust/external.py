@@ -36,6 +36,7 @@ from iamprover.parsers.iam import parse_statement
 
 from gcbase.actions import canonical
 from gcbase.boundaries.conditions import ABSENT, rewrite_statement
+from gcbase.trust import Undecidable
 from gcbase.trust.arnkeys import Domain, decide
 from gcbase.trust.principals import Caller, _as_list, applies, callers
 from gcbase.trust.zone import Zone, settings
@@ -46,10 +47,6 @@ _UNESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
 _DIGITS12 = z3.Loop(z3.Range("0", "9"), 12, 12)
 _ACTION = z3.Concat(z3.Plus(z3.Union(z3.Range("a", "z"), z3.Range("0", "9"), z3.Re("-"))), z3.Re(":"),
                     z3.Plus(z3.Union(z3.Range("a", "z"), z3.Range("0", "9"))))
-
-
-class Undecidable(Exception):
-    """The solver gave no answer, or the policy cannot be read: not proven either way (a failure)."""
 
 
 @dataclass
