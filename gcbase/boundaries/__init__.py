@@ -6,6 +6,16 @@
 See docs/BOUNDARIES.md for the evaluator (iamprover) and what gcbase adds to it.
 """
 
-from gcbase.boundaries.result import BoundaryResult, evaluate, evaluate_model
+from typing import Any
 
 __all__ = ["BoundaryResult", "evaluate", "evaluate_model"]
+
+
+def __getattr__(name: str) -> Any:
+    """The evaluator (and Z3) are imported when used: gcbase.check reads only what the plan model reads
+    (gcbase.boundaries.from_plan.READS), and a cold `gcbase check --plan` never proves a matrix."""
+    if name in __all__:
+        from gcbase.boundaries import result
+
+        return getattr(result, name)
+    raise AttributeError(f"module 'gcbase.boundaries' has no attribute {name!r}")

@@ -8,7 +8,6 @@ import sys
 from gcbase.commands import configvalues_arg
 from gcbase.errors import GcbaseError
 from gcbase.synth import all_stack_files, stack_file
-from gcbase.validate import load_settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +21,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from gcbase.validate import load_settings  # pydantic's models: imported by the command that uses them
+
     refs = args.stacks or all_stack_files()
     failed = 0
     for ref in refs:

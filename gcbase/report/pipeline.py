@@ -26,7 +26,6 @@ from gcbase.report.model import Report
 from gcbase.report.progress import Progress
 from gcbase.report.sanitize import clean
 from gcbase.synth.importers import NAME
-from gcbase.validate import STACK_FILE
 from gcbase.waivers import blanket_problems, exported_by_gcbase, gcbase_project, uses_of, waivers_for
 
 
@@ -197,6 +196,8 @@ def check_all(args: argparse.Namespace, today: Optional[date] = None,
     results = []
     with Progress(len(refs), stream or sys.stderr, label="gcbase check") as progress:
         for ref in refs:
+            from gcbase.validate import STACK_FILE  # pydantic's settings: only when a stack is named
+
             named = STACK_FILE.match(Path(ref).name)
             progress.start(clean(named.group("stack") if named else ref))
             result = _one(synth_stack(ref), args, check, today)

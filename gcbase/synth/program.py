@@ -16,9 +16,8 @@ from typing import Any, Optional
 
 from gcbase.errors import GcbaseError
 from gcbase.model import SECRET_MASK, Plan
-from gcbase.synth.capture import run_in_child
-from gcbase.synth.venv import environment
-from gcbase.validate import STACK_FILE
+# gcbase.synth.capture (the Pulumi SDK's host), .venv and gcbase.validate (pydantic's settings) are imported by
+# the functions that use them: `gcbase check --plan` asks read_project() only for the project's name.
 from gcbase.yamlio import load_yaml
 
 PROJECT_FILES = ("Pulumi.yaml", "Pulumi.yml")
@@ -69,6 +68,8 @@ def read_project(program_dir: Path) -> tuple[str, Path, Path]:
 def read_config(config_file: Path, project: str) -> tuple[str, dict[str, Any], list[str]]:
     """(stack name, flat config {ns:key: value}, secret keys) from a Pulumi.<stack>.yaml."""
     config_file = Path(config_file)
+    from gcbase.validate import STACK_FILE
+
     m = STACK_FILE.match(config_file.name)
     if not m:
         raise GcbaseError.one(str(config_file), "", "stack config files are named Pulumi.<stack>.yaml")
@@ -113,6 +114,8 @@ def synth_program(
     (the arguments are prepare()'s)."""
     prepared = prepare(program_dir, config_file, stack, extra_config, extra_secret_keys, source, mode, venv)
     if prepared.site_packages is not None:  # the program's own packages: in a child process (capture.py)
+        from gcbase.synth.capture import run_in_child
+
         plan = run_in_child(prepared.site_packages, prepared.request)
     else:
         from gcbase.synth import mocks  # here, not at the top: read_project (check --plan, waivers) needs no Pulumi SDK
@@ -154,6 +157,8 @@ def prepare(
     program_dir = Path(program_dir)
     project, main_file, config_dir = read_project(program_dir)
     project_file, doc = project_document(program_dir)
+    from gcbase.synth.venv import environment
+
     site_packages = environment(program_dir, doc, project_file, Path(venv) if venv else None)
     config: dict[str, Any] = {}
     secret_keys: list[str] = []
@@ -162,6 +167,8 @@ def prepare(
         config_file = candidate if candidate.is_file() else None
     elif config_file is None:  # like a project with one stack: use its only stack config
         found = sorted(config_dir.glob("Pulumi.*.yaml")) if config_dir.is_dir() else []
+        from gcbase.validate import STACK_FILE
+
         found = [f for f in found if STACK_FILE.match(f.name)]
         if len(found) == 1:
             config_file = found[0]

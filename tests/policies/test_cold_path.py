@@ -27,8 +27,10 @@ out = {}
 for path in sys.argv[1:]:
     report = run_tfplan(load_plan_file(path), file=path)
     out[Path(path).name] = sorted(json.dumps(f.to_dict(), sort_keys=True, ensure_ascii=False) for f in report.findings)
+from checkov.terraform.checks.resource.registry import resource_registry
+other = sorted({c.id for _, c in resource_registry.all_checks() if not c.id.startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP"))})
 print(json.dumps({"findings": out, "speedups": speedups._installed, "lazy": lazyimports._installed,
-                  "loaded": lazyimports.loaded()}))
+                  "loaded": lazyimports.loaded(), "z3": "z3" in sys.modules, "other": other}))
 """
 
 
@@ -62,7 +64,17 @@ def test_every_example_plan_checks_the_same_with_and_without_the_cold_path_speed
     filled = _check(plan_files, cache)
     assert empty["speedups"] and filled["lazy"]
     assert not any(filled["loaded"].values()), filled["loaded"]  # deferred and never needed on a plan
+    assert (tmp_path / "cache" / "trust-exposures").is_dir()
+    assert plain["z3"] and empty["z3"] and not filled["z3"]  # every zone-of-trust answer from the memo
+    assert len(plain["other"]) > 500 and filled["other"] == []  # other providers' checks: not imported
     for name in plain["findings"]:
         assert len(plain["findings"][name]) > 500
         assert empty["findings"][name] == plain["findings"][name], name
         assert filled["findings"][name] == plain["findings"][name], name
+
+
+def test_intent_tiers_are_the_settings_tiers():
+    """gcbase.intent keeps its own copy (it no longer imports pydantic's settings to be read)."""
+    from gcbase import intent, settings
+
+    assert intent.TIERS == settings.TIERS
