@@ -2,8 +2,9 @@
 
 What is stored here is never a verdict someone has not computed: parsed YAML documents (keyed by the
 file's text and the loader's code), cloudsplaining's action expansions (keyed by the action list and
-policy_sentry's data), check results of a plan (keyed by the plan, the check's code and data; see
-gcbase/check/resultcache.py). A wrong entry could only come from a wrong key, so each key names
+policy_sentry's data), what one resource-based policy exposes outside the zone of trust (keyed by the
+document, the zone and the prover's code: gcbase/trust/memo.py), a fleet's check results per stack and
+check (keyed by the plan and the check's code and data: gcbase/fleet/results.py). A wrong entry could only come from a wrong key, so each key names
 everything the value is a function of, including the versions of the code that computed it.
 
 Where: $GCBASE_CACHE_DIR, else $XDG_CACHE_HOME/gcbase, else ~/.cache/gcbase; never the repository.
