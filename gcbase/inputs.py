@@ -131,11 +131,13 @@ def parse_json(text: str, file: str, what: str, hint: str = "") -> Any:
     refused: list[_Number] = []
 
     def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise GcbaseError.one(file, key, "duplicate key; JSON objects name each key once")
-            out[key] = value
+        out = dict(pairs)  # in C; the keys are looked at one by one only when one repeats
+        if len(out) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    raise GcbaseError.one(file, key, "duplicate key; JSON objects name each key once")
+                seen.add(key)
         return out
 
     def constant(name: str) -> Any:
