@@ -106,12 +106,34 @@ class Renaming:
             if not part:
                 continue
             for token in self.tokens:
-                for k in range(1, len(token)):
-                    if i > 0 and (part.startswith(token[k:]) or token[k:].startswith(part)):
-                        return f"{pattern!r}: a '*' may end inside {token!r}"
-                    if i < len(parts) - 1 and (part.endswith(token[:k]) or token[:k].endswith(part)):
-                        return f"{pattern!r}: a '*' may start inside {token!r}"
+                if i > 0 and _starts_inside(part, token):
+                    return f"{pattern!r}: a '*' may end inside {token!r}"
+                if i < len(parts) - 1 and _ends_inside(part, token):
+                    return f"{pattern!r}: a '*' may start inside {token!r}"
         return None
+
+
+def _starts_inside(part: str, token: str) -> bool:
+    """Whether `part`, placed right after a '*', can begin strictly inside an occurrence of token: at some
+    0 < k < len(token), part and token[k:] agree on their common length."""
+    k = token.find(part[0], 1)
+    while k != -1:
+        if part.startswith(token[k:]) or token.startswith(part, k):
+            return True
+        k = token.find(part[0], k + 1)
+    return False
+
+
+def _ends_inside(part: str, token: str) -> bool:
+    """Whether `part`, right before a '*', can end strictly inside an occurrence of token: at some
+    0 < k < len(token), part and token[:k] agree on their common length (counted from their ends)."""
+    k = token.rfind(part[-1], 0, len(token) - 1)
+    while k != -1:
+        head = token[:k + 1]
+        if part.endswith(head) or head.endswith(part):
+            return True
+        k = token.rfind(part[-1], 0, k)
+    return False
 
 
 def _ok_token(text: Optional[str]) -> bool:

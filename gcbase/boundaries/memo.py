@@ -79,7 +79,7 @@ class MemoEvaluator:
         self.ev = Evaluator(self.canonical, encodings=shared.encodings, decisions=shared.decisions)
         self._own: Optional[Evaluator] = None
         self._hazards: dict[int, tuple[Doc, Optional[str], frozenset[str]]] = {}
-        self._numeric: set[str] = set()
+        self._slices: dict[tuple[str, str], tuple[Optional[str], frozenset[str]]] = {}
         shared.stats.stacks += 1
 
     @property
@@ -95,7 +95,6 @@ class MemoEvaluator:
         if found is None or found[0] is not doc:
             why, numeric = hazard(doc, self.renaming)
             found = self._hazards[id(doc)] = (doc, why, numeric)
-            self._numeric |= numeric
         return found[1]
 
     def why_not(self, req: Request) -> Optional[str]:
@@ -103,27 +102,39 @@ class MemoEvaluator:
         r = self.renaming
         if r.has_token(req.action.lower()):
             return "a token in the action"
-        for doc in docs_read(self.model, req.principal, req.resource):
-            why = self._hazard(doc)
-            if why:
-                return why
+        pair = (req.principal, req.resource)
+        if pair not in self._slices:
+            self._slices[pair] = self._slice(*pair)
+        why, numeric = self._slices[pair]
+        if why:
+            return why
         for key, value in req.context:
             if r.has_token(key.lower()):
                 return f"a token in the context key {key}"
-        # Numeric/Date conditions are decided on the pinned value: it must hold no token. Pins come from the
-        # request's context and the principal's and resource's tags (Evaluator._pins).
-        pinned = [*(v for k, v in req.context if k.lower() in self._numeric)]
-        role = self.model.roles.get(req.principal)
-        tags = {**{f"aws:principaltag/{k}".lower(): v for k, v in (role.tags if role else {}).items()},
-                **{f"aws:resourcetag/{k}".lower(): v for k, v in self.model.resource_tags.get(req.resource, {}).items()}}
-        if any(r.has_token(k) for k in tags):
-            return "a token in a tag key"
-        pinned += [v for k, v in tags.items() if k in self._numeric]
-        if self._numeric & {"aws:principalarn", "aws:principalaccount", "aws:resourceaccount"}:
-            return "a Numeric/Date condition over the principal or the resource account"
-        if any(r.has_token(str(v)) for v in pinned):
-            return "a Numeric/Date condition over a value with a token"
+            if key.lower() in numeric and r.has_token(value):
+                return "a Numeric/Date condition over a value with a token"
         return None
+
+    def _slice(self, principal: str, resource: str) -> tuple[Optional[str], frozenset[str]]:
+        """(why not, the Numeric/Date condition keys) of what a decision of (principal, resource) reads."""
+        r, numeric = self.renaming, set()
+        for doc in docs_read(self.model, principal, resource):
+            why = self._hazard(doc)
+            if why:
+                return why, frozenset()
+            numeric |= self._hazards[id(doc)][2]
+        # Numeric/Date conditions are decided on the pinned value: it must hold no token. Pins come from the
+        # principal and the resource, their tags and the request's context (Evaluator._pins).
+        role = self.model.roles.get(principal)
+        tags = {**{f"aws:principaltag/{k}".lower(): v for k, v in (role.tags if role else {}).items()},
+                **{f"aws:resourcetag/{k}".lower(): v for k, v in self.model.resource_tags.get(resource, {}).items()}}
+        if any(r.has_token(k) for k in tags):
+            return "a token in a tag key", frozenset()
+        if any(r.has_token(str(v)) for k, v in tags.items() if k in numeric):
+            return "a Numeric/Date condition over a value with a token", frozenset()
+        if numeric & {"aws:principalarn", "aws:principalaccount", "aws:resourceaccount"}:
+            return "a Numeric/Date condition over the principal or the resource account", frozenset()
+        return None, frozenset(numeric)
 
     def _count(self, why: Optional[str]) -> None:
         stats = self.shared.stats

@@ -206,3 +206,30 @@ def test_the_switches_turn_the_memo_off(monkeypatch):
     monkeypatch.delenv("GCBASE_BOUNDARY_MEMO")
     monkeypatch.setenv("GCBASE_CACHE", "0")
     assert not memo.enabled()
+
+
+def test_a_pattern_that_is_not_refused_matches_the_renamed_value_exactly_when_it_matched_the_value():
+    """The lemma of docs/BOUNDARIES.md, "Memo across stacks", on random patterns, values and tokens (glob as
+    iamprover compiles it: '*' any string, '?' any character, the rest literal)."""
+    import random
+    import re
+
+    def matches(pattern: str, value: str) -> bool:
+        rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+        return re.fullmatch(rx, value, re.S) is not None
+
+    rnd, alphabet = random.Random(18), "ab1-:"
+    kept = refused = 0
+    for _ in range(4000):
+        tokens = {"".join(rnd.choice("ab1-") for _ in range(rnd.randint(2, 4))) for _ in range(rnd.randint(1, 3))}
+        tokens = {t for t in tokens if t[0] != "-" and t[-1] != "-"}
+        r = Renaming({t: placeholder(f"t{i}") for i, t in enumerate(sorted(tokens))})
+        for _ in range(20):
+            pattern = "".join(rnd.choice(alphabet + "**?") for _ in range(rnd.randint(1, 8)))
+            value = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 10)))
+            if r.cuts_pattern(pattern) is not None:
+                refused += 1
+                continue
+            kept += 1
+            assert matches(pattern, value) == matches(r.canon(pattern), r.canon(value)), (tokens, pattern, value)
+    assert kept > 10_000 and refused > 10_000
