@@ -170,9 +170,11 @@ class Evaluator:
         return found
 
     def decision_key(self, p: "Prepared") -> tuple:
-        """What _solve and _explain read besides the formula's key: the request, its pins, the names printed."""
+        """What _solve and _explain read: the formula (one object per formula key, which names every layer and
+        statement), the request, its pins, the names printed. The formula object rather than its long key keeps
+        a decision's key small; the decisions live no longer than the encodings that made it (memo.py)."""
         name = p.role.name if p.role is not None else self.model.roles[p.req.resource].name
-        return (p.key, p.req.action.lower(), p.req.resource, tuple(sorted(p.pins.items())), name, self.timeout_ms)
+        return (p.formula, p.req.action.lower(), p.req.resource, tuple(sorted(p.pins.items())), name, self.timeout_ms)
 
     def _keep(self, key: tuple, decision: Decision) -> None:
         if self.decisions is not None and decision.decided:  # an undecided answer may be a timeout: asked again

@@ -26,7 +26,7 @@ from gcbase.settings import Settings
 ENV_SWITCH = "GCBASE_BOUNDARY_MEMO"
 # Bounds on what one process keeps (a fleet worker runs hundreds of stacks): past them it starts afresh.
 MAX_DECISIONS = 400_000
-MAX_FORMULAS = 40_000
+MAX_FORMULAS = 20_000
 
 
 def enabled() -> bool:
