@@ -233,3 +233,27 @@ def test_a_pattern_that_is_not_refused_matches_the_renamed_value_exactly_when_it
             kept += 1
             assert matches(pattern, value) == matches(r.canon(pattern), r.canon(value)), (tokens, pattern, value)
     assert kept > 10_000 and refused > 10_000
+
+
+def test_a_number_or_date_compared_with_a_pinned_value_that_holds_a_token_is_not_renamed():
+    """NumericLessThan on a tag whose value is the municipality code: renamed, the value is no number."""
+    s = settings_of("131121-stg")
+    model = _model(plan_of("131121-stg"), s)
+    asp = next(r for r in model.roles.values() if r.name == "gcbase-asp-juki")
+    other = next(r for r in model.roles.values() if r.name == "gcbase-auditor")
+    asp.policies.append(_doc({"Sid": "Numeric", "Effect": "Deny", "Action": "*", "Resource": "*",
+                              "Condition": {"NumericLessThan": {"aws:PrincipalTag/gcbase:number": "200000",
+                                                                "aws:MultiFactorAuthAge": "3600"}}}))
+    req = Request(asp.arn, "s3:GetObject", "arn:aws:s3:::b/k", (("aws:MultiFactorAuthAge", "300"),))
+    shared = memo.MemoEvaluator(model, s)
+    assert shared.why_not(req) is None  # the tag is not there: nothing numeric holds a token
+    asp.tags["gcbase:number"] = "131121"
+    shared = memo.MemoEvaluator(model, s)
+    assert "Numeric" in (shared.why_not(req) or "")
+    assert shared.why_not(Request(other.arn, "s3:GetObject", "arn:aws:s3:::b/k")) is None  # other roles: renamed
+    assert shared.evaluate(req).to_dict() == Evaluator(model).evaluate(req).to_dict()
+    del asp.tags["gcbase:number"]
+    shared = memo.MemoEvaluator(model, s)
+    assert "Numeric" in (shared.why_not(Request(asp.arn, "s3:GetObject", "arn:aws:s3:::b/k",
+                                                (("aws:MultiFactorAuthAge", "220000000001"),))) or "")
+    memo.reset()
