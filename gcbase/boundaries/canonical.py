@@ -24,7 +24,7 @@ is valid: docs/BOUNDARIES.md, "Memo across stacks", has the argument; in short:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping, Optional
 
 from iamprover.engine.patterns import expand_variables
@@ -182,8 +182,19 @@ def renaming(settings: Settings, model: AuthzModel) -> Renaming:
     return Renaming({t: placeholder(n) for t, n in names.items()})
 
 
+# The fields canonical_model renames: a field added to the model must be renamed there too (or the renamed
+# model would lack it), so a new one stops every memo run until it is.
+_RENAMED = {AuthzModel: {"source", "management_account", "roles", "scp_levels", "resource_policies",
+                         "resource_accounts", "resource_tags", "key_aliases", "notes"},
+            Role: {"arn", "name", "account", "trust", "policies", "boundary", "tags", "managed"},
+            ScpLevel: {"target", "policies"}, Doc: {"kind", "name", "document"}}
+
+
 def canonical_model(model: AuthzModel, r: Renaming) -> AuthzModel:
     """The model with every string renamed (documents, ARNs, names, tags)."""
+    for cls, names in _RENAMED.items():
+        if {f.name for f in fields(cls)} != names:
+            raise AssertionError(f"canonical_model does not rename every field of {cls.__name__}")
     docs: dict[int, Doc] = {}
 
     def doc(d: Optional[Doc]) -> Optional[Doc]:
