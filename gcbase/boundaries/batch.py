@@ -133,6 +133,8 @@ def prove_denied(ev: Evaluator, requests: Sequence[Request]) -> list[Decision]:
             continue
         if isinstance(prepared, Decision):
             out[i] = prepared
+        elif ev.decisions is not None and ("ground", *ev.decision_key(prepared)) in ev.decisions:
+            out[i] = _proven(prepared) if ev.decisions[("ground", *ev.decision_key(prepared))] else ev.evaluate(req)
         else:
             groups.setdefault((id(prepared.formula), req.action.lower()), []).append((i, prepared))
     for (_, action), members in groups.items():
@@ -144,10 +146,17 @@ def prove_denied(ev: Evaluator, requests: Sequence[Request]) -> list[Decision]:
         for i, p in members:
             ground = shared if z3.is_false(shared) else _instance(
                 shared, [(RESOURCE, p.req.resource), *[(var, p.pins.get(k, ABSENT)) for k, var in keys if k not in common]])
+            if ev.decisions is not None and (z3.is_false(ground) or z3.is_true(ground)):
+                # kept only when the ground instance simplified to a constant: then the answer is that constant,
+                # whichever other requests shared the formula's instance (the grouping differs between stacks)
+                ev.decisions[("ground", *ev.decision_key(p))] = z3.is_false(ground)
             if z3.is_false(ground):
-                who = p.role.name if p.role else p.layers[0].label
-                out[i] = Decision(False, f"{who}: no statement allows it (the request's formula simplifies to false)",
-                                  PROVEN)
+                out[i] = _proven(p)
             else:
                 out[i] = ev.evaluate(p.req)  # allowed, or not simplified: the solver decides and explains
     return [d for d in out if d is not None]
+
+
+def _proven(p: Prepared) -> Decision:
+    who = p.role.name if p.role else p.layers[0].label
+    return Decision(False, f"{who}: no statement allows it (the request's formula simplifies to false)", PROVEN)

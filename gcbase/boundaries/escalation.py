@@ -217,8 +217,6 @@ class Generator:
         deploys then runs as that role (only a role whose trust admits a service: a service assumes the role it
         is handed, so a role trusting people only is of no use to it). Any role of the plan counts, a workload or service role or one a
         vendor program adds. A link the solver cannot decide counts as a link (unknown is never a pass)."""
-        from gcbase.boundaries.batch import prove_denied
-
         out: list[tuple[Role, tuple[str, ...]]] = []
         frontier, seen = [(actor.role, ())], {actor.role.arn}
         base = tuple(sorted(self._context().items()))
@@ -241,7 +239,7 @@ class Generator:
                             and _service_may_assume(t)]
                 reqs = [Request(role.arn, "iam:PassRole", t.arn, tuple(sorted({**dict(base), "iam:PassedToService": svc}.items())))
                         for t in passable for svc in self.config["passToServices"]]
-                for req, decision in zip(reqs, prove_denied(self.ev, reqs)):
+                for req, decision in zip(reqs, self.ev.prove(reqs)):
                     decision = unknown_if_unevaluated(self.model, decision, role.arn)
                     target = self.model.roles[req.resource]
                     if (decision.allowed or not decision.decided) and target.arn not in seen:

@@ -94,10 +94,16 @@ class Prepared:
 
 
 class Evaluator:
-    def __init__(self, model: AuthzModel, timeout_ms: int = SOLVER_TIMEOUT_MS):
+    """Decides requests against one model. encodings and decisions may be shared by evaluators of other
+    models (gcbase/boundaries/memo.py): every key they are read under names everything its value is a
+    function of (the formula's key, the request, its pins, the names an explanation prints)."""
+
+    def __init__(self, model: AuthzModel, timeout_ms: int = SOLVER_TIMEOUT_MS, encodings: Optional[Encodings] = None,
+                 decisions: Optional[dict] = None):
         self.model = model
         self.timeout_ms = timeout_ms
-        self.encodings = Encodings(timeout_ms)
+        self.encodings = encodings if encodings is not None else Encodings(timeout_ms)
+        self.decisions = decisions  # decision key -> Decision (None: not kept)
         self.layers = LayerCache()
         self._filtered: dict[tuple[int, str], tuple[Layer, Layer]] = {}  # (layer, action) -> its statements for it
         self._levels: dict[tuple, tuple[list[Layer], Layer]] = {}  # SCP level per pins and action
@@ -155,8 +161,30 @@ class Evaluator:
         prepared = self._prepare_outside(req, target)
         if isinstance(prepared, Decision):
             return prepared
-        return self._explain_outside(req, target, *self._solve(prepared.formula, prepared.layers, req, prepared.pins,
-                                                                req.principal, allow_root=True))
+        key = self.decision_key(prepared)
+        found = self.decisions.get(key) if self.decisions is not None else None
+        if found is None:
+            found = self._explain_outside(req, target, *self._solve(prepared.formula, prepared.layers, req,
+                                                                     prepared.pins, req.principal, allow_root=True))
+            self._keep(key, found)
+        return found
+
+    def decision_key(self, p: "Prepared") -> tuple:
+        """What _solve and _explain read: the formula (one object per formula key, which names every layer and
+        statement), the request, its pins, the names printed. The formula object rather than its long key keeps
+        a decision's key small; the decisions live no longer than the encodings that made it (memo.py)."""
+        name = p.role.name if p.role is not None else self.model.roles[p.req.resource].name
+        return (p.formula, p.req.action.lower(), p.req.resource, tuple(sorted(p.pins.items())), name, self.timeout_ms)
+
+    def _keep(self, key: tuple, decision: Decision) -> None:
+        if self.decisions is not None and decision.decided:  # an undecided answer may be a timeout: asked again
+            self.decisions[key] = decision
+
+    def prove(self, requests: list[Request]) -> list[Decision]:
+        """The decisions of many requests, proven in batches (gcbase.boundaries.batch)."""
+        from gcbase.boundaries.batch import prove_denied
+
+        return prove_denied(self, requests)
 
     def _prepare_outside(self, req: Request, target: Role) -> "Prepared | Decision":
         if target.trust is None:
@@ -164,10 +192,10 @@ class Evaluator:
         pins = self._pins(req, None, target.account)
         trust = self.layers.layer(target.trust, pins)
         grant = as_grant(trust, req.principal, allow_root=True)
+        key = ("outside", req.principal, repr(trust))
         formula = self.encodings.formula(
-            ("outside", req.principal, repr(trust)),
-            lambda act, res, ctx: allowed(Principal(req.principal, []), act, res, ctx, [grant]))
-        return Prepared(req, formula, [trust], pins)
+            key, lambda act, res, ctx: allowed(Principal(req.principal, []), act, res, ctx, [grant]))
+        return Prepared(req, formula, [trust], pins, key=key)
 
     def _explain_outside(self, req: Request, target: Role, ok: bool, matches) -> Decision:
         deny = next((m for m in matches if m[2].effect == "Deny"), None)
@@ -180,8 +208,14 @@ class Evaluator:
 
     def _evaluate_role(self, req: Request, role: Role) -> Decision:
         p = self._prepare_role(req, role)
-        ok, matches = self._solve(p.formula, p.layers, req, p.pins, role.arn, allow_root=p.cross or p.is_assume)
-        return self._explain(ok, matches, req, role, p.boundary, p.levels, p.resource, p.is_kms, p.cross, p.is_assume)
+        key = self.decision_key(p)
+        found = self.decisions.get(key) if self.decisions is not None else None
+        if found is None:
+            ok, matches = self._solve(p.formula, p.layers, req, p.pins, role.arn, allow_root=p.cross or p.is_assume)
+            found = self._explain(ok, matches, req, role, p.boundary, p.levels, p.resource, p.is_kms, p.cross,
+                                  p.is_assume)
+            self._keep(key, found)
+        return found
 
     def _prepare_role(self, req: Request, role: Role) -> "Prepared":
         rdoc, raccount = self._resource_policy(req.resource)

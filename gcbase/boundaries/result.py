@@ -111,11 +111,16 @@ class BoundaryResult:
 
 
 def evaluate_model(model: AuthzModel, settings: Settings, catalogue: Optional[Catalogue] = None,
-                   accounts: Optional[set[str]] = None, generated: bool = True) -> BoundaryResult:
+                   accounts: Optional[set[str]] = None, generated: bool = True,
+                   memo: Optional[bool] = None) -> BoundaryResult:
     """Every expectation against one model (accounts: only requests made in these accounts), then the
-    generated escalation rows (generated=False: the hand-written rows only)."""
+    generated escalation rows (generated=False: the hand-written rows only). memo: decide through the
+    proofs shared by the stacks of this process (gcbase/boundaries/memo.py; None: unless switched off by
+    GCBASE_BOUNDARY_MEMO=0 or GCBASE_CACHE=0); the result is the same either way."""
+    from gcbase.boundaries import memo as shared
+
     cat = catalogue or default_catalogue()
-    ev = Evaluator(model)
+    ev = shared.MemoEvaluator(model, settings) if (shared.enabled() if memo is None else memo) else Evaluator(model)
     result = BoundaryResult(settings.stack, model.source, cat.party_ids, notes=list(model.notes))
     for row in cat.rows:
         rr = RowResult(row)
@@ -138,14 +143,13 @@ def _generated(result: BoundaryResult, model: AuthzModel, settings: Settings, ca
                accounts: Optional[set[str]]) -> None:
     """The escalation rows (gcbase.boundaries.escalation), every request expected denied, proven in batches."""
     from gcbase.boundaries import escalation
-    from gcbase.boundaries.batch import prove_denied
 
     for row, by_party in escalation.rows(model, settings, cat, ev):
         rr = RowResult(row)
         for cell in row.cells:
             items = [x for x in by_party[cell.party] if accounts is None or x[0] in accounts]
             decisions = [escalation.unknown_if_unevaluated(model, d, x[2].principal)
-                         for x, d in zip(items, prove_denied(ev, [x[2] for x in items]))]
+                         for x, d in zip(items, ev.prove([x[2] for x in items]))]
             rr.cells.append(CellResult(cell, [Check(acct, system, req, d, d.decided and not d.allowed, via)
                                               for (acct, system, req, via), d in zip(items, decisions)]))
         result.rows.append(rr)
@@ -160,13 +164,14 @@ def _settings_of(plan) -> Settings:
     return load_settings(plan.config_file)
 
 
-def evaluate(plan, settings: Optional[Settings] = None, catalogue: Optional[Catalogue] = None) -> BoundaryResult:
+def evaluate(plan, settings: Optional[Settings] = None, catalogue: Optional[Catalogue] = None,
+             memo: Optional[bool] = None) -> BoundaryResult:
     """The boundary matrix of a synthesized plan; `gcbase check` includes `.to_dict()` of it."""
     from gcbase.boundaries.from_plan import from_plan
 
     s = settings or _settings_of(plan)
     model = from_plan(plan, s.accounts.governance, list(s.account_ids))
-    return evaluate_model(model, s, catalogue)
+    return evaluate_model(model, s, catalogue, memo=memo)
 
 
 __all__ = ["BoundaryResult", "CellResult", "Check", "RowResult", "Target", "evaluate", "evaluate_model"]
