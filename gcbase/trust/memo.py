@@ -13,7 +13,7 @@ checks report it (the text of each exposure), is a function of
 
 and every one of them is in the key. A policy Z3 cannot decide (Undecidable) or that cannot be read is
 never stored: it is asked again, and fails again, on every run. GCBASE_CACHE=0 turns the memo off.
-tests/trust/test_memo.py compares every verdict with and without it, on stacks whose memo another stack
+tests/trust/test_trust_memo.py compares every verdict with and without it, on stacks whose memo another stack
 filled.
 """
 

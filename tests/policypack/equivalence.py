@@ -23,6 +23,46 @@ def compare(plan, baseline=None) -> tuple[str, bool, str]:
     return state, same, f"pack {'blocks' if blocked else 'passes'}, {len(findings)} finding(s); gcbase {len(failures)}"
 
 
+def _verdicts(ids: list[str]) -> list[tuple]:
+    """In a worker process: each mutant's verdict both ways, as plain values (run_parallel)."""
+    by_id = {m.id: m for m in MUTATIONS}
+    harness = Harness()
+    out: list[tuple] = []
+    for mid in ids:
+        m = by_id[mid]
+        try:
+            plan = harness.mutant(m)
+        except (RefusedConfig, GcbaseError) as err:
+            out.append((mid, "refused", str(err).splitlines()[0]))
+            continue
+        except MutationError as err:
+            out.append((mid, "error", str(err)))
+            continue
+        state, failures = gcbase_verdict(plan)
+        blocked, findings = pack_verdict(plan, harness.plan(m.stack))
+        out.append((mid, "plan", state, sorted(failures), blocked, sorted(findings)))
+    return out
+
+
+def run_parallel(mutations: list, workers: int = 0) -> dict[str, tuple]:
+    """mutation id -> ("refused", line) | ("error", why) | ("plan", gcbase state, gcbase's unwaived failures,
+    whether the pack blocks, the pack's advisory findings), over the machine's CPUs (at most 4), each worker
+    with its own Harness: the same synth and the same two verdicts per mutant as compare()."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = workers or min(4, os.cpu_count() or 1)
+    ordered = sorted(mutations, key=lambda m: (m.kind != "source", m.id))  # slow ones spread alike
+    chunks = [[m.id for m in ordered[i::workers]] for i in range(workers) if ordered[i::workers]]
+    if len(chunks) < 2:
+        rows = _verdicts([m.id for m in mutations])
+    else:
+        with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("spawn")) as pool:
+            rows = [row for part in pool.map(_verdicts, chunks) for row in part]
+    return {row[0]: row[1:] for row in rows}
+
+
 def main(argv: list[str]) -> int:
     start = time.perf_counter()
     harness = Harness()
