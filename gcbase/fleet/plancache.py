@@ -63,9 +63,21 @@ def _inputs(root: Path) -> list[Path]:
     return files
 
 
-@lru_cache(maxsize=4)
+_SEEDED: dict[Path, str] = {}
+
+
+def seed_fingerprint(digest: str, root: Path = ROOT) -> None:
+    """The fingerprint the fleet's parent computed (a worker runs the same tree: no need to hash it again)."""
+    _SEEDED[root] = digest
+
+
 def fingerprint(root: Path = ROOT) -> str:
     """SHA-256 of every synth input but the stack's config, and of the SDK's versions (once per process)."""
+    return _SEEDED[root] if root in _SEEDED else _fingerprint(root)
+
+
+@lru_cache(maxsize=4)
+def _fingerprint(root: Path) -> str:
     h = hashlib.sha256(SCHEMA.encode())
     for pkg in PACKAGES:
         h.update(f"\0{pkg}={version(pkg)}".encode())
