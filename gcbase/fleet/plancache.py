@@ -88,6 +88,14 @@ def _fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
+def _clear() -> None:
+    _SEEDED.clear()
+    _fingerprint.cache_clear()
+
+
+fingerprint.cache_clear = _clear  # type: ignore[attr-defined] # as an lru_cache's (tests change the tree)
+
+
 def key(stack: str, config: Optional[dict[str, Any]] = None, file: Optional[str] = None,
         root: Path = ROOT) -> str:
     """The cache key of one stack: its name, its config (values, or the file's bytes), the fingerprint."""
