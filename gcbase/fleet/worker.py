@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from gcbase.errors import GcbaseError
-from gcbase.fleet import results, summary
+from gcbase.fleet import results, summary, tfplans
 from gcbase.fleet.jobs import Job
 from gcbase.outputs import write_text
 
@@ -196,12 +196,14 @@ def _summary(report: Any, of_plan: dict[str, Any], baseline_waivers: bool) -> di
     }
 
 
-def _summary_key(job: Job, boundaries: bool, baseline_waivers: bool) -> tuple[str, str]:
-    """(the stack's per-check entry key, its summary key): gcbase/fleet/results.py, gcbase/fleet/summary.py."""
+def _keys(job: Job, boundaries: bool, baseline_waivers: bool) -> tuple[str, str, str]:
+    """(the stack's plan-cache key, its per-check entry key, its summary key): gcbase/fleet/plancache.py,
+    results.py, summary.py."""
     from gcbase.fleet.plancache import key as plan_key
 
-    entry_key = results.entry_key(plan_key(job.stack, job.config, job.file), baseline_waivers)
-    return entry_key, summary.key(results.fleet_key(boundaries, baseline_waivers), entry_key)
+    planned = plan_key(job.stack, job.config, job.file)
+    entry_key = results.entry_key(planned, baseline_waivers)
+    return planned, entry_key, summary.key(results.fleet_key(boundaries, baseline_waivers), entry_key)
 
 
 def _from_summary(found: dict[str, Any], boundaries: bool, baseline_waivers: bool) -> dict[str, Any]:
@@ -224,7 +226,7 @@ def reuse(job: Job, boundaries: bool, plan_cache: str, baseline_waivers: bool = 
     synthesize, check or prove), else None. Cheap enough for the fleet's parent to call for every stack
     before it starts any worker. A file job's config is validated again (it may print a line of its own);
     a generated stack's was when its summary was made, under the same key."""
-    found = summary.read(plan_cache, _summary_key(job, boundaries, baseline_waivers)[1])
+    found = summary.read(plan_cache, _keys(job, boundaries, baseline_waivers)[2])
     if found is None or (boundaries and not isinstance(found.get("boundaries"), dict)):
         return None
     if job.config is None:
@@ -247,7 +249,7 @@ def _check_stack_cached(job: Job, boundaries: bool, timer: Callable[[str], None]
 
     run = run if run is not None else {}
     keys = results.check_keys()
-    entry_key, summary_key = _summary_key(job, boundaries, baseline_waivers)
+    planned, entry_key, summary_key = _keys(job, boundaries, baseline_waivers)
     found = summary.read(plan_cache, summary_key)
     if found is not None and (not boundaries or isinstance(found.get("boundaries"), dict)):
         run["planCache"] = "hit"  # not synthesized; nothing needed the plan itself
@@ -263,14 +265,22 @@ def _check_stack_cached(job: Job, boundaries: bool, timer: Callable[[str], None]
     prove = boundaries and not (isinstance(entry.get("boundaries"), list)
                                 and entry["boundaries"][:1] == [results.boundaries_key()])
     plan = tfplan = None
-    if not (todo or prove or not isinstance(entry.get("plan"), dict)):
-        run["planCache"] = "hit"  # not synthesized; nothing needed the plan itself
+    held = None  # the Terraform plan JSON and meta, when only checks need the plan (gcbase/fleet/tfplans.py)
+    if todo and not prove and isinstance(entry.get("plan"), dict):
+        held = tfplans.read(plan_cache, planned)
+    if not (todo or prove or not isinstance(entry.get("plan"), dict)) or held is not None:
+        run["planCache"] = "hit"  # not synthesized; the checks read the stored Terraform plan JSON, if any
+        if held is not None:
+            run["tfplanCache"] = "hit"
+            tfplan, plan_meta = held
         timer("synth")
         timer("export")
     else:
         plan = _synth(job, plan_cache, run)
         timer("synth")
         tfplan = export(plan)
+        plan_meta = plan.meta
+        tfplans.write(plan_cache, planned, tfplan, dict(plan.meta))
         timer("export")
         entry["plan"] = {
             "stack": plan.stack, "source": plan.source, "meta": {k: plan.meta[k] for k in META_KEYS if k in plan.meta},
@@ -282,7 +292,7 @@ def _check_stack_cached(job: Job, boundaries: bool, timer: Callable[[str], None]
                           ("reused" if boundaries else "off"), "summary": "miss"}
     rows: list[list] = []
     if todo:
-        rows = raw_results(tfplan, only=None if len(todo) == len(keys) else todo, meta=dict(plan.meta))
+        rows = raw_results(tfplan, only=None if len(todo) == len(keys) else todo, meta=dict(plan_meta), graph_free=True)
     rows, storable = results.merge(entry, keys, todo, rows)
     of_plan = entry["plan"]
     # no waiver here: they are applied to the summary, on this run and on every later one
