@@ -149,3 +149,24 @@ def test_waivers_on_a_summary_are_applied_as_on_findings():
         assert [str(p) for p in problems] == [str(p) for p in blanket_problems(findings, chosen, "s-prod")]
     assert any(r[2] == SKIPPED for r in summary.apply({"findings": rows}, waivers, "s-prod", today)[0])
     assert summary.apply({"findings": rows}, waivers, "s-prod", today)[1]  # CKV_AWS_2's pattern is a blanket
+
+
+def test_resource_checks_without_the_graph_give_checkovs_own_records(jobs):
+    """gcbase/check/graphfree.py: every resource check of ours it may run (its source never names the
+    graph) gives, on real plans, the rows a full Checkov run restricted to it gives, in the same order."""
+    from gcbase.check import graphfree
+    from gcbase.check.runner import raw_results
+    from gcbase.synth import synth_values
+    from gcbase.tfplan import export
+
+    eligible = sorted(graphfree.eligible())
+    assert "GCJP_AWS_3" in eligible and len(eligible) >= 10
+    assert not graphfree.covers(["CKV_AWS_379"]) and not graphfree.covers(["GCJP2_AWS_3"])
+    for job in jobs:
+        plan = synth_values(job.stack, job.config)
+        tfplan, meta = export(plan), dict(plan.meta)
+        full = raw_results(tfplan, only=eligible, meta=meta)
+        assert len({r[0] for r in full}) >= 5  # the checks found their resources
+        assert raw_results(tfplan, only=eligible, meta=meta, graph_free=True) == full
+        for cid in ("GCJP_AWS_3", eligible[0], eligible[-1]):
+            assert raw_results(tfplan, only=[cid], meta=meta, graph_free=True) == [r for r in full if r[0] == cid]
