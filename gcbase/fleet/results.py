@@ -18,6 +18,9 @@ whatever is computed from the plan alone is too. Inside the entry:
 - what the fleet result says of the plan (resource count, types not checked, meta).
 
 Waivers are never in a key: they are applied to the rows each time (a waiver change only re-applies them).
+Beside the entry: the stack's summary (gcbase/fleet/summary.py: what the fleet result says before waivers, so
+an all-reused re-check reads no rows) and its Terraform plan JSON (gcbase/fleet/tfplans.py). state()/seed():
+the keys the fleet's parent computes once and hands to its workers.
 Rows are stored as computed, in the order the checks produced them; the fleet result sorts findings.
 """
 

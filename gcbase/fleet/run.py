@@ -228,6 +228,7 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
                 if reused is None:
                     left.append(job)
                 else:
+                    reused["run"]["inParent"] = True  # one after another, not in parallel (scripts/bench-fleet-recheck)
                     store(job, reused)
             todo = left
             run.workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))

@@ -11,8 +11,10 @@ Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<sta
   run {seconds {validate, synth, export, check, summarize, boundaries, collect}, pid, peakRssMb,
   planCache "hit" | "miss" (only with a plan cache; on a hit "synth" is the time to read the plan),
   planCacheNotStored (why a missed plan could not be stored), resultCache {checksRun, checks, boundaries
-  "proven" | "reused" | "off"} (only with a plan cache: gcbase/fleet/results.py; on a hit of every result the
-  plan is not read and planCache is "hit")}
+  "proven" | "reused" | "off", summary "hit" | "miss"} (only with a plan cache: gcbase/fleet/results.py and
+  summary.py; on a hit of every result the plan is not read and planCache is "hit"), tfplanCache "hit" (the
+  checks that ran read the stored Terraform plan JSON: gcbase/fleet/tfplans.py), inParent (the fleet's parent
+  answered it from its summary; seconds {reuse})}
   (volatile: a merged report leaves it out).
 """
 
