@@ -11,7 +11,8 @@ check only as `check.graph` (the registry's, which run_block assigns and CKV_AWS
 So a check of policies/resource/ whose source never names `graph` (it cannot read check.graph, and its
 helpers get the entity's conf only) gets from run_block exactly what it gets in a full run: this module runs
 the same Runner's check_tf_definition on the same definitions and context, with the registries' graph set to
-None, and returns the same report of records. Any other check (Checkov's built-ins, graph policies, a check
+None, and returns the same report of records; on a plan narrowed to the resources of the checks' types
+(narrowed(): Checkov makes each resource's definition from that resource alone). Any other check (Checkov's built-ins, graph policies, a check
 naming `graph`) is not eligible; the caller then runs Checkov in full. tests/fleet/test_resultcache.py
 compares, check by check, every eligible check's records here and in a full run on real plans.
 """
@@ -45,6 +46,31 @@ def eligible() -> frozenset[str]:
 def covers(check_ids: Iterable[str]) -> bool:
     ids = set(check_ids)
     return bool(ids) and ids <= eligible()
+
+
+def narrowed(tfplan: dict[str, Any], check_ids: Iterable[str]) -> dict[str, Any]:
+    """The plan with only the resources of the types these checks read (planned values and configuration).
+
+    Checkov's parse_tf_plan makes each resource's block from that resource alone: its planned values, the
+    first configuration resource of the same type and name, its resource change (by address), so a resource
+    kept here gets the same block; run_block then runs a check only on resources of its supported types. Only
+    line numbers (marks) differ, which no row holds. A check that supports a pattern of types: the plan as is."""
+    from checkov.terraform.checks.resource.registry import resource_registry
+
+    wanted = set(check_ids)
+    types: set[str] = set()
+    for _, check in resource_registry.all_checks():
+        if check.id in wanted:
+            types |= set(check.supported_resources)
+    if not types or any(ch in t for t in types for ch in "*?["):
+        return tfplan
+    out = dict(tfplan)
+    for section in ("planned_values", "configuration"):
+        root = (tfplan.get(section) or {}).get("root_module")
+        if isinstance(root, dict) and isinstance(root.get("resources"), list):
+            kept = [r for r in root["resources"] if not isinstance(r, dict) or r.get("type") in types]
+            out[section] = {**tfplan[section], "root_module": {**root, "resources": kept}}
+    return out
 
 
 @lru_cache(maxsize=2)

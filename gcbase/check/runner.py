@@ -221,7 +221,8 @@ def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]], file: str = 
     ck["errors"].clear()
     with tempfile.TemporaryDirectory(prefix="gcbase-check-") as tmp:
         path = Path(tmp) / "tfplan.json"
-        path.write_text(json.dumps(tfplan, ensure_ascii=False), encoding="utf-8")
+        path.write_text(json.dumps(graphfree.narrowed(tfplan, only or ()) if graph_free else tfplan,
+                                   ensure_ascii=False), encoding="utf-8")
         original = ck["plan_parser"].parse
         ck["plan_parser"].parse = _fast_parse
         try:

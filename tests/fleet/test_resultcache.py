@@ -56,6 +56,8 @@ def test_reused_results_equal_a_run_without_cache_and_one_changed_check_runs_alo
         assert {s: stable(r) for s, r in once.items()} == plain, changed
         # the changed check, and the one changed before (its key is back to what it was)
         assert all(r["run"]["resultCache"]["checksRun"] == min(i + 1, 2) for r in once.values()), changed
+        # the checks read the Terraform plan JSON stored by the first (cold, synthesizing) run: no export
+        assert all(r["run"].get("tfplanCache") == "hit" for r in once.values()), changed
 
 
 def test_a_waiver_change_reapplies_waivers_only(jobs, plain, tmp_path, monkeypatch):
@@ -153,7 +155,8 @@ def test_waivers_on_a_summary_are_applied_as_on_findings():
 
 def test_resource_checks_without_the_graph_give_checkovs_own_records(jobs):
     """gcbase/check/graphfree.py: every resource check of ours it may run (its source never names the
-    graph) gives, on real plans, the rows a full Checkov run restricted to it gives, in the same order."""
+    graph) gives, on real plans narrowed to its types, the rows a full Checkov run of the whole plan restricted
+    to it gives, in the same order; all of them at once too."""
     from gcbase.check import graphfree
     from gcbase.check.runner import raw_results
     from gcbase.synth import synth_values
@@ -168,5 +171,5 @@ def test_resource_checks_without_the_graph_give_checkovs_own_records(jobs):
         full = raw_results(tfplan, only=eligible, meta=meta)
         assert len({r[0] for r in full}) >= 5  # the checks found their resources
         assert raw_results(tfplan, only=eligible, meta=meta, graph_free=True) == full
-        for cid in ("GCJP_AWS_3", eligible[0], eligible[-1]):
+        for cid in eligible:  # each alone: the plan narrowed to that check's types
             assert raw_results(tfplan, only=[cid], meta=meta, graph_free=True) == [r for r in full if r[0] == cid]
