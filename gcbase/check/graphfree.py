@@ -52,8 +52,8 @@ def narrowed(tfplan: dict[str, Any], check_ids: Iterable[str]) -> dict[str, Any]
     """The plan with only the resources of the types these checks read (planned values and configuration).
 
     Checkov's parse_tf_plan makes each resource's block from that resource alone: its planned values, the
-    first configuration resource of the same type and name, its resource change (by address), so a resource
-    kept here gets the same block; run_block then runs a check only on resources of its supported types. Only
+    first configuration resource of the same type and name, its resource change (by address, so of the same
+    type; resource_changes is narrowed too), so a resource kept here gets the same block; run_block then runs a check only on resources of its supported types. Only
     line numbers (marks) differ, which no row holds. A check that supports a pattern of types: the plan as is."""
     from checkov.terraform.checks.resource.registry import resource_registry
 
@@ -70,6 +70,8 @@ def narrowed(tfplan: dict[str, Any], check_ids: Iterable[str]) -> dict[str, Any]
         if isinstance(root, dict) and isinstance(root.get("resources"), list):
             kept = [r for r in root["resources"] if not isinstance(r, dict) or r.get("type") in types]
             out[section] = {**tfplan[section], "root_module": {**root, "resources": kept}}
+    if isinstance(tfplan.get("resource_changes"), list):  # looked up by the resource's address (type.name)
+        out["resource_changes"] = [r for r in tfplan["resource_changes"] if not isinstance(r, dict) or r.get("type") in types]
     return out
 
 
