@@ -14,7 +14,8 @@ Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<sta
   "proven" | "reused" | "off", summary "hit" | "miss"} (only with a plan cache: gcbase/fleet/results.py and
   summary.py; on a hit of every result the plan is not read and planCache is "hit"), tfplanCache "hit" (the
   checks that ran read the stored Terraform plan JSON: gcbase/fleet/tfplans.py), inParent (the fleet's parent
-  answered it from its summary; seconds {reuse})}
+  answered it from its summary; seconds {reuse}), firstInProcess (the process's first stack: it imported what
+  the stack needed)}
   (volatile: a merged report leaves it out).
 """
 
@@ -373,4 +374,6 @@ def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str]
     if result["status"] == "error":
         result["meta"] = fallback_meta(job)
     result["run"] = {"seconds": seconds, "pid": os.getpid(), "peakRssMb": peak_rss_mb(), **run}
+    if not _STATE.get("ran"):  # this process's first stack: its imports (scripts/bench-fleet-recheck)
+        result["run"]["firstInProcess"] = _STATE["ran"] = True
     return result

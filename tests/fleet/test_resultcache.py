@@ -173,3 +173,23 @@ def test_resource_checks_without_the_graph_give_checkovs_own_records(jobs):
         assert raw_results(tfplan, only=eligible, meta=meta, graph_free=True) == full
         for cid in eligible:  # each alone: the plan narrowed to that check's types
             assert raw_results(tfplan, only=[cid], meta=meta, graph_free=True) == [r for r in full if r[0] == cid]
+
+
+def test_spawned_workers_take_the_parents_keys_and_give_the_same_results(jobs, plain, tmp_path, monkeypatch):
+    """Stacks without a summary go to spawned workers, which take the run's keys from the parent (seed)
+    instead of hashing the tree; their results are those of a run without any cache."""
+    import shutil
+
+    monkeypatch.setenv("GCBASE_CACHE", "1")
+    cache = tmp_path / "plans"
+    for j in jobs:
+        worker.run_job(j, True, plan_cache=str(cache))
+    shutil.rmtree(cache / summary.KIND)
+    out = tmp_path / "out"
+    run = run_fleet(jobs, out, workers=2, boundaries=True, plan_cache=cache, stream=io.StringIO(), terminal=False)
+    assert (run.workers, run.done, run.errors) == (2, len(jobs), {})
+    got = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (out / RESULTS).glob("*.json")}
+    assert {s: stable(r) for s, r in got.items()} == plain
+    assert all(r["run"]["pid"] != os.getpid() and not r["run"].get("inParent")
+               and r["run"]["resultCache"] == {"checksRun": 0, "checks": r["run"]["resultCache"]["checks"],
+                                               "boundaries": "reused", "summary": "miss"} for r in got.values())
