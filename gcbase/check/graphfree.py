@@ -1,20 +1,20 @@
-"""Run some of gcbase's own resource checks on a Terraform plan JSON without building Checkov's graph, when
-the result is provably the one Checkov's terraform_plan Runner gives (a fleet re-check after one policy
-changed: docs/PERFORMANCE.md, "Fleet re-checks").
+"""Run some of gcbase's own resource checks on a Terraform plan JSON without building Checkov's graph, when the result
+is provably the one Checkov's terraform_plan Runner gives (a fleet re-check after one policy changed:
+docs/PERFORMANCE.md, "Fleet re-checks").
 
 Checkov's plan Runner (checkov/terraform/plan_runner.py, Runner.run) parses the plan into definitions and a
-context, builds a graph from the definitions (most of its time: ~0.2-0.5 s a plan), runs the resource,
-data and provider registries over the definitions (check_tf_definition -> run_block: each check gets the
-parsed entity, never a graph vertex), then the graph policies over the graph. The graph reaches a resource
-check only as `check.graph` (the registry's, which run_block assigns and CKV_AWS_379-like built-ins read).
+context, builds a graph from the definitions (most of its time: ~0.2-0.5 s a plan), runs the resource, data and
+provider registries over the definitions (check_tf_definition -> run_block: each check gets the parsed entity,
+never a graph vertex), then the graph policies over the graph. The graph reaches a resource check only as
+`check.graph` (the registry's, which run_block assigns and CKV_AWS_379-like built-ins read).
 
-So a check of policies/resource/ whose source never names `graph` (it cannot read check.graph, and its
-helpers get the entity's conf only) gets from run_block exactly what it gets in a full run: this module runs
-the same Runner's check_tf_definition on the same definitions and context, with the registries' graph set to
-None, and returns the same report of records; on a plan narrowed to the resources of the checks' types
-(narrowed(): Checkov makes each resource's definition from that resource alone). Any other check (Checkov's built-ins, graph policies, a check
-naming `graph`) is not eligible; the caller then runs Checkov in full. tests/fleet/test_resultcache.py
-compares, check by check, every eligible check's records here and in a full run on real plans.
+So a check of policies/resource/ whose source never names `graph` (it cannot read check.graph, and its helpers get
+the entity's conf only) gets from run_block exactly what it gets in a full run: this module runs the same Runner's
+check_tf_definition on the same definitions and context, with the registries' graph set to None, and returns the
+same report of records; on a plan narrowed to the resources of the checks' types (narrowed(): Checkov makes each
+resource's definition from that resource alone). Any other check (Checkov's built-ins, graph policies, a check
+naming `graph`) is not eligible; the caller then runs Checkov in full. tests/fleet/test_resultcache.py compares,
+check by check, every eligible check's records here and in a full run on real plans.
 """
 
 from __future__ import annotations
@@ -51,10 +51,11 @@ def covers(check_ids: Iterable[str]) -> bool:
 def narrowed(tfplan: dict[str, Any], check_ids: Iterable[str]) -> dict[str, Any]:
     """The plan with only the resources of the types these checks read (planned values and configuration).
 
-    Checkov's parse_tf_plan makes each resource's block from that resource alone: its planned values, the
-    first configuration resource of the same type and name, its resource change (by address, so of the same
-    type; resource_changes is narrowed too), so a resource kept here gets the same block; run_block then runs a check only on resources of its supported types. Only
-    line numbers (marks) differ, which no row holds. A check that supports a pattern of types: the plan as is."""
+    Checkov's parse_tf_plan makes each resource's block from that resource alone: its planned values, the first
+    configuration resource of the same type and name, its resource change (by address, so of the same type;
+    resource_changes is narrowed too), so a resource kept here gets the same block; run_block then runs a check
+    only on resources of its supported types. Only line numbers (marks) differ, which no row holds. A check
+    that supports a pattern of types: the plan as is."""
     from checkov.terraform.checks.resource.registry import resource_registry
 
     wanted = set(check_ids)
@@ -71,7 +72,8 @@ def narrowed(tfplan: dict[str, Any], check_ids: Iterable[str]) -> dict[str, Any]
             kept = [r for r in root["resources"] if not isinstance(r, dict) or r.get("type") in types]
             out[section] = {**tfplan[section], "root_module": {**root, "resources": kept}}
     if isinstance(tfplan.get("resource_changes"), list):  # looked up by the resource's address (type.name)
-        out["resource_changes"] = [r for r in tfplan["resource_changes"] if not isinstance(r, dict) or r.get("type") in types]
+        out["resource_changes"] = [r for r in tfplan["resource_changes"]
+                                   if not isinstance(r, dict) or r.get("type") in types]
     return out
 
 

@@ -126,7 +126,8 @@ def catalogue_key() -> str:
     if "catalogue" in _SEED:
         return _SEED["catalogue"]
     return diskcache.digest(SCHEMA, "catalogue", *(p.read_bytes() for p in CHECK_DATA),
-                            *(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes() for p in _files(POLICIES)))
+                            *(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes()
+                              for p in _files(POLICIES)))
 
 
 _FLEET: list[Any] = []  # [the check keys it was made of, boundaries on, baseline waivers, the key]

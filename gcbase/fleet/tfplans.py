@@ -1,14 +1,14 @@
-"""The Terraform plan JSON of a cached plan, kept beside the plan cache (DIR/fleet-tfplans/), so a re-check
-that runs a few checks again reads the plan the checks read instead of reading gcbase's plan and exporting it
-again (docs/PERFORMANCE.md, "Fleet re-checks": the export alone was ~0.1-0.2 s of a stack's 0.4 s).
+"""The Terraform plan JSON of a cached plan, kept beside the plan cache (DIR/fleet-tfplans/), so a re-check that runs
+a few checks again reads the plan the checks read instead of reading gcbase's plan and exporting it again
+(docs/PERFORMANCE.md, "Fleet re-checks": the export alone was ~0.1-0.2 s of a stack's 0.4 s).
 
-The export (gcbase/tfplan) is a function of the plan and of gcbase's code, and the plan is a function of its
-plan-cache key (gcbase/fleet/plancache.py), which holds gcbase's whole code: so the Terraform plan JSON is a
-function of that key too, and is stored under it with the plan's meta (what raw_results reads beside it: the
-stack's intent and scope, as a plan-cache hit gives them: read from JSON). The checks get the plan as it comes
-back from JSON, so only a plan that comes back from JSON equal to what the export gave (no tuple, no
-non-string key, no NaN) is stored: a checker then reads the same values either way. An entry that cannot be read is a miss (gcbase/diskcache.py checks its
-digest), and the plan is read and exported as before.
+The export (gcbase/tfplan) is a function of the plan and of gcbase's code, and the plan is a function of its plan-
+cache key (gcbase/fleet/plancache.py), which holds gcbase's whole code: so the Terraform plan JSON is a function of
+that key too, and is stored under it with the plan's meta (what raw_results reads beside it: the stack's intent and
+scope, as a plan-cache hit gives them: read from JSON). The checks get the plan as it comes back from JSON, so only
+a plan that comes back from JSON equal to what the export gave (no tuple, no non-string key, no NaN) is stored: a
+checker then reads the same values either way. An entry that cannot be read is a miss (gcbase/diskcache.py checks
+its digest), and the plan is read and exported as before.
 """
 
 from __future__ import annotations

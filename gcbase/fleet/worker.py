@@ -317,7 +317,8 @@ def _check_stack_cached(job: Job, boundaries: bool, timer: Callable[[str], None]
     timer("summarize")
     return out
 
-def reused_result(job: Job, boundaries: bool, plan_cache: str, baseline_waivers: bool = True) -> Optional[dict[str, Any]]:
+def reused_result(job: Job, boundaries: bool, plan_cache: str,
+                  baseline_waivers: bool = True) -> Optional[dict[str, Any]]:
     """run_job's result for a stack whose every result is reused (reuse()), or None: then a worker checks it
     (also when anything here raises, so a stack's problems are always reported by run_job itself)."""
     started = time.perf_counter()
