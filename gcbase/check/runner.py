@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
-from gcbase.check import speedups
+from gcbase.check import graphfree, speedups
 from gcbase.check.catalogue import KINDS, POLICIES, load_catalogue, metadata_files
 from gcbase.check.findings import ERRORED, FAILED, PASSED, SKIPPED, CheckReport, Finding, Waiver, check_sort_key
 from gcbase.check.plancheck import PLAN_ADDRESS, Outcome, plan_checks
@@ -216,18 +216,21 @@ def _fast_parse(filename: str, out_parsing_errors: dict[str, str]):
 
 
 def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]], file: str = "plan",
-                 errored: Optional[list[tuple[Any, str, str]]] = None) -> list[Any]:
-    """Checkov's records; (check, resource address, exception) of each check that raised go to `errored`."""
+                 errored: Optional[list[tuple[Any, str, str]]] = None, graph_free: bool = False) -> list[Any]:
+    """Checkov's records; (check, resource address, exception) of each check that raised go to `errored`.
+    graph_free: `only` names checks gcbase/check/graphfree.py runs without Checkov's graph (same records)."""
     ck = _checkov()
+    runner = graphfree.runner_class(ck["Runner"]) if graph_free else ck["Runner"]
     ck["errors"].clear()
     with tempfile.TemporaryDirectory(prefix="gcbase-check-") as tmp:
         path = Path(tmp) / "tfplan.json"
-        path.write_text(json.dumps(tfplan, ensure_ascii=False), encoding="utf-8")
+        path.write_text(json.dumps(graphfree.narrowed(tfplan, only or ()) if graph_free else tfplan,
+                                   ensure_ascii=False), encoding="utf-8")
         original = ck["plan_parser"].parse
         ck["plan_parser"].parse = _fast_parse
         try:
             rf = ck["RunnerFilter"](framework=["terraform_plan"], checks=only or None, show_progress_bar=False)
-            report = ck["Runner"]().run(root_folder=None, files=[str(path)], runner_filter=rf)
+            report = runner().run(root_folder=None, files=[str(path)], runner_filter=rf)
         except Exception as err:  # a check crashed on this plan: say so in one line, not a traceback
             raise GcbaseError.one(file, "", f"Checkov stopped on this plan: {type(err).__name__}: {err}") from None
         finally:
@@ -279,9 +282,11 @@ Raw = list
 
 
 def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, meta: Optional[dict[str, Any]] = None,
-                file: str = "plan", intent: Any = None) -> list[Raw]:
+                file: str = "plan", intent: Any = None, graph_free: bool = False) -> list[Raw]:
     """Every check's results on one Terraform plan JSON (or only those of `only`), as Raw rows in the order
-    run_tfplan reports them: Checkov's records, the plan-level checks, the checks that raised."""
+    run_tfplan reports them: Checkov's records, the plan-level checks, the checks that raised.
+    graph_free: when every Checkov check of `only` is one gcbase/check/graphfree.py may run without Checkov's
+    graph, run them so (the fleet's re-check after one policy changed; same rows)."""
     if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
     rows: list[Raw] = []
@@ -289,7 +294,8 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
     plan_level = {c.id for c in plan_checks()}
     with _LOCK, _collector_paused():  # one plan's garbage is collected after it, not during it
         # Checkov runs unless only plan-level checks are asked for (it would report none of them)
-        for rec in (_run_checkov(tfplan, only, file, errored) if not only or set(only) - plan_level else ()):
+        free = bool(graph_free and only and graphfree.covers(set(only) - plan_level))
+        for rec in (_run_checkov(tfplan, only, file, errored, free) if not only or set(only) - plan_level else ()):
             result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
                          else rec.check_result.get("result"))
             if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(AWS_PREFIXES):
@@ -299,10 +305,12 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
             from gcbase.intent import Intent
 
             intent = Intent.from_dict(meta["intent"])
-        index = PlanIndex(tfplan, intent, str((meta or {}).get("scope") or "tenancy"))
+        index = None  # built for the first plan-level check that runs (none may: a re-check of one Checkov check)
         for check in plan_checks():
             if only and check.id not in only:
                 continue
+            if index is None:
+                index = PlanIndex(tfplan, intent, str((meta or {}).get("scope") or "tenancy"))
             try:
                 outcomes = check.run(index)
             except Exception as err:  # noqa: BLE001 - not on one resource: the whole plan is ERRORED for it

@@ -63,9 +63,21 @@ def _inputs(root: Path) -> list[Path]:
     return files
 
 
-@lru_cache(maxsize=4)
+_SEEDED: dict[Path, str] = {}
+
+
+def seed_fingerprint(digest: str, root: Path = ROOT) -> None:
+    """The fingerprint the fleet's parent computed (a worker runs the same tree: no need to hash it again)."""
+    _SEEDED[root] = digest
+
+
 def fingerprint(root: Path = ROOT) -> str:
     """SHA-256 of every synth input but the stack's config, and of the SDK's versions (once per process)."""
+    return _SEEDED[root] if root in _SEEDED else _fingerprint(root)
+
+
+@lru_cache(maxsize=4)
+def _fingerprint(root: Path) -> str:
     h = hashlib.sha256(SCHEMA.encode())
     for pkg in PACKAGES:
         h.update(f"\0{pkg}={version(pkg)}".encode())
@@ -74,6 +86,14 @@ def fingerprint(root: Path = ROOT) -> str:
         h.update(b"\0" + path.relative_to(root).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def _clear() -> None:
+    _SEEDED.clear()
+    _fingerprint.cache_clear()
+
+
+fingerprint.cache_clear = _clear  # type: ignore[attr-defined] # as an lru_cache's (tests change the tree)
 
 
 def key(stack: str, config: Optional[dict[str, Any]] = None, file: Optional[str] = None,

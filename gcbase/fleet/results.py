@@ -18,6 +18,9 @@ whatever is computed from the plan alone is too. Inside the entry:
 - what the fleet result says of the plan (resource count, types not checked, meta).
 
 Waivers are never in a key: they are applied to the rows each time (a waiver change only re-applies them).
+Beside the entry: the stack's summary (gcbase/fleet/summary.py: what the fleet result says before waivers, so
+an all-reused re-check reads no rows) and its Terraform plan JSON (gcbase/fleet/tfplans.py). state()/seed():
+the keys the fleet's parent computes once and hands to its workers.
 Rows are stored as computed, in the order the checks produced them; the fleet result sorts findings.
 """
 
@@ -85,9 +88,65 @@ def _registry() -> dict[str, list[str]]:
     return registered
 
 
-@lru_cache(maxsize=1)
+_SEED: dict[str, Any] = {}  # what the fleet's parent computed once for its workers (seed())
+
+
+def seed(state: dict[str, Any]) -> None:
+    """Take the keys the parent computed (state()) instead of hashing policies/ and gcbase's code again in
+    every worker; the parent and its workers run the same tree."""
+    from gcbase.fleet import plancache
+
+    if isinstance(state.get("checkKeys"), dict):
+        _SEED["checkKeys"] = dict(state["checkKeys"])
+    for name in ("catalogue", "boundaries"):
+        if isinstance(state.get(name), str):
+            _SEED[name] = state[name]
+    if isinstance(state.get("fingerprint"), str):
+        plancache.seed_fingerprint(state["fingerprint"])
+
+
+def state() -> dict[str, Any]:
+    """The keys every stack of a run shares, for seed() in the workers."""
+    from gcbase.fleet import plancache
+
+    return {"checkKeys": check_keys(), "catalogue": catalogue_key(), "boundaries": boundaries_key(),
+            "fingerprint": plancache.fingerprint()}
+
+
 def check_keys() -> dict[str, str]:
     """check id -> its key, for every check a plan is checked with."""
+    return _SEED["checkKeys"] if "checkKeys" in _SEED else _check_keys()
+
+
+@lru_cache(maxsize=1)
+def catalogue_key() -> str:
+    """Every file the catalogue is read from that no plan-cache key holds (policies/, the check-only data)."""
+    from gcbase.check.catalogue import POLICIES
+
+    if "catalogue" in _SEED:
+        return _SEED["catalogue"]
+    return diskcache.digest(SCHEMA, "catalogue", *(p.read_bytes() for p in CHECK_DATA),
+                            *(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes()
+                              for p in _files(POLICIES)))
+
+
+_FLEET: list[Any] = []  # [the check keys it was made of, boundaries on, baseline waivers, the key]
+
+
+def fleet_key(boundaries: bool, baseline_waivers: bool) -> str:
+    """The part of every stack's summary key (gcbase/fleet/summary.py) that is the same for the whole run."""
+    from gcbase.fleet import summary
+
+    keys = check_keys()
+    if _FLEET and _FLEET[0] is keys and _FLEET[1:3] == [boundaries, baseline_waivers]:
+        return _FLEET[3]
+    made = summary.fleet_key(keys, catalogue_key(), boundaries_key() if boundaries else None, baseline_waivers)
+    _FLEET[:] = [keys, boundaries, baseline_waivers, made]
+    return made
+
+
+@lru_cache(maxsize=1)
+def _check_keys() -> dict[str, str]:
     from gcbase.check.catalogue import KINDS, META_SUFFIX, POLICIES, load_catalogue
 
     catalogue = load_catalogue()
@@ -118,6 +177,8 @@ def check_keys() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def boundaries_key() -> str:
+    if "boundaries" in _SEED:
+        return _SEED["boundaries"]
     folder = BASELINES / "boundaries"
     return diskcache.digest(SCHEMA, "boundaries", *(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes()
                                                      for p in _files(folder)))

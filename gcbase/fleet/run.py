@@ -215,6 +215,23 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
                 run.peak_rss_mb[pid] = max(rss, run.peak_rss_mb.get(pid, 0.0))
             progress.finished(job.stack, summary_line(result), _seconds(result))
 
+        seed = None
+        if cache and results.enabled(cache) and not plans:  # what nothing changed for needs no worker
+            try:
+                seed = results.state()  # the run's keys, once: no worker hashes the tree again
+            except Exception:  # noqa: BLE001 - e.g. not a gcbase checkout: each worker says so for its stacks
+                seed = None
+        if seed is not None:
+            left = []
+            for job in todo:
+                reused = worker.reused_result(job, boundaries, cache, baseline_waivers)
+                if reused is None:
+                    left.append(job)
+                else:
+                    reused["run"]["inParent"] = True  # one after another, not in parallel (scripts/bench-fleet-recheck)
+                    store(job, reused)
+            todo = left
+            run.workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
         if run.workers == 1:
             worker.init(boundaries, lazy=bool(cache) and results.enabled(str(cache)))
             for job in todo:
@@ -222,7 +239,7 @@ def run_fleet(jobs: list[Job], out_dir: Path | str, *, workers: Optional[int] = 
         elif todo:
             spec = PoolSpec(partial(worker.run_job, boundaries=boundaries, plan_dir=plans, plan_cache=cache,
                                     baseline_waivers=baseline_waivers), worker.init,
-                            (boundaries, True, bool(cache) and results.enabled(str(cache))),
+                            (boundaries, True, bool(cache) and results.enabled(str(cache)), seed),
                             max_tasks_per_child)
             run_pool(todo, run.workers, spec, store)
     run.seconds = time.perf_counter() - started

@@ -11,8 +11,11 @@ Result (schema gcbase-fleet-result/1), written by the parent to DIR/results/<sta
   run {seconds {validate, synth, export, check, summarize, boundaries, collect}, pid, peakRssMb,
   planCache "hit" | "miss" (only with a plan cache; on a hit "synth" is the time to read the plan),
   planCacheNotStored (why a missed plan could not be stored), resultCache {checksRun, checks, boundaries
-  "proven" | "reused" | "off"} (only with a plan cache: gcbase/fleet/results.py; on a hit of every result the
-  plan is not read and planCache is "hit")}
+  "proven" | "reused" | "off", summary "hit" | "miss"} (only with a plan cache: gcbase/fleet/results.py and
+  summary.py; on a hit of every result the plan is not read and planCache is "hit"), tfplanCache "hit" (the
+  checks that ran read the stored Terraform plan JSON: gcbase/fleet/tfplans.py), inParent (the fleet's parent
+  answered it from its summary; seconds {reuse}), firstInProcess (the process's first stack: it imported what
+  the stack needed)}
   (volatile: a merged report leaves it out).
 """
 
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from gcbase.errors import GcbaseError
-from gcbase.fleet import results
+from gcbase.fleet import results, summary, tfplans
 from gcbase.fleet.jobs import Job
 from gcbase.outputs import write_text
 
@@ -38,14 +41,18 @@ OTHER = "-"  # category of a check that serves no catalogued requirement
 _STATE: dict[str, Any] = {}
 
 
-def init(boundaries: bool = True, own_process: bool = False, lazy: bool = False) -> None:
+def init(boundaries: bool = True, own_process: bool = False, lazy: bool = False,
+         seed: Optional[dict[str, Any]] = None) -> None:
     """Process initializer: the imports and registrations every stack needs, once.
 
     own_process: this process is a pool worker (not the caller's), so run_job may freeze what
     survives each stack out of the cyclic collector's reach (see run_job). lazy (with the per-check result
     cache): import nothing ahead; a re-check whose results are all reused needs neither Pulumi nor Checkov
-    nor Z3, and what a stack does need is imported by the first one that needs it."""
+    nor Z3, and what a stack does need is imported by the first one that needs it. seed: the keys the parent
+    computed once for the run (gcbase.fleet.results.state()), so no worker hashes the tree again."""
     os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
+    if seed:
+        results.seed(seed)
     _STATE.update(boundaries=boundaries, own_process=own_process)
     if lazy:
         return
@@ -192,31 +199,91 @@ def _summary(report: Any, of_plan: dict[str, Any], baseline_waivers: bool) -> di
     }
 
 
+def _keys(job: Job, boundaries: bool, baseline_waivers: bool) -> tuple[str, str, str]:
+    """(the stack's plan-cache key, its per-check entry key, its summary key): gcbase/fleet/plancache.py,
+    results.py, summary.py."""
+    from gcbase.fleet.plancache import key as plan_key
+
+    planned = plan_key(job.stack, job.config, job.file)
+    entry_key = results.entry_key(planned, baseline_waivers)
+    return planned, entry_key, summary.key(results.fleet_key(boundaries, baseline_waivers), entry_key)
+
+
+def _from_summary(found: dict[str, Any], boundaries: bool, baseline_waivers: bool) -> dict[str, Any]:
+    """The result content of a stored summary with the stack's waivers applied now (raises GcbaseError as
+    check_stack does: a waiver file's problems, a blanket waiver in effect)."""
+    from gcbase.waivers import waivers_for
+
+    waivers = waivers_for(found["stack"], baseline=baseline_waivers)
+    findings, problems = summary.apply(found, waivers, found["stack"])
+    if problems:
+        raise GcbaseError(problems)
+    return {"meta": found["meta"], "resources": found["resources"], "checks": found["checks"], "findings": findings,
+            "notRun": found["notRun"], "typesNotChecked": found["typesNotChecked"],
+            "boundaries": found["boundaries"] if boundaries else None, "baselineWaivers": baseline_waivers}
+
+
+def reuse(job: Job, boundaries: bool, plan_cache: str, baseline_waivers: bool = True,
+          run: Optional[dict[str, Any]] = None) -> Optional[dict[str, Any]]:
+    """The stack's result content from its stored summary when every result of it is reused (nothing to
+    synthesize, check or prove), else None. Cheap enough for the fleet's parent to call for every stack
+    before it starts any worker. A file job's config is validated again (it may print a line of its own);
+    a generated stack's was when its summary was made, under the same key."""
+    found = summary.read(plan_cache, _keys(job, boundaries, baseline_waivers)[2])
+    if found is None or (boundaries and not isinstance(found.get("boundaries"), dict)):
+        return None
+    if job.config is None:
+        _settings(job)
+    if run is not None:
+        run["planCache"] = "hit"  # not synthesized; nothing needed the plan itself
+        run["resultCache"] = {"checksRun": 0, "checks": len(results.check_keys()),
+                              "boundaries": "reused" if boundaries else "off", "summary": "hit"}
+    return _from_summary(found, boundaries, baseline_waivers)
+
+
 def _check_stack_cached(job: Job, boundaries: bool, timer: Callable[[str], None], settings: Any, plan_cache: str,
                         run: Optional[dict[str, Any]], baseline_waivers: bool) -> dict[str, Any]:
     """check_stack through the per-check result cache (gcbase/fleet/results.py): the plan is read and checked
-    only for the checks whose key changed, the matrix proven only when its key changed; waivers applied anew."""
+    only for the checks whose key changed, the matrix proven only when its key changed; waivers applied anew
+    to the stack's summary (gcbase/fleet/summary.py), which a re-check reusing everything reads alone."""
+    from gcbase.check import load_catalogue
     from gcbase.check.runner import assemble, raw_results
-    from gcbase.fleet.plancache import key as plan_key
     from gcbase.tfplan import export, unchecked
-    from gcbase.waivers import blanket_problems, waivers_for
 
     run = run if run is not None else {}
     keys = results.check_keys()
-    entry_key = results.entry_key(plan_key(job.stack, job.config, job.file), baseline_waivers)
+    planned, entry_key, summary_key = _keys(job, boundaries, baseline_waivers)
+    found = summary.read(plan_cache, summary_key)
+    if found is not None and (not boundaries or isinstance(found.get("boundaries"), dict)):
+        run["planCache"] = "hit"  # not synthesized; nothing needed the plan itself
+        run["resultCache"] = {"checksRun": 0, "checks": len(keys), "boundaries": "reused" if boundaries else "off",
+                              "summary": "hit"}
+        for phase in ("synth", "export"):
+            timer(phase)
+        out = _from_summary(found, boundaries, baseline_waivers)
+        timer("check")
+        return out
     entry = results.read(plan_cache, entry_key)
     todo = results.stale(entry, keys)
     prove = boundaries and not (isinstance(entry.get("boundaries"), list)
                                 and entry["boundaries"][:1] == [results.boundaries_key()])
     plan = tfplan = None
-    if not (todo or prove or not isinstance(entry.get("plan"), dict)):
-        run["planCache"] = "hit"  # not synthesized; nothing needed the plan itself
+    held = None  # the Terraform plan JSON and meta, when only checks need the plan (gcbase/fleet/tfplans.py)
+    if todo and not prove and isinstance(entry.get("plan"), dict):
+        held = tfplans.read(plan_cache, planned)
+    if not (todo or prove or not isinstance(entry.get("plan"), dict)) or held is not None:
+        run["planCache"] = "hit"  # not synthesized; the checks read the stored Terraform plan JSON, if any
+        if held is not None:
+            run["tfplanCache"] = "hit"
+            tfplan, plan_meta = held
         timer("synth")
         timer("export")
     else:
         plan = _synth(job, plan_cache, run)
         timer("synth")
         tfplan = export(plan)
+        plan_meta = plan.meta
+        tfplans.write(plan_cache, planned, tfplan, dict(plan.meta))
         timer("export")
         entry["plan"] = {
             "stack": plan.stack, "source": plan.source, "meta": {k: plan.meta[k] for k in META_KEYS if k in plan.meta},
@@ -225,31 +292,48 @@ def _check_stack_cached(job: Job, boundaries: bool, timer: Callable[[str], None]
             "tfplan": {"gcbase": {k: v for k, v in (tfplan.get("gcbase") or {}).items()
                                   if k in ("addresses", "urns", "not_checked", "stack", "source")}}}
     run["resultCache"] = {"checksRun": len(todo), "checks": len(keys), "boundaries": "proven" if prove else
-                          ("reused" if boundaries else "off")}
+                          ("reused" if boundaries else "off"), "summary": "miss"}
     rows: list[list] = []
     if todo:
-        rows = raw_results(tfplan, only=None if len(todo) == len(keys) else todo, meta=dict(plan.meta))
+        rows = raw_results(tfplan, only=None if len(todo) == len(keys) else todo, meta=dict(plan_meta), graph_free=True)
     rows, storable = results.merge(entry, keys, todo, rows)
     of_plan = entry["plan"]
-    waivers = waivers_for(of_plan["stack"], baseline=baseline_waivers)
-    report = assemble(rows, of_plan["tfplan"], stack=of_plan["stack"], source=of_plan["source"], waivers=waivers,
+    # no waiver here: they are applied to the summary, on this run and on every later one
+    report = assemble(rows, of_plan["tfplan"], stack=of_plan["stack"], source=of_plan["source"], waivers=(),
                       meta=dict(of_plan["meta"]))
-    problems = blanket_problems(report.findings, waivers, of_plan["stack"])
-    if problems:
-        raise GcbaseError(problems)
     timer("check")
-    out = _summary(report, of_plan, baseline_waivers)
-    timer("summarize")
-    if boundaries:
-        if prove:
-            from gcbase.boundaries import evaluate
+    if boundaries and prove:
+        from gcbase.boundaries import evaluate
 
-            entry["boundaries"] = [results.boundaries_key(), _boundaries(evaluate(plan, settings))]
-        out["boundaries"] = entry["boundaries"][1]
+        entry["boundaries"] = [results.boundaries_key(), _boundaries(evaluate(plan, settings))]
         timer("boundaries")
+    made = summary.make(of_plan, report, entry["boundaries"][1] if boundaries else None,
+                        lambda cid, f: _check_meta(load_catalogue(), cid, f))
     if storable and (todo or prove):
         results.write(plan_cache, entry_key, entry)
+    out = _from_summary(made, boundaries, baseline_waivers)  # raises on a waiver's problem: nothing stored
+    if storable:
+        summary.write(plan_cache, summary_key, made)
+    timer("summarize")
     return out
+
+def reused_result(job: Job, boundaries: bool, plan_cache: str,
+                  baseline_waivers: bool = True) -> Optional[dict[str, Any]]:
+    """run_job's result for a stack whose every result is reused (reuse()), or None: then a worker checks it
+    (also when anything here raises, so a stack's problems are always reported by run_job itself)."""
+    started = time.perf_counter()
+    run: dict[str, Any] = {}
+    try:
+        content = reuse(job, boundaries, plan_cache, baseline_waivers, run)
+    except Exception:  # noqa: BLE001 - a worker will check it and say what is wrong
+        return None
+    if content is None:
+        return None
+    return {"schema": SCHEMA, "stack": job.stack, "status": "ok", "errors": [],
+            "source": {"file": job.file, "generated": job.config is not None}, **content,
+            "run": {"seconds": {"reuse": round(time.perf_counter() - started, 4)}, "pid": os.getpid(),
+                    "peakRssMb": peak_rss_mb(), **run}}
+
 
 def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str] = None,
             plan_cache: Optional[str] = None, baseline_waivers: bool = True) -> dict[str, Any]:
@@ -291,4 +375,6 @@ def run_job(job: Job, boundaries: Optional[bool] = None, plan_dir: Optional[str]
     if result["status"] == "error":
         result["meta"] = fallback_meta(job)
     result["run"] = {"seconds": seconds, "pid": os.getpid(), "peakRssMb": peak_rss_mb(), **run}
+    if not _STATE.get("ran"):  # this process's first stack: its imports (scripts/bench-fleet-recheck)
+        result["run"]["firstInProcess"] = _STATE["ran"] = True
     return result
