@@ -34,6 +34,7 @@ from gcbase.errors import GcbaseError
 from gcbase.fleet import results, summary, tfplans
 from gcbase.fleet.jobs import Job
 from gcbase.outputs import write_text
+from gcbase.trust import memo as trust_memo
 
 SCHEMA = "gcbase-fleet-result/1"
 META_KEYS = ("municipality", "municipalityName", "prefecture", "environment")
@@ -51,6 +52,10 @@ def init(boundaries: bool = True, own_process: bool = False, lazy: bool = False,
     nor Z3, and what a stack does need is imported by the first one that needs it. seed: the keys the parent
     computed once for the run (gcbase.fleet.results.state()), so no worker hashes the tree again."""
     os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
+    # the zone-of-trust memo (gcbase/trust/memo.py) would write ~100 entries per stack, ~170,000 for the fleet,
+    # that only another cold fleet run could read; re-checks have the fleet's own result cache (results.py)
+    if own_process:  # never the caller's own process (its settings are its own)
+        os.environ.setdefault(trust_memo.ENV_SWITCH, "0")
     if seed:
         results.seed(seed)
     _STATE.update(boundaries=boundaries, own_process=own_process)

