@@ -371,6 +371,11 @@ def blanket_problems(findings: Iterable[Any], waivers: Iterable[Waiver], stack: 
     reported: dict[str, set[str]] = {}
     for f in findings:
         reported.setdefault(f.check_id, set()).add(f.resource)
+    return blanket_problems_of(reported, waivers, stack)
+
+
+def blanket_problems_of(reported: dict[str, set[str]], waivers: Iterable[Waiver], stack: str = "") -> list[Problem]:
+    """blanket_problems over check id -> the resources it reported (gcbase/fleet/summary.py has no findings)."""
     problems = []
     for w in waivers:
         if w.blanket or not w.applies_to(stack) or not any(c in w.resource for c in "*?["):

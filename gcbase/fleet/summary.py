@@ -82,6 +82,8 @@ def apply(summary: dict[str, Any], waivers: Iterable[Any], stack: str,
     """The findings [check id, resource, result, waiver id or null] sorted, with the waivers applied, and the
     blanket-waiver problems: gcbase.waivers.apply_waivers and blanket_problems on the summary's rows, of
     the waived checks only (a row of a check no waiver names is unchanged by both)."""
+    from gcbase.waivers import blanket_problems_of
+
     today = today or date.today()
     waivers = list(waivers)
     named = {w.check for w in waivers}
@@ -104,14 +106,4 @@ def apply(summary: dict[str, Any], waivers: Iterable[Any], stack: str,
         out.append([cid, resource, result, waiver])
     if changed:  # FAILED became SKIPPED: the order among one resource's rows may change
         out.sort(key=lambda f: (f[0], f[1], f[2], f[3] or ""))
-    problems = []
-    for w in waivers:  # as gcbase.waivers.blanket_problems, in the waivers' order
-        if w.blanket or not w.applies_to(stack) or not any(c in w.resource for c in "*?["):
-            continue
-        resources = reported.get(w.check, set())
-        if len(resources) >= 2 and all(fnmatchcase(r, w.resource) for r in resources):
-            where = f"{w.file}:{w.line}" if w.line else w.file
-            problems.append(Problem(where, "resource", f"{w.resource!r} matches every resource {w.check} reported in "
-                                    f"{stack or 'the plan'} ({len(resources)}), a blanket waiver: name the resources, "
-                                    "or write scope: all to approve it as such"))
-    return out, problems
+    return out, blanket_problems_of(reported, waivers, stack)
