@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Optional
 
 from iamprover.engine.patterns import expand_variables
@@ -140,7 +141,61 @@ def _ok_token(text: Optional[str]) -> bool:
     return bool(text) and TOKEN.fullmatch(text) is not None and text not in RESERVED  # type: ignore[arg-type]
 
 
-def renaming(settings: Settings, model: AuthzModel) -> Renaming:
+# Text the evaluator reads as structure, not data, or compares with constants of its code: a token inside any of
+# these (a vendor named "ow" inside "Allow", "ws" inside "arn:aws:", "true" as a Null condition's value, a
+# service prefix inside an ARN the code tests with startswith) would change what the renamed model means.
+# Such a token is left as it is (leaving text alone is always valid).
+FIXED_WORDS = ("arn:aws:", "arn:aws:s3:::", "arn:aws:iam::", "arn:aws:kms:", "arn:aws:sts::", ":root", ":role/",
+               ":policy/", ":user/", "assumed-role", "organizations:", "amazonaws.com", "true", "false", "allow",
+               "deny", "2012-10-17", "2008-10-17", "ifexists", "forallvalues:", "foranyvalue:", "*", *RESERVED)
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def structure(model: AuthzModel) -> tuple[set[str], Optional[str]]:
+    """(every word of the model's documents that is structure: keys at any depth, Effect and Version values,
+    lower-cased; why the model cannot be renamed at all, or None). A model holding private-use characters (the
+    placeholders' alphabet) cannot be renamed injectively: its text could already read as a placeholder."""
+    words: set[str] = set()
+    seen: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(model, False)]  # (value, inside a policy document)
+    while stack:
+        value, in_doc = stack.pop()
+        if isinstance(value, str):
+            if PRIVATE_USE.search(value):
+                return words, "private-use characters in the model (the placeholders' alphabet)"
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if in_doc and isinstance(k, str):  # the model's own maps are keyed by ARNs: data, not structure
+                    words.add(k.lower())
+                    if k in ("Effect", "Version") and isinstance(v, str):
+                        words.add(v.lower())
+                stack.append((k, in_doc))
+                stack.append((v, in_doc))
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            stack.extend((v, in_doc) for v in value)
+        elif isinstance(value, Doc):
+            if id(value) not in seen:
+                seen.add(id(value))
+                stack.append((value.name, False))
+                stack.append((value.document, True))
+        elif hasattr(value, "__dataclass_fields__") and id(value) not in seen:
+            seen.add(id(value))
+            stack.extend((getattr(value, f.name), in_doc) for f in fields(value))
+    return words, None
+
+
+@lru_cache(maxsize=1)
+def _fixed_words() -> frozenset[str]:
+    from gcbase.actions import services
+
+    return frozenset({w.lower() for w in FIXED_WORDS} | {f"arn:aws:{p.lower()}:" for p in services()})
+
+
+def _structural_words(words: set[str]) -> set[str]:
+    return words | _fixed_words()
+
+
+def renaming(settings: Settings, model: AuthzModel, words: Optional[set[str]] = None) -> Renaming:
     """The stack's tokens, each named by what it is to the stack (its role), never by its text, so that
     stacks from the same templates get the same placeholders. A text that cannot be a token (TOKEN,
     RESERVED) is left as it is: leaving text alone is always valid, it only shares less."""
@@ -173,12 +228,15 @@ def renaming(settings: Settings, model: AuthzModel) -> Renaming:
     add(s.municipality.code, "code")
     for vendor, name in sorted(vendor_names.items(), key=lambda x: x[1]):
         add(vendor, name)
+    words = _structural_words(structure(model)[0] if words is None else words)
+    names = {t: n for t, n in names.items() if not any(t in w for w in words)}
     first = Renaming({t: placeholder(n) for t, n in names.items()})
     # KMS key ids are digests of names (gcbase/synth/ids.py): named by the key's alias, renamed
     keys = sorted((first.canon(doc.name), first.canon(arn), arn.rsplit("/", 1)[-1])
                   for arn, doc in model.resource_policies.items() if doc.kind == "key" and "/" in arn)
     for i, (_, _, kid) in enumerate(keys):
-        add(kid, f"key:{i}")
+        if not any(kid in w for w in words):
+            add(kid, f"key:{i}")
     return Renaming({t: placeholder(n) for t, n in names.items()})
 
 

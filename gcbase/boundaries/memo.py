@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Optional
 
-from gcbase.boundaries.canonical import Renaming, canonical_model, docs_read, hazard, renaming
+from gcbase.boundaries.canonical import PRIVATE_USE, Renaming, canonical_model, docs_read, hazard, renaming, structure
 from gcbase.boundaries.encoding import Encodings
 from gcbase.boundaries.evaluator import SOLVER_TIMEOUT_MS, Decision, Evaluator, Request
 from gcbase.boundaries.model import AuthzModel, Doc
@@ -73,7 +73,10 @@ class MemoEvaluator:
     def __init__(self, model: AuthzModel, settings: Settings, shared: _Shared = SHARED):
         shared.trim()
         self.model = model
-        self.renaming: Renaming = renaming(settings, model)
+        # a model the renaming cannot keep injective is proven on its own model, every decision of it
+        words, self.whole = structure(model)
+        self.whole: Optional[str]
+        self.renaming: Renaming = renaming(settings, model, words) if self.whole is None else Renaming({})
         self.canonical = canonical_model(model, self.renaming)
         self.shared = shared
         self.ev = Evaluator(self.canonical, encodings=shared.encodings, decisions=shared.decisions)
@@ -100,6 +103,10 @@ class MemoEvaluator:
     def why_not(self, req: Request) -> Optional[str]:
         """Why this decision is not taken from the renamed model (None: it may be)."""
         r = self.renaming
+        if self.whole is not None:
+            return self.whole
+        if any(PRIVATE_USE.search(t) for t in (req.principal, req.action, req.resource, *(x for kv in req.context for x in kv))):
+            return "private-use characters in the request (the placeholders' alphabet)"
         if r.has_token(req.action.lower()):
             return "a token in the action"
         pair = (req.principal, req.resource)

@@ -78,6 +78,23 @@ def narrowed(tfplan: dict[str, Any], check_ids: Iterable[str]) -> dict[str, Any]
 
 
 @lru_cache(maxsize=2)
+
+class _NoGraph:
+    """The graph a check gets on this path: none was built. Reading it in any way raises, so a check that reads
+    the graph through a helper (its own source not naming it) is ERRORED here, never silently different."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"gcbase's graph-free path built no graph (a check read graph.{name})")
+
+    def __bool__(self) -> bool:
+        raise RuntimeError("gcbase's graph-free path built no graph (a check tested it)")
+
+    def __iter__(self) -> Any:
+        raise RuntimeError("gcbase's graph-free path built no graph (a check iterated it)")
+
+
+_NO_GRAPH = _NoGraph()
+
 def runner_class(base: type) -> type:
     """Checkov's plan Runner (`base`) that checks the definitions and builds no graph (see the docstring)."""
     from checkov.common.output.report import Report
@@ -86,7 +103,7 @@ def runner_class(base: type) -> type:
 
     class GraphFreeRunner(base):  # type: ignore[misc, valid-type]
         def _assign_graph_to_registry(self, registry: Any) -> None:
-            registry.graph = None  # no graph was built; no eligible check reads one
+            registry.graph = _NO_GRAPH  # no graph was built; an eligible check that reads one anyway raises (ERRORED)
 
         def run(self, root_folder: Any = None, external_checks_dir: Any = None, files: Any = None,
                 runner_filter: Any = None, collect_skip_comments: bool = True) -> Any:

@@ -36,7 +36,7 @@ from gcbase import diskcache
 from gcbase.baselines import BASELINES, ROOT
 
 KIND = "fleet-results"
-SCHEMA = "gcbase-fleet-results/1"
+SCHEMA = "gcbase-fleet-results/2"  # 2: matrices proven after the memo review fixes
 UNCHECKED = "GCJP_AWS_72"  # reads what every other check reads
 CHECK_DATA = (BASELINES / "requirements.yaml", BASELINES / "checkov_builtin.yaml")
 PACKAGES = ("checkov", "cloudsplaining", "policy_sentry", "iamprover", "z3-solver")

@@ -32,7 +32,7 @@ from gcbase import diskcache
 from gcbase.errors import Problem
 
 KIND = "fleet-summaries"
-SCHEMA = "gcbase-fleet-summary/1"
+SCHEMA = "gcbase-fleet-summary/2"  # 2: matrices proven after the memo review fixes
 FAILED, SKIPPED = "FAILED", "SKIPPED"
 
 

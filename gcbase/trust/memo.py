@@ -40,7 +40,8 @@ ENV_SWITCH = "GCBASE_TRUST_MEMO"
 def _code_files() -> list[Path]:
     code = ROOT / "gcbase"
     return [*sorted((code / "trust").glob("*.py")), code / "boundaries" / "conditions.py",
-            code / "boundaries" / "encoding.py", code / "actions.py", code / "diskcache.py",
+            code / "boundaries" / "encoding.py", code / "actions.py", code / "diskcache.py", code / "yamlio.py",
+            code / "baselines.py",
             BASELINES / "trust" / "zone.yaml"]
 
 

@@ -257,3 +257,44 @@ def test_a_number_or_date_compared_with_a_pinned_value_that_holds_a_token_is_not
     assert "Numeric" in (shared.why_not(Request(asp.arn, "s3:GetObject", "arn:aws:s3:::b/k",
                                                 (("aws:MultiFactorAuthAge", "220000000001"),))) or "")
     memo.reset()
+
+
+def _with_vendor_named(s, new: str):
+    """The settings with their first vendor renamed to `new` (its systems and operator roles follow)."""
+    old = s.vendors[0].id
+    vendors = [s.vendors[0].model_copy(update={"id": new}), *s.vendors[1:]]
+    systems = [x.model_copy(update={"vendor": new}) if x.vendor == old else x for x in s.systems]
+    return s.model_copy(update={"vendors": vendors, "systems": systems}), old
+
+
+@pytest.mark.parametrize("slug", ["ws", "ow", "llow", "true", "ion", "ction", "ring", "eric", "ec2", "s3"])
+def test_a_vendor_named_inside_iam_structure_or_an_arn_prefix_is_not_a_token(slug):
+    """Review finding: a vendor id that stands inside "Allow", "Action", "arn:aws:", a Null condition's "true"
+    or an operator name would rename structure, not data. Such a token is left as it is; answers unchanged."""
+    from gcbase.boundaries.canonical import renaming
+
+    s, _ = _with_vendor_named(settings_of("131121-prod"), slug)
+    model = _model(plan_of("131121-prod"), settings_of("131121-prod"))
+    assert slug not in renaming(s, model).tokens
+    assert "vendor-b" in renaming(s, model).tokens  # the other vendor still is
+
+
+def test_a_model_holding_the_placeholders_alphabet_is_proven_on_its_own():
+    """Review finding: a policy whose text is a placeholder (a deny on the literal placeholder of a system's
+    account) would equal the renamed account; a Sid of OPEN..CLOSE would not restore. Such a stack is proven on
+    its own model: same answers as without the memo, no crash."""
+    s = settings_of("131121-stg")
+    model = _model(plan_of("131121-stg"), s)
+    asp = next(r for r in model.roles.values() if r.name.startswith("gcbase-asp-"))
+    asp.policies.append(_doc({"Sid": OPEN + "x" + CLOSE, "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*",
+                              "Condition": {"StringEquals": {"aws:PrincipalAccount": placeholder("account:system:juki")}}}))
+    uncached = evaluate_model(model, s, memo=False).to_dict()
+    memo.reset()
+    try:
+        shared = memo.MemoEvaluator(model, s)
+        assert shared.whole and "private-use" in shared.whole
+        cached = evaluate_model(model, s, memo=True).to_dict()
+        assert memo.SHARED.stats.renamed == 0
+    finally:
+        memo.reset()
+    assert cached == uncached

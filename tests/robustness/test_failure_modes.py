@@ -73,9 +73,15 @@ def test_an_unknown_resource_type_is_reported_not_checked_and_never_passed(tmp_p
 
 @pytest.fixture
 def solver_times_out(monkeypatch):
-    """Z3 answers `unknown` (what a timeout or resource limit gives) to every query."""
+    """Z3 answers `unknown` (what a timeout or resource limit gives) to every query, with no proof made before
+    in this process (the boundary memo shares earlier tests' proofs: they would answer instead of the solver)."""
+    from gcbase.boundaries import memo
+
     monkeypatch.setattr(z3.Solver, "check", lambda self, *a: z3.unknown)
     monkeypatch.setattr(z3.Solver, "reason_unknown", lambda self: "timeout")
+    memo.reset()
+    yield
+    memo.reset()
 
 
 def test_a_solver_timeout_leaves_cells_undecided_never_passed(solver_times_out):
