@@ -14,12 +14,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
-if TYPE_CHECKING:  # pydantic and the settings' models are imported when settings are validated, not before
-    from gcbase.settings import Settings
-
-TIERS: tuple[str, ...] = ("mynumber", "lgwan", "internet")  # gcbase.settings.TIERS (a test keeps them equal)
+from gcbase.settings import TIERS, Settings
 
 
 @dataclass(frozen=True)

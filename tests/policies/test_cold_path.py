@@ -71,10 +71,3 @@ def test_every_example_plan_checks_the_same_with_and_without_the_cold_path_speed
         assert len(plain["findings"][name]) > 500
         assert empty["findings"][name] == plain["findings"][name], name
         assert filled["findings"][name] == plain["findings"][name], name
-
-
-def test_intent_tiers_are_the_settings_tiers():
-    """gcbase.intent keeps its own copy (it no longer imports pydantic's settings to be read)."""
-    from gcbase import intent, settings
-
-    assert intent.TIERS == settings.TIERS
