@@ -222,26 +222,29 @@ def _run_ids(ids: list[str]) -> tuple[dict[str, list], list[tuple]]:
             [(o.mutation.id, o.killed_by, o.error, o.seconds, o.gate) for o in done])
 
 
-def run_parallel(mutations: list[Mutation], workers: Optional[int] = None) -> tuple[dict[str, set], list[Outcome]]:
-    """The mutations over `workers` processes (default: the machine's CPUs, at most 4), each with its own
-    Harness (the baselines are synthesized in each), outcomes in the given order. Every mutant is still
-    synthesized and checked exactly as Harness.run does it; only where changes."""
+def over_workers(mutations: list[Mutation], work: Callable[[list[str]], Any], workers: Optional[int] = None) -> list:
+    """work(ids) on shares of the mutations, one share per process (default: the machine's CPUs, at most 4;
+    spawned, each its own Harness), the slow source mutants spread alike; in this process when one share does.
+    Returns each share's result."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
 
     workers = workers or min(4, os.cpu_count() or 1)
-    if workers < 2 or len(mutations) < 2:
-        harness = Harness()
-        return harness.baseline, harness.run(mutations)
-    # slow (source) mutants spread over the workers alike
     ordered = sorted(mutations, key=lambda m: (m.kind != "source", m.id))
-    chunks = [[m.id for m in ordered[i::workers]] for i in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parts = list(pool.map(_run_ids, chunks))
+    shares = [[m.id for m in ordered[i::workers]] for i in range(workers) if ordered[i::workers]]
+    if len(shares) < 2:
+        return [work([m.id for m in ordered])]
+    with ProcessPoolExecutor(len(shares), mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(work, shares))
+
+
+def run_parallel(mutations: list[Mutation], workers: Optional[int] = None) -> tuple[dict[str, set], list[Outcome]]:
+    """The mutations over the machine's CPUs (over_workers), outcomes in the given order. Every mutant is still
+    synthesized and checked exactly as Harness.run does it; only where changes."""
     baseline: dict[str, set] = {}
     got: dict[str, tuple] = {}
-    for found, rows in parts:
+    for found, rows in over_workers(mutations, _run_ids, workers):
         for stack, failures in found.items():
             baseline.setdefault(stack, set()).update(tuple(f) for f in failures)
         for row in rows:

@@ -46,21 +46,11 @@ def _verdicts(ids: list[str]) -> list[tuple]:
 
 def run_parallel(mutations: list, workers: int = 0) -> dict[str, tuple]:
     """mutation id -> ("refused", line) | ("error", why) | ("plan", gcbase state, gcbase's unwaived failures,
-    whether the pack blocks, the pack's advisory findings), over the machine's CPUs (at most 4), each worker
-    with its own Harness: the same synth and the same two verdicts per mutant as compare()."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
+    whether the pack blocks, the pack's advisory findings), over the machine's CPUs (harness.over_workers): the
+    same synth and the same two verdicts per mutant as compare()."""
+    from tests.mutation.harness import over_workers
 
-    workers = workers or min(4, os.cpu_count() or 1)
-    ordered = sorted(mutations, key=lambda m: (m.kind != "source", m.id))  # slow ones spread alike
-    chunks = [[m.id for m in ordered[i::workers]] for i in range(workers) if ordered[i::workers]]
-    if len(chunks) < 2:
-        rows = _verdicts([m.id for m in mutations])
-    else:
-        with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("spawn")) as pool:
-            rows = [row for part in pool.map(_verdicts, chunks) for row in part]
-    return {row[0]: row[1:] for row in rows}
+    return {row[0]: row[1:] for part in over_workers(mutations, _verdicts, workers or None) for row in part}
 
 
 def main(argv: list[str]) -> int:
