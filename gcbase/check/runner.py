@@ -113,6 +113,10 @@ def covered_types() -> frozenset[str]:
     """Every Terraform resource type some check or analysis reads: Checkov's resource checks (built-in and
     ours) and graph policies, gcbase's plan-level checks, the network model and the authorization model.
     A plan resource of any other type is seen by nothing (GCJP_AWS_72)."""
+    remote = _remote()  # the child that loaded Checkov for this command knows (the same function, run there)
+    hello = remote.hello() if remote is not None else None
+    if hello is not None:
+        return frozenset(hello["covered"])
     from checkov.common.checks_infra.registry import get_graph_checks_registry
     from checkov.terraform.checks.resource.registry import resource_registry
 
@@ -215,33 +219,138 @@ def _fast_parse(filename: str, out_parsing_errors: dict[str, str]):
     return template, [(i + 1, line) for i, line in enumerate(text.splitlines(keepends=True))]
 
 
-def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]], file: str = "plan",
+# One check's result on one resource before the catalogue and the waivers are applied, as plain data (JSON):
+# [check id, resource, result, Checkov's title, details, path, error] where error is null or
+# {"file": the check's source, "exception": "Type: message"} (result ERRORED). What gcbase/fleet/results.py
+# keeps per check and plan; run_tfplan is raw_results() then assemble().
+Raw = list
+
+
+def _run_checkov(path: Path, only: Optional[list[str]], file: str = "plan",
                  errored: Optional[list[tuple[Any, str, str]]] = None, graph_free: bool = False) -> list[Any]:
-    """Checkov's records; (check, resource address, exception) of each check that raised go to `errored`.
-    graph_free: `only` names checks gcbase/check/graphfree.py runs without Checkov's graph (same records)."""
+    """Checkov's records on the Terraform plan JSON at `path`; (check, resource address, exception) of each check
+    that raised go to `errored`. graph_free: `only` names checks gcbase/check/graphfree.py runs without
+    Checkov's graph (same records)."""
     ck = _checkov()
     runner = graphfree.runner_class(ck["Runner"]) if graph_free else ck["Runner"]
     ck["errors"].clear()
-    with tempfile.TemporaryDirectory(prefix="gcbase-check-") as tmp:
-        path = Path(tmp) / "tfplan.json"
-        path.write_text(json.dumps(graphfree.narrowed(tfplan, only or ()) if graph_free else tfplan,
-                                   ensure_ascii=False), encoding="utf-8")
-        original = ck["plan_parser"].parse
-        ck["plan_parser"].parse = _fast_parse
-        try:
-            rf = ck["RunnerFilter"](framework=["terraform_plan"], checks=only or None, show_progress_bar=False)
-            report = runner().run(root_folder=None, files=[str(path)], runner_filter=rf)
-        except Exception as err:  # a check crashed on this plan: say so in one line, not a traceback
-            raise GcbaseError.one(file, "", f"Checkov stopped on this plan: {type(err).__name__}: {err}") from None
-        finally:
-            ck["plan_parser"].parse = original
-            speedups.after_plan()  # Checkov's per-address policy cache must not outlive this plan
+    original = ck["plan_parser"].parse
+    ck["plan_parser"].parse = _fast_parse
+    try:
+        rf = ck["RunnerFilter"](framework=["terraform_plan"], checks=only or None, show_progress_bar=False)
+        report = runner().run(root_folder=None, files=[str(path)], runner_filter=rf)
+    except Exception as err:  # a check crashed on this plan: say so in one line, not a traceback
+        raise GcbaseError.one(file, "", f"Checkov stopped on this plan: {type(err).__name__}: {err}") from None
+    finally:
+        ck["plan_parser"].parse = original
+        speedups.after_plan()  # Checkov's per-address policy cache must not outlive this plan
     reports = report if isinstance(report, list) else [report]
     if any(r.parsing_errors for r in reports):
         raise GcbaseError.one(file, "", "Checkov could not parse the Terraform plan JSON")
     if errored is not None:  # never report a check that did not run on a resource as passed (nor drop it)
         errored += [(c, addr, msg) for c, addr, msg in ck["errors"] if c.id.startswith(AWS_PREFIXES)]
     return [rec for r in reports for rec in (*r.passed_checks, *r.failed_checks, *r.skipped_checks)]
+
+
+def checkov_rows_of_file(path: Path, only: Optional[list[str]], file: str = "plan",
+                         graph_free: bool = False) -> tuple[list[Raw], list[Raw]]:
+    """Checkov's Raw rows on the plan JSON at `path` (AWS checks and ours only), and the rows of the checks that
+    raised (one per check and resource). What raw_results reports first and last; gcbase/check/offload.py's
+    child answers with this."""
+    errored: list[tuple[Any, str, str]] = []
+    rows: list[Raw] = []
+    for rec in _run_checkov(path, only, file, errored, graph_free):
+        result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
+                     else rec.check_result.get("result"))
+        if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(AWS_PREFIXES):
+            continue  # only AWS checks and ours; other providers' checks never apply
+        rows.append([rec.check_id, rec.resource, result, rec.check_name, list(rec.details or []), [], None])
+    raised = [[check.id, address, ERRORED, getattr(check, "name", "") or "", [], [],
+               {"file": check_file(check), "exception": exception}]
+              for check, address, exception in {(c.id, a): (c, a, e) for c, a, e in errored}.values()]
+    return rows, raised
+
+
+def checkov_rows_alone(path: Path, only: Optional[list[str]], file: str = "plan",
+                       graph_free: bool = False) -> tuple[list[Raw], list[Raw]]:
+    """checkov_rows_of_file as raw_results runs it (registries locked, collector paused)."""
+    with _LOCK, _collector_paused():
+        return checkov_rows_of_file(path, only, file, graph_free)
+
+
+class _Pending:
+    """Checkov's rows on one plan, asked for now, read when called (see _checkov_rows)."""
+
+    def __init__(self, tmp: Any, path: Path, only: Optional[list[str]], file: str, graph_free: bool,
+                 remote: Any = None, done: Optional[tuple[list[Raw], list[Raw]]] = None) -> None:
+        self.tmp, self.path, self.only, self.file, self.graph_free = tmp, path, only, file, graph_free
+        self.remote, self.done = remote, done
+
+    def __call__(self) -> tuple[list[Raw], list[Raw]]:
+        try:
+            if self.done is None:
+                got = self.remote.receive() if self.remote is not None else None
+                self.done = got if got is not None else checkov_rows_of_file(self.path, self.only, self.file,
+                                                                             self.graph_free)
+            return self.done
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Not wanted any more (this process stopped on the plan): the child's answer would be left unread, so
+        the child is closed (a later plan can never get this one's answer), and the plan file is removed."""
+        if self.done is None and self.remote is not None:
+            self.remote.close()
+        self.remote = None
+        self.tmp.cleanup()
+
+
+def _checkov_rows(tfplan: dict[str, Any], only: Optional[list[str]], file: str, graph_free: bool) -> _Pending:
+    """Checkov's rows on a plan, pending. With a child process started for this command
+    (gcbase/check/offload.py) the plan is handed to it now and its answer read when the pending is called, so
+    this process does its own checks meanwhile; else (or when the child fails) they are made here, now. Both
+    run checkov_rows_of_file on the same JSON text."""
+    tmp = tempfile.TemporaryDirectory(prefix="gcbase-check-")
+    path = Path(tmp.name) / "tfplan.json"
+    try:
+        path.write_text(json.dumps(graphfree.narrowed(tfplan, only or ()) if graph_free else tfplan,
+                                   ensure_ascii=False), encoding="utf-8")
+        remote = _remote() if not graph_free else None
+        if remote is not None and remote.send(str(path), only, file):
+            return _Pending(tmp, path, only, file, graph_free, remote=remote)
+        return _Pending(tmp, path, only, file, graph_free, done=checkov_rows_of_file(path, only, file, graph_free))
+    except BaseException:
+        tmp.cleanup()
+        raise
+
+
+def _remote() -> Any:
+    """The child that runs Checkov for this command, when one was started and Checkov is not loaded here."""
+    if _checkov.cache_info().currsize:
+        return None
+    from gcbase.check import offload
+
+    return offload.child()
+
+
+def checkov_names() -> dict[str, str]:
+    """Checkov's own (English) names of its checks (resource checks and graph policies): from the registries
+    this process loaded, else from the child that loaded them for it, else none (a report built from results
+    alone)."""
+    import sys
+
+    remote = _remote()
+    hello = remote.hello() if remote is not None else None
+    if hello is not None:
+        return dict(hello["names"])
+    if "checkov.terraform.checks.resource.registry" not in sys.modules:
+        return {}
+    from checkov.common.checks_infra.registry import get_graph_checks_registry
+    from checkov.terraform.checks.resource.registry import resource_registry
+
+    names = {c.id: c.name for _, c in resource_registry.all_checks()}
+    names.update({c.id: c.name for c in get_graph_checks_registry("terraform").checks if getattr(c, "name", None)})
+    return names
 
 
 def check_file(check: Any) -> str:
@@ -274,13 +383,6 @@ def _finding(check_id: str, resource: str, result: str, title_en: str, details: 
         path=[dict(h) for h in path])
 
 
-# One check's result on one resource before the catalogue and the waivers are applied, as plain data (JSON):
-# [check id, resource, result, Checkov's title, details, path, error] where error is null or
-# {"file": the check's source, "exception": "Type: message"} (result ERRORED). What gcbase/fleet/results.py
-# keeps per check and plan; run_tfplan is raw_results() then assemble().
-Raw = list
-
-
 def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, meta: Optional[dict[str, Any]] = None,
                 file: str = "plan", intent: Any = None, graph_free: bool = False) -> list[Raw]:
     """Every check's results on one Terraform plan JSON (or only those of `only`), as Raw rows in the order
@@ -289,42 +391,48 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
     graph, run them so (the fleet's re-check after one policy changed; same rows)."""
     if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
-    rows: list[Raw] = []
-    errored: list[tuple[Any, str, str]] = []
     plan_level = {c.id for c in plan_checks()}
     with _LOCK, _collector_paused():  # one plan's garbage is collected after it, not during it
         # Checkov runs unless only plan-level checks are asked for (it would report none of them)
         free = bool(graph_free and only and graphfree.covers(set(only) - plan_level))
-        for rec in (_run_checkov(tfplan, only, file, errored, free) if not only or set(only) - plan_level else ()):
-            result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
-                         else rec.check_result.get("result"))
-            if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(AWS_PREFIXES):
-                continue  # only AWS checks and ours; other providers' checks never apply
-            rows.append([rec.check_id, rec.resource, result, rec.check_name, list(rec.details or []), [], None])
-        if intent is None and isinstance((meta or {}).get("intent"), dict):
-            from gcbase.intent import Intent
+        pending = _checkov_rows(tfplan, only, file, free) if not only or set(only) - plan_level else None
+        try:
+            rows = _plan_level_rows(tfplan, only, meta, intent)
+        except BaseException:
+            if pending is not None:
+                pending.abandon()
+            raise
+        if pending is not None:  # Checkov's rows first, those of checks that raised last (as run_tfplan reports them)
+            checkov, raised = pending()
+            rows = checkov + rows + raised
+    return rows
 
-            intent = Intent.from_dict(meta["intent"])
-        index = None  # built for the first plan-level check that runs (none may: a re-check of one Checkov check)
-        for check in plan_checks():
-            if only and check.id not in only:
-                continue
-            if index is None:
-                index = PlanIndex(tfplan, intent, str((meta or {}).get("scope") or "tenancy"))
-            try:
-                outcomes = check.run(index)
-            except Exception as err:  # noqa: BLE001 - not on one resource: the whole plan is ERRORED for it
-                outcomes = [Outcome(PLAN_ADDRESS, ERRORED, f"{type(err).__name__}: {err}")]
-            for out in outcomes:
-                if out.result == ERRORED:
-                    rows.append([check.id, out.resource, ERRORED, "", [], [],
-                                 {"file": check_file(check), "exception": out.detail}])
-                else:
-                    rows.append([check.id, out.resource, out.result, "", [out.detail], [dict(h) for h in out.path],
-                                 None])
-        for check, address, exception in {(c.id, a): (c, a, e) for c, a, e in errored}.values():
-            rows.append([check.id, address, ERRORED, getattr(check, "name", "") or "", [], [],
-                         {"file": check_file(check), "exception": exception}])
+
+def _plan_level_rows(tfplan: dict[str, Any], only: Optional[list[str]], meta: Optional[dict[str, Any]],
+                     intent: Any) -> list[Raw]:
+    """The plan-level checks' rows (gcbase/check/plancheck.py), in their order."""
+    rows: list[Raw] = []
+    if intent is None and isinstance((meta or {}).get("intent"), dict):
+        from gcbase.intent import Intent
+
+        intent = Intent.from_dict(meta["intent"])
+    index = None  # built for the first plan-level check that runs (none may: a re-check of one Checkov check)
+    for check in plan_checks():
+        if only and check.id not in only:
+            continue
+        if index is None:
+            index = PlanIndex(tfplan, intent, str((meta or {}).get("scope") or "tenancy"))
+        try:
+            outcomes = check.run(index)
+        except Exception as err:  # noqa: BLE001 - not on one resource: the whole plan is ERRORED for it
+            outcomes = [Outcome(PLAN_ADDRESS, ERRORED, f"{type(err).__name__}: {err}")]
+        for out in outcomes:
+            if out.result == ERRORED:
+                rows.append([check.id, out.resource, ERRORED, "", [], [],
+                             {"file": check_file(check), "exception": out.detail}])
+            else:
+                rows.append([check.id, out.resource, out.result, "", [out.detail], [dict(h) for h in out.path],
+                             None])
     return rows
 
 

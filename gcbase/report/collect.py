@@ -50,22 +50,6 @@ def _titles(ja: Optional[str], en: Optional[str]) -> dict[str, str]:
     return {lang: text for lang, text in (("ja", ja), ("en", en)) if text}
 
 
-def _checkov_names() -> dict[str, str]:
-    """Checkov's own (English) names of its checks, from the registries a run has loaded; empty when Checkov
-    was not loaded (a report built from results alone). The catalogue keeps only a Japanese title for the
-    built-ins it maps; a check not run would otherwise have no English title at all."""
-    import sys
-
-    if "checkov.terraform.checks.resource.registry" not in sys.modules:
-        return {}
-    from checkov.common.checks_infra.registry import get_graph_checks_registry
-    from checkov.terraform.checks.resource.registry import resource_registry
-
-    names = {c.id: c.name for _, c in resource_registry.all_checks()}
-    names.update({c.id: c.name for c in get_graph_checks_registry("terraform").checks if getattr(c, "name", None)})
-    return names
-
-
 class _Shown:
     """Waivers with their file as reports show it, one copy per waiver (findings and uses share it)."""
 
@@ -188,7 +172,9 @@ def build(results: list[StackResult], catalogue: Any, fail_on: str = "high",
                     for r in catalogue.requirements.values()]
     not_run = set.intersection(*(set(r.check.not_run) for r in results)) if results else set()
     checks_not_run = []
-    names = _checkov_names() if not_run else {}
+    from gcbase.check.runner import checkov_names
+
+    names = checkov_names() if not_run else {}
     for cid in sorted(not_run):
         meta = catalogue.checks.get(cid)
         checks_not_run.append((cid, _titles(meta.title_ja, meta.title_en or names.get(cid)) if meta

@@ -152,9 +152,9 @@ def test_fast_plan_parse_gives_checkovs_own_verdicts(tmp_path):
     from gcbase.tfplan import export
 
     tfplan = export(synth_stack("131121-stg"))
-    fast = {(r.check_id, r.resource, str(r.check_result["result"])) for r in _run_checkov(tfplan, None)}
     path = tmp_path / "tfplan.json"
     path.write_text(json.dumps(tfplan))
+    fast = {(r.check_id, r.resource, str(r.check_result["result"])) for r in _run_checkov(path, None)}
     ck = _checkov()
     report = ck["Runner"]().run(root_folder=None, files=[str(path)],
                                 runner_filter=ck["RunnerFilter"](framework=["terraform_plan"], show_progress_bar=False))
