@@ -1,26 +1,27 @@
-"""Checkov in a second process for one command's plans, so that importing it overlaps the command's own work.
+"""Checkov in a second process for one command's plans, so that loading it overlaps the command's own work.
 
-Why: on a cold `gcbase check --plan` Checkov's import and the registration of every check take ~0.8-0.9 s and
-its run ~0.75 s, while gcbase's own work (stack config and intent, reading the plan, the plan-level checks,
-the reports) takes another ~0.6 s, all one after the other on one core (docs/PERFORMANCE.md, "Cold check").
-The `gcbase check` command calls start() first (gcbase/entry.py): a child Python process imports Checkov and
-registers the checks (gcbase/check/runner.py `_checkov`, the same code) while this process reads its inputs; runner.py then
-hands each plan's Terraform plan JSON to the child and gets back the same rows it would have made itself
-(runner.checkov_rows, run in the child). Results are the same by construction: the child runs the same
-function on the same JSON text that the in-process path writes for Checkov, and the rows are plain JSON
-(strings and lists). tests/policies/test_offload.py compares every report format with and without it.
+Why: in a cold `gcbase check --plan` Checkov's import and the registration of every check take about 1 s and its
+run about 0.7 s, while gcbase's own work (its imports, the stack config and intent, reading the plan, the
+plan-level checks) takes another 0.5 s; in one process all of it runs one after the other on one core
+(docs/PERFORMANCE.md, "Cold check"). The `gcbase` entry point (gcbase/entry.py) calls start() first for `check`:
+a child Python process loads Checkov and registers the checks (runner._checkov, the same code) while this
+process does its own work. runner.py hands each plan's Terraform plan JSON to the child as soon as it has the
+plan, runs the plan-level checks meanwhile, then reads the child's rows: the rows runner.checkov_rows_of_file
+makes in-process, made there by the same function on the same JSON text, returned as plain JSON (strings and
+lists). tests/policies/test_offload.py compares the console, --json and every report format with and without it.
 
-When the child is not usable (it failed to start, died, answered something that is not a reply, or Checkov
-raised there), the plan is checked in this process instead, as without the child: an answer is either
-the child's complete rows or nothing. Only the command's entry point calls start(); the fleet's workers, the
-policy pack and tests that call gcbase.cli.main or run_tfplan keep Checkov in their own process. GCBASE_CHECKOV_PROCESS=0 (or
-GCBASE_SPEEDUPS=0) turns it off. The child inherits the environment and stderr (Checkov's log lines, at
-ERROR as in-process) and ends when this process closes its stdin (at exit, waited for).
+When the child is not usable (it failed to start, died, answered something that is not a reply to the request
+asked, or Checkov raised there), the plan is checked in this process instead, exactly as without the child: an
+answer is either the child's complete rows or nothing. Only the entry point calls start(): the fleet's workers,
+the policy pack and callers of gcbase.cli.main or run_tfplan keep Checkov in their own process.
+GCBASE_CHECKOV_PROCESS=0 (or GCBASE_SPEEDUPS=0) turns it off. The child inherits the environment and stderr
+(Checkov's log lines, at ERROR as in-process); it ends when this process closes its stdin (at exit, waited
+for) or is killed if it is still loading then.
 
 Protocol (one JSON object per line): the child first writes {"covered": [...], "names": {...}} (what
-runner.covered_types() and runner.checkov_names() answer once Checkov is loaded), or {"error": "..."} if
+runner.checkov_covered_types() and runner.checkov_names() answer once Checkov is loaded), or {"error": ...} if
 loading failed; then for each request {"id": N, "path": FILE, "only": [...] | null, "file": NAME} it writes
-{"id": N, "rows": [...], "errored": [...]} or {"error": "..."}; an answer not to the oldest open request
+{"id": N, "rows": [...], "errored": [...]} or {"error": ...}. An answer that is not to the oldest open request
 closes the child.
 """
 
@@ -155,7 +156,7 @@ def serve() -> None:
 
     try:
         runner._checkov()
-        say({"covered": sorted(runner.covered_types()), "names": runner.checkov_names()})
+        say({"covered": sorted(runner.checkov_covered_types()), "names": runner.checkov_names()})
     except Exception as err:  # noqa: BLE001 - the parent loads Checkov itself and says what is wrong
         say({"error": f"{type(err).__name__}"})
         os._exit(0)

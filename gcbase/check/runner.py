@@ -113,19 +113,30 @@ def covered_types() -> frozenset[str]:
     """Every Terraform resource type some check or analysis reads: Checkov's resource checks (built-in and
     ours) and graph policies, gcbase's plan-level checks, the network model and the authorization model.
     A plan resource of any other type is seen by nothing (GCJP_AWS_72)."""
-    remote = _remote()  # the child that loaded Checkov for this command knows (the same function, run there)
+    from gcbase.boundaries.from_plan import READS as AUTHZ_READS
+    from gcbase.network.from_plan import READS as NETWORK_READS
+
+    types = set(checkov_covered_types())
+    for check in plan_checks():
+        types |= set(check.supported_resources) | set(check.reads)
+    return frozenset(types | AUTHZ_READS | NETWORK_READS)
+
+
+def checkov_covered_types() -> frozenset[str]:
+    """The types Checkov's AWS resource checks and graph policies (built-in and ours) read: from the registries
+    this process loaded, else from the child process that loaded them for this command (the same function, run
+    there: gcbase/check/offload.py)."""
+    remote = _remote()
     hello = remote.hello() if remote is not None else None
     if hello is not None:
         return frozenset(hello["covered"])
     from checkov.common.checks_infra.registry import get_graph_checks_registry
     from checkov.terraform.checks.resource.registry import resource_registry
 
-    from gcbase.boundaries.from_plan import READS as AUTHZ_READS
-    from gcbase.network.from_plan import READS as NETWORK_READS
-
     _checkov()
     types = {t for t, checks in resource_registry.checks.items() if any(
         c.id.startswith(AWS_PREFIXES) for c in checks)}
+
     def solver_types(solver: Any) -> set[str]:
         """Types a graph policy's solvers judge: their subjects (`resource_types`). The types a connection
         solver merely looks for around its subject (`connected_resources_types`: CKV2_AWS_5 lists ~65
@@ -142,9 +153,7 @@ def covered_types() -> frozenset[str]:
     for check in get_graph_checks_registry("terraform").checks:
         if str(check.id).startswith(("CKV_AWS_", "CKV2_AWS_", "GCJP2_")):
             types |= solver_types(getattr(check, "solver", None))
-    for check in plan_checks():
-        types |= set(check.supported_resources) | set(check.reads)
-    return frozenset(types | AUTHZ_READS | NETWORK_READS)
+    return frozenset(types)
 
 
 def _guarded(errors: list[tuple[Any, str, str]], registry: Any) -> Any:
