@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
-from gcbase.check import graphfree, speedups
+from gcbase.check import graphfree, graphnarrow, speedups
 from gcbase.check.catalogue import KINDS, POLICIES, load_catalogue, metadata_files
 from gcbase.check.findings import ERRORED, FAILED, PASSED, SKIPPED, CheckReport, Finding, Waiver, check_sort_key
 from gcbase.check.plancheck import PLAN_ADDRESS, Outcome, plan_checks
@@ -216,18 +216,26 @@ def _fast_parse(filename: str, out_parsing_errors: dict[str, str]):
 
 
 def _run_checkov(tfplan: dict[str, Any], only: Optional[list[str]], file: str = "plan",
-                 errored: Optional[list[tuple[Any, str, str]]] = None, graph_free: bool = False) -> list[Any]:
+                 errored: Optional[list[tuple[Any, str, str]]] = None, graph_free: bool = False,
+                 narrow_to: Optional[frozenset[str]] = None) -> list[Any]:
     """Checkov's records; (check, resource address, exception) of each check that raised go to `errored`.
-    graph_free: `only` names checks gcbase/check/graphfree.py runs without Checkov's graph (same records)."""
+    graph_free: `only` names checks gcbase/check/graphfree.py runs without Checkov's graph (same records).
+    narrow_to: the types gcbase/check/graphnarrow.py builds the graph from for `only` (same records)."""
     ck = _checkov()
-    runner = graphfree.runner_class(ck["Runner"]) if graph_free else ck["Runner"]
+    if graph_free:
+        runner = graphfree.runner_class(ck["Runner"])
+    elif narrow_to is not None:
+        runner = graphnarrow.runner_class(ck["Runner"])
+    else:
+        runner = ck["Runner"]
     ck["errors"].clear()
     with tempfile.TemporaryDirectory(prefix="gcbase-check-") as tmp:
         path = Path(tmp) / "tfplan.json"
         path.write_text(json.dumps(graphfree.narrowed(tfplan, only or ()) if graph_free else tfplan,
                                    ensure_ascii=False), encoding="utf-8")
         original = ck["plan_parser"].parse
-        ck["plan_parser"].parse = _fast_parse
+        # narrowed after parsing the whole file: every kept object keeps its marks (graphnarrow.py)
+        ck["plan_parser"].parse = _fast_parse if narrow_to is None else graphnarrow.parse(_fast_parse, narrow_to)
         try:
             rf = ck["RunnerFilter"](framework=["terraform_plan"], checks=only or None, show_progress_bar=False)
             report = runner().run(root_folder=None, files=[str(path)], runner_filter=rf)
@@ -286,7 +294,9 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
     """Every check's results on one Terraform plan JSON (or only those of `only`), as Raw rows in the order
     run_tfplan reports them: Checkov's records, the plan-level checks, the checks that raised.
     graph_free: when every Checkov check of `only` is one gcbase/check/graphfree.py may run without Checkov's
-    graph, run them so (the fleet's re-check after one policy changed; same rows)."""
+    graph, run them so; else when they are graph policies (and such resource checks) gcbase/check/graphnarrow.py
+    may run on the plan narrowed to the types they read, run them so (the fleet's re-check after one policy
+    changed; same rows)."""
     if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
     rows: list[Raw] = []
@@ -295,7 +305,10 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
     with _LOCK, _collector_paused():  # one plan's garbage is collected after it, not during it
         # Checkov runs unless only plan-level checks are asked for (it would report none of them)
         free = bool(graph_free and only and graphfree.covers(set(only) - plan_level))
-        for rec in (_run_checkov(tfplan, only, file, errored, free) if not only or set(only) - plan_level else ()):
+        narrow_to = (graphnarrow.types_for(set(only) - plan_level)
+                     if graph_free and only and not free and graphnarrow.applies(tfplan) else None)
+        for rec in (_run_checkov(tfplan, only, file, errored, free, narrow_to)
+                    if not only or set(only) - plan_level else ()):
             result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
                          else rec.check_result.get("result"))
             if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(AWS_PREFIXES):
