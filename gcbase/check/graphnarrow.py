@@ -17,9 +17,11 @@ policy's solver tree over it (checkov/common/checks_infra/checks_parser.py makes
 2. The edges between kept vertices are the same. An edge goes from a vertex's attribute to the vertex its value
    references, found by block name ("type.name", or an indexed "type.name[...]"): the candidates are of the
    referenced type only, so kept or dropped together, in the same order. A reference is recognised as a resource
-   when its type is in the graph: a kept type is in both graphs. The aliases map holds vertices with an `alias`
-   attribute by name; a reference's first word (no dot) can match only a provider's name, and providers are
-   kept. Only edges to or from dropped vertices are gone.
+   when its type is in the graph: a kept type is in both graphs. The aliases map (vertices with an `alias`
+   attribute, by name) turns a word equal to such a vertex's name, or a first word equal to it, into a reference
+   of that vertex's block type: a resource's name is "type.name", so a dropped resource's alias matches only
+   references to that resource (whose type is dropped); a first word has no dot, so it matches only a
+   provider's name, and providers are kept. Only edges to or from dropped vertices are gone.
 3. Every solver this module accepts reads only vertices of the types named in the definition, and edges among
    them (eligible()): attribute solvers (and `cond_type` omitted: `any`) read the vertex they judge; and/or/not
    judge the vertices of their types with their children's verdicts on that vertex; a `connection` solver reads
