@@ -55,5 +55,7 @@ def test_bench_fleet_recheck_compares_a_recheck_with_a_cold_run():
     for line in (r"^\(1\) cold, empty plan cache: ", r"^\(2\) nothing changed: .*checks run per stack \[0\]",
                  r"^\(3\) one policy changed \(policies/plan/GCJP_AWS_10.py\): .*checks run per stack \[1\]",
                  r"^\(5\) one waiver removed .*checks run per stack \[0\]; projected 1,741: [0-9]+ s; target <= 30 s",
-                 r"^    8-shard matrix", r"^results of \(5\) and \(6\): identical on 2 stacks"):
+                 r"^\(7\) one graph policy changed \(policies/graph/GCJP2_AWS_1.yaml\): .*checks run per stack \[1\]",
+                 r"^    8-shard matrix", r"^results of \(5\) and \(6\): identical on 2 stacks",
+                 r"^results of \(7\) and \(4\): identical on 2 stacks"):
         assert re.search(line, proc.stdout, re.M), line

@@ -94,6 +94,7 @@ class _NoGraph:
 
 
 _NO_GRAPH = _NoGraph()
+NO_GRAPH = _NO_GRAPH  # also what graphnarrow.py hands the resource checks it re-runs
 
 def runner_class(base: type) -> type:
     """Checkov's plan Runner (`base`) that checks the definitions and builds no graph (see the docstring)."""

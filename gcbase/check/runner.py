@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
-from gcbase.check import graphfree, speedups
+from gcbase.check import graphfree, graphnarrow, speedups
 from gcbase.check.catalogue import KINDS, POLICIES, load_catalogue, metadata_files
 from gcbase.check.findings import ERRORED, FAILED, PASSED, SKIPPED, CheckReport, Finding, Waiver, check_sort_key
 from gcbase.check.plancheck import PLAN_ADDRESS, Outcome, plan_checks
@@ -236,15 +236,23 @@ Raw = list
 
 
 def _run_checkov(path: Path, only: Optional[list[str]], file: str = "plan",
-                 errored: Optional[list[tuple[Any, str, str]]] = None, graph_free: bool = False) -> list[Any]:
+                 errored: Optional[list[tuple[Any, str, str]]] = None, graph_free: bool = False,
+                 narrow_to: Optional[frozenset[str]] = None) -> list[Any]:
     """Checkov's records on the Terraform plan JSON at `path`; (check, resource address, exception) of each check
     that raised go to `errored`. graph_free: `only` names checks gcbase/check/graphfree.py runs without
-    Checkov's graph (same records)."""
+    Checkov's graph (same records). narrow_to: the types gcbase/check/graphnarrow.py builds the graph from for
+    `only` (same records)."""
     ck = _checkov()
-    runner = graphfree.runner_class(ck["Runner"]) if graph_free else ck["Runner"]
+    if graph_free:
+        runner = graphfree.runner_class(ck["Runner"])
+    elif narrow_to is not None:
+        runner = graphnarrow.runner_class(ck["Runner"])
+    else:
+        runner = ck["Runner"]
     ck["errors"].clear()
     original = ck["plan_parser"].parse
-    ck["plan_parser"].parse = _fast_parse
+    # narrowed after parsing the whole file: every kept object keeps its marks (graphnarrow.py)
+    ck["plan_parser"].parse = _fast_parse if narrow_to is None else graphnarrow.parse(_fast_parse, narrow_to)
     try:
         rf = ck["RunnerFilter"](framework=["terraform_plan"], checks=only or None, show_progress_bar=False)
         report = runner().run(root_folder=None, files=[str(path)], runner_filter=rf)
@@ -261,14 +269,14 @@ def _run_checkov(path: Path, only: Optional[list[str]], file: str = "plan",
     return [rec for r in reports for rec in (*r.passed_checks, *r.failed_checks, *r.skipped_checks)]
 
 
-def checkov_rows_of_file(path: Path, only: Optional[list[str]], file: str = "plan",
-                         graph_free: bool = False) -> tuple[list[Raw], list[Raw]]:
+def checkov_rows_of_file(path: Path, only: Optional[list[str]], file: str = "plan", graph_free: bool = False,
+                         narrow_to: Optional[frozenset[str]] = None) -> tuple[list[Raw], list[Raw]]:
     """Checkov's Raw rows on the plan JSON at `path` (AWS checks and ours only), and the rows of the checks that
     raised (one per check and resource). What raw_results reports first and last; gcbase/check/offload.py's
     child answers with this."""
     errored: list[tuple[Any, str, str]] = []
     rows: list[Raw] = []
-    for rec in _run_checkov(path, only, file, errored, graph_free):
+    for rec in _run_checkov(path, only, file, errored, graph_free, narrow_to):
         result = str(rec.check_result.get("result").name if hasattr(rec.check_result.get("result"), "name")
                      else rec.check_result.get("result"))
         if result not in (PASSED, FAILED, SKIPPED) or not rec.check_id.startswith(AWS_PREFIXES):
@@ -291,16 +299,17 @@ class _Pending:
     """Checkov's rows on one plan, asked for now, read when called (see _checkov_rows)."""
 
     def __init__(self, tmp: Any, path: Path, only: Optional[list[str]], file: str, graph_free: bool,
-                 remote: Any = None, done: Optional[tuple[list[Raw], list[Raw]]] = None) -> None:
+                 narrow_to: Optional[frozenset[str]], remote: Any = None,
+                 done: Optional[tuple[list[Raw], list[Raw]]] = None) -> None:
         self.tmp, self.path, self.only, self.file, self.graph_free = tmp, path, only, file, graph_free
-        self.remote, self.done = remote, done
+        self.narrow_to, self.remote, self.done = narrow_to, remote, done
 
     def __call__(self) -> tuple[list[Raw], list[Raw]]:
         try:
             if self.done is None:
                 got = self.remote.receive() if self.remote is not None else None
                 self.done = got if got is not None else checkov_rows_of_file(self.path, self.only, self.file,
-                                                                             self.graph_free)
+                                                                             self.graph_free, self.narrow_to)
             return self.done
         finally:
             self.abandon()
@@ -314,7 +323,8 @@ class _Pending:
         self.tmp.cleanup()
 
 
-def _checkov_rows(tfplan: dict[str, Any], only: Optional[list[str]], file: str, graph_free: bool) -> _Pending:
+def _checkov_rows(tfplan: dict[str, Any], only: Optional[list[str]], file: str, graph_free: bool,
+                  narrow_to: Optional[frozenset[str]] = None) -> _Pending:
     """Checkov's rows on a plan, pending. With a child process started for this command
     (gcbase/check/offload.py) the plan is handed to it now and its answer read when the pending is called, so
     this process does its own checks meanwhile; else (or when the child fails) they are made here, now. Both
@@ -324,10 +334,11 @@ def _checkov_rows(tfplan: dict[str, Any], only: Optional[list[str]], file: str, 
     try:
         path.write_text(json.dumps(graphfree.narrowed(tfplan, only or ()) if graph_free else tfplan,
                                    ensure_ascii=False), encoding="utf-8")
-        remote = _remote() if not graph_free else None
+        remote = _remote() if not graph_free and narrow_to is None else None  # the fleet's paths stay here
         if remote is not None and remote.send(str(path), only, file):
-            return _Pending(tmp, path, only, file, graph_free, remote=remote)
-        return _Pending(tmp, path, only, file, graph_free, done=checkov_rows_of_file(path, only, file, graph_free))
+            return _Pending(tmp, path, only, file, graph_free, narrow_to, remote=remote)
+        return _Pending(tmp, path, only, file, graph_free, narrow_to,
+                        done=checkov_rows_of_file(path, only, file, graph_free, narrow_to))
     except BaseException:
         tmp.cleanup()
         raise
@@ -397,14 +408,19 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
     """Every check's results on one Terraform plan JSON (or only those of `only`), as Raw rows in the order
     run_tfplan reports them: Checkov's records, the plan-level checks, the checks that raised.
     graph_free: when every Checkov check of `only` is one gcbase/check/graphfree.py may run without Checkov's
-    graph, run them so (the fleet's re-check after one policy changed; same rows)."""
+    graph, run them so; else when they are graph policies (and such resource checks) gcbase/check/graphnarrow.py
+    may run on the plan narrowed to the types they read, run them so (the fleet's re-check after one policy
+    changed; same rows)."""
     if not isinstance(tfplan, dict) or "planned_values" not in tfplan:
         raise GcbaseError.one(file, "", "not a Terraform plan JSON (no planned_values)")
     plan_level = {c.id for c in plan_checks()}
     with _LOCK, _collector_paused():  # one plan's garbage is collected after it, not during it
         # Checkov runs unless only plan-level checks are asked for (it would report none of them)
         free = bool(graph_free and only and graphfree.covers(set(only) - plan_level))
-        pending = _checkov_rows(tfplan, only, file, free) if not only or set(only) - plan_level else None
+        narrow_to = (graphnarrow.types_for(set(only) - plan_level)
+                     if graph_free and only and not free and graphnarrow.applies(tfplan) else None)
+        pending = (_checkov_rows(tfplan, only, file, free, narrow_to) if not only or set(only) - plan_level
+                   else None)
         try:
             rows = _plan_level_rows(tfplan, only, meta, intent)
         except BaseException:

@@ -12,7 +12,9 @@ whatever is computed from the plan alone is too. Inside the entry:
   file under policies/ that is not a check. GCJP_AWS_72 (types no check reads) judges by the set of types
   the checks read (gcbase.check.runner.covered_types), so that set is in its key. A changed policy changes
   its key alone (and GCJP_AWS_72's when it reads other types): only that check runs again (Checkov
-  restricted to it, or only that plan-level check), every other result is reused.
+  restricted to it, or only that plan-level check), every other result is reused. Checkov restricted to it
+  builds no graph for one of our resource checks that never reads it (gcbase/check/graphfree.py), and a graph of
+  the types a graph policy reads only for an eligible graph policy (gcbase/check/graphnarrow.py): same rows.
 - the boundary matrix's summary and mismatches, keyed by baselines/boundaries/ (the expectations; the code
   and the stack's config are in the plan-cache key).
 - what the fleet result says of the plan (resource count, types not checked, meta).
@@ -21,7 +23,8 @@ Waivers are never in a key: they are applied to the rows each time (a waiver cha
 Beside the entry: the stack's summary (gcbase/fleet/summary.py: what the fleet result says before waivers, so
 an all-reused re-check reads no rows) and its Terraform plan JSON (gcbase/fleet/tfplans.py). state()/seed():
 the keys the fleet's parent computes once and hands to its workers.
-Rows are stored as computed, in the order the checks produced them; the fleet result sorts findings.
+Rows are stored as computed, in the order the checks produced them (a graph policy's solvers run in threads, so
+the order of its rows is not fixed even between two full runs); the fleet result sorts findings.
 """
 
 from __future__ import annotations
