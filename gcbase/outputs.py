@@ -75,7 +75,8 @@ def write_text(path: Path | str, text: str) -> Path:
 
 def _plain(data: Any) -> bool:
     """Only what orjson writes byte for byte as json.dumps(indent=2, ensure_ascii=False) does: str keys, strings,
-    ints, booleans, None, lists and dicts (floats are spelled differently: 1e+16 and 1e16)."""
+    ints, booleans, None, lists, tuples (both write arrays) and dicts (floats are spelled differently: 1e+16 and
+    1e16)."""
     stack = [data]
     while stack:
         node = stack.pop()
@@ -84,7 +85,7 @@ def _plain(data: Any) -> bool:
             if not all(type(k) is str for k in node):
                 return False
             stack.extend(node.values())
-        elif kind is list:
+        elif kind is list or kind is tuple:
             stack.extend(node)
         elif not (node is None or kind in (str, bool) or (kind is int and -(2**63) <= node < 2**64)):
             return False

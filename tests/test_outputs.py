@@ -42,6 +42,7 @@ def test_failed_write_leaves_no_temp_file(tmp_path, monkeypatch):
     {"float": 1e16, "nan-free": 0.5},  # floats: json's spelling
     {1: "int key"},  # json turns it into "1"
     {"big": 2**70},
+    {"tuple": ("a", 1, (), ("b", [("c",)])), "in list": [()]},  # tuples: arrays, as lists
 ])
 def test_json_is_written_as_json_dumps_writes_it(data):
     import json

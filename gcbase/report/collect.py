@@ -92,6 +92,7 @@ def _findings(result: StackResult, shown: _Shown) -> list[Finding]:
     locator = Locator(shown_path(plan.config_file), source=plan.config_file)
     stack = clean(plan.stack)
     out = []
+    cleaned: dict[Optional[Location], Optional[Location]] = {}  # findings share few locations (frozen values)
     for f in result.check.findings:
         res = urns.get(f.urn) if f.urn else None
         location = locator.for_resource(res) if res is not None else locator.at("")
@@ -102,7 +103,8 @@ def _findings(result: StackResult, shown: _Shown) -> list[Finding]:
             severity=f.severity, title={k: clean(v) for k, v in title.items()},
             remediation=_remediation(f, res, title), requirements=tuple(f.requirements),
             message=clean(scrub("; ".join(d for d in f.details if d))), urn=clean(f.urn or ""),
-            location=_location(location), waiver=shown.waiver(f.waiver),
+            location=cleaned[location] if location in cleaned else cleaned.setdefault(location, _location(location)),
+            waiver=shown.waiver(f.waiver),
             path=[clean_deep(dict(h)) for h in getattr(f, "path", ())]))
     return out
 

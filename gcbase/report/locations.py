@@ -62,6 +62,7 @@ class Locator:
         self.file = str(config_file) if config_file else None
         self.lines: dict[str, int] = {}
         self.systems: list[str] = []
+        self._at: dict[str, Location] = {}
         if self.file is None or not self.file.endswith((".yaml", ".yml")):
             return  # a plan file (Terraform plan JSON) is pointed at as a whole
         try:
@@ -89,10 +90,13 @@ class Locator:
         """key's line (its nearest present parent, else line 1); None without a config file."""
         if self.file is None:
             return None
-        probe = key
-        while probe and probe not in self.lines:
-            probe = _parent(probe)
-        return Location(file=self.file, key=probe, line=self.lines.get(probe, 1) if probe else 1)
+        found = self._at.get(key)
+        if found is None:
+            probe = key
+            while probe and probe not in self.lines:
+                probe = _parent(probe)
+            found = self._at[key] = Location(file=self.file, key=probe, line=self.lines.get(probe, 1) if probe else 1)
+        return found  # frozen: one value per key, shared
 
     def for_resource(self, res: Optional[Resource]) -> Optional[Location]:
         return self.at(self.key_for(res))

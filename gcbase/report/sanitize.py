@@ -13,6 +13,7 @@ one gcbase.errors uses for error lines, so the terminal and every report show th
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from gcbase.errors import printable
@@ -46,10 +47,15 @@ def clean_deep(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=64)
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
 def clean_fields(obj: Any, names: tuple[str, ...]) -> Any:
     """A copy of a (frozen) dataclass with the named text fields cleaned."""
     assert is_dataclass(obj)
-    known = {f.name for f in fields(obj)}
+    known = _field_names(type(obj))
     return replace(obj, **{n: clean_opt(getattr(obj, n)) for n in names if n in known})
 
 
