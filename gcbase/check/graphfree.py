@@ -63,6 +63,13 @@ def narrowed(tfplan: dict[str, Any], check_ids: Iterable[str]) -> dict[str, Any]
     for _, check in resource_registry.all_checks():
         if check.id in wanted:
             types |= set(check.supported_resources)
+    return narrowed_to(tfplan, types)
+
+
+def narrowed_to(tfplan: dict[str, Any], types: Iterable[str]) -> dict[str, Any]:
+    """The plan with only the resources (and data sources) of these types, as narrowed() keeps them; the plan as
+    is for no type or a pattern."""
+    types = set(types)
     if not types or any(ch in t for t in types for ch in "*?["):
         return tfplan
     out = dict(tfplan)

@@ -124,12 +124,11 @@ def covered_types() -> frozenset[str]:
 
 def checkov_covered_types() -> frozenset[str]:
     """The types Checkov's AWS resource checks and graph policies (built-in and ours) read: from the registries
-    this process loaded, else from the child process that loaded them for this command (the same function, run
-    there: gcbase/check/offload.py)."""
-    remote = _remote()
-    hello = remote.hello() if remote is not None else None
-    if hello is not None:
-        return frozenset(hello["covered"])
+    this process loaded, else as kept on disk or from the child process that loaded them for this command (the
+    same function, run there: gcbase/check/offload.py, _known)."""
+    known = _known()
+    if known is not None:
+        return frozenset(known["covered"])
     from checkov.common.checks_infra.registry import get_graph_checks_registry
     from checkov.terraform.checks.resource.registry import resource_registry
 
@@ -274,6 +273,9 @@ def checkov_rows_of_file(path: Path, only: Optional[list[str]], file: str = "pla
     """Checkov's Raw rows on the plan JSON at `path` (AWS checks and ours only), and the rows of the checks that
     raised (one per check and resource). What raw_results reports first and last; gcbase/check/offload.py's
     child answers with this."""
+    from gcbase.check import resultmemo
+
+    resultmemo.store_registry()  # once per code version: what a later run needs to use the memo without Checkov
     errored: list[tuple[Any, str, str]] = []
     rows: list[Raw] = []
     for rec in _run_checkov(path, only, file, errored, graph_free, narrow_to):
@@ -288,21 +290,26 @@ def checkov_rows_of_file(path: Path, only: Optional[list[str]], file: str = "pla
     return rows, raised
 
 
-def checkov_rows_alone(path: Path, only: Optional[list[str]], file: str = "plan",
-                       graph_free: bool = False) -> tuple[list[Raw], list[Raw]]:
+def checkov_rows_alone(path: Path, only: Optional[list[str]], file: str = "plan", graph_free: bool = False,
+                       narrow_to: Optional[frozenset[str]] = None) -> tuple[list[Raw], list[Raw]]:
     """checkov_rows_of_file as raw_results runs it (registries locked, collector paused)."""
     with _LOCK, _collector_paused():
-        return checkov_rows_of_file(path, only, file, graph_free)
+        return checkov_rows_of_file(path, only, file, graph_free, narrow_to)
 
 
 class _Pending:
-    """Checkov's rows on one plan, asked for now, read when called (see _checkov_rows)."""
+    """Checkov's rows on one plan file, asked for now, read when called (see _checkov_rows)."""
 
-    def __init__(self, tmp: Any, path: Path, only: Optional[list[str]], file: str, graph_free: bool,
-                 narrow_to: Optional[frozenset[str]], remote: Any = None,
-                 done: Optional[tuple[list[Raw], list[Raw]]] = None) -> None:
-        self.tmp, self.path, self.only, self.file, self.graph_free = tmp, path, only, file, graph_free
-        self.narrow_to, self.remote, self.done = narrow_to, remote, done
+    def __init__(self, path: Path, only: Optional[list[str]], file: str, graph_free: bool,
+                 narrow_to: Optional[frozenset[str]], tmp: Any = None) -> None:
+        self.path, self.only, self.file, self.graph_free, self.narrow_to = path, only, file, graph_free, narrow_to
+        self.tmp = tmp
+        self.done: Optional[tuple[list[Raw], list[Raw]]] = None
+        remote = _remote()  # the child this command started, if any: asked now, answer read when called
+        self.remote = remote if remote is not None and remote.send(str(path), only, file, graph_free,
+                                                                   narrow_to) else None
+        if self.remote is None:
+            self.done = checkov_rows_of_file(path, only, file, graph_free, narrow_to)
 
     def __call__(self) -> tuple[list[Raw], list[Raw]]:
         try:
@@ -320,25 +327,131 @@ class _Pending:
         if self.done is None and self.remote is not None:
             self.remote.close()
         self.remote = None
+        if self.tmp is not None:
+            self.tmp.cleanup()
+
+
+_NO_GRAPH_READ = "graph-free path built no graph"  # graphfree._NoGraph's message: the check read the graph
+
+
+class _Remembered:
+    """Checkov's rows on a plan from the memo (gcbase/check/resultmemo.py) and runs of the checks it missed."""
+
+    def __init__(self, found: Any, tfplan: dict[str, Any], file: str, graph_ids: frozenset[str]) -> None:
+        from gcbase.check import resultmemo
+
+        self.found, self.file, self.tfplan = found, file, tfplan
+        self.tmp = tempfile.TemporaryDirectory(prefix="gcbase-check-")
+        self.runs: list[_Pending] = []
+        self._full: Optional[Path] = None
+        free: list[str] = []
+        graph: list[str] = []
+        whole: list[str] = []
+        free_types: set[str] = set()
+        graph_types: set[str] = set()
+        for _, reads, ids in found.missed:
+            for cid in ids:
+                if reads is resultmemo.WHOLE:
+                    whole.append(cid)
+                elif cid in graph_ids:
+                    graph.append(cid)
+                    graph_types |= {t.split(":", 1)[1] for t in reads}
+                else:
+                    free.append(cid)
+                    free_types |= {t.split(":", 1)[1] for t in reads}
+        try:
+            if free:
+                path = Path(self.tmp.name) / "free.json"
+                path.write_text(json.dumps(graphfree.narrowed_to(tfplan, free_types), ensure_ascii=False),
+                                encoding="utf-8")
+                self.runs.append(_Pending(path, free, file, True, None))
+            if graph:
+                self.runs.append(_Pending(self.full(), graph, file, False, frozenset(graph_types)))
+            if whole:
+                self.runs.append(_Pending(self.full(), whole, file, False, None))
+        except BaseException:
+            self.abandon()
+            raise
+
+    def full(self) -> Path:
+        if self._full is None:
+            self._full = Path(self.tmp.name) / "tfplan.json"
+            self._full.write_text(json.dumps(self.tfplan, ensure_ascii=False), encoding="utf-8")
+        return self._full
+
+    def __call__(self) -> tuple[list[Raw], list[Raw]]:
+        from gcbase.check import resultmemo
+
+        try:
+            rows: list[Raw] = [row for rows in self.found.rows.values() for row in rows]
+            ran: list[Raw] = []
+            raised: list[Raw] = []
+            again: set[str] = set()
+            for run in self.runs:
+                got, errs = run()
+                if run.graph_free:  # a check that read the graph anyway: run again with the graph
+                    again |= {e[0] for e in errs if _NO_GRAPH_READ in str((e[6] or {}).get("exception", ""))}
+                    got = [r for r in got if r[0] not in again]
+                    errs = [e for e in errs if e[0] not in again]
+                ran += got
+                raised += errs
+            if again:
+                got, errs = _Pending(self.full(), sorted(again), self.file, False, None)()
+                ran += got
+                raised += errs
+            asked = {cid for _, _, ids in self.found.missed for cid in ids}  # nothing twice, whatever Checkov ran
+            ran = [r for r in ran if r[0] in asked]
+            raised = [e for e in raised if e[0] in asked]
+            failed = {e[0] for e in raised}
+            for key, _, ids in self.found.missed:
+                if not failed & set(ids):
+                    wanted = set(ids)
+                    resultmemo.store(key, ids, [r for r in ran if r[0] in wanted])
+            return rows + ran, raised
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        for run in self.runs:
+            run.abandon()
+        self.runs = []
         self.tmp.cleanup()
 
 
+def _remember(tfplan: dict[str, Any], rows: list[Raw], raised: list[Raw]) -> None:
+    """Keep a whole run's rows in the memo, group by group (none with a check that raised)."""
+    from gcbase.check import resultmemo
+
+    if not resultmemo.enabled():
+        return
+    resultmemo.stored_registry.cache_clear()  # the run that just ended may have stored it
+    found = resultmemo.lookup(tfplan)
+    failed = {e[0] for e in raised}
+    for key, _, ids in (found.missed if found is not None else ()):
+        if not failed & set(ids):
+            wanted = set(ids)
+            resultmemo.store(key, ids, [r for r in rows if r[0] in wanted])
+
+
 def _checkov_rows(tfplan: dict[str, Any], only: Optional[list[str]], file: str, graph_free: bool,
-                  narrow_to: Optional[frozenset[str]] = None) -> _Pending:
-    """Checkov's rows on a plan, pending. With a child process started for this command
-    (gcbase/check/offload.py) the plan is handed to it now and its answer read when the pending is called, so
-    this process does its own checks meanwhile; else (or when the child fails) they are made here, now. Both
-    run checkov_rows_of_file on the same JSON text."""
+                  narrow_to: Optional[frozenset[str]] = None) -> Any:
+    """Checkov's rows on a plan, pending (called: (rows, rows of checks that raised)). A whole run (no `only`)
+    takes what the memo holds (gcbase/check/resultmemo.py) and runs only the checks it misses. With a child
+    process started for this command (gcbase/check/offload.py) each run is handed to it now and its answer read
+    when the pending is called, so this process does its own checks meanwhile; else (or when the child fails)
+    they are made here, now. Both run checkov_rows_of_file on the same JSON text."""
+    if only is None and not graph_free and narrow_to is None:
+        from gcbase.check import resultmemo
+
+        found = resultmemo.lookup(tfplan) if resultmemo.enabled() else None
+        if found is not None:
+            return _Remembered(found, tfplan, file, frozenset(resultmemo.stored_registry().get("graph") or ()))
     tmp = tempfile.TemporaryDirectory(prefix="gcbase-check-")
     path = Path(tmp.name) / "tfplan.json"
     try:
         path.write_text(json.dumps(graphfree.narrowed(tfplan, only or ()) if graph_free else tfplan,
                                    ensure_ascii=False), encoding="utf-8")
-        remote = _remote() if not graph_free and narrow_to is None else None  # the fleet's paths stay here
-        if remote is not None and remote.send(str(path), only, file):
-            return _Pending(tmp, path, only, file, graph_free, narrow_to, remote=remote)
-        return _Pending(tmp, path, only, file, graph_free, narrow_to,
-                        done=checkov_rows_of_file(path, only, file, graph_free, narrow_to))
+        return _Pending(path, only, file, graph_free, narrow_to, tmp=tmp)
     except BaseException:
         tmp.cleanup()
         raise
@@ -353,16 +466,29 @@ def _remote() -> Any:
     return offload.child()
 
 
+def _known() -> Optional[dict[str, Any]]:
+    """What Checkov's registries say (the types they cover, their names) when Checkov is not loaded here: kept on
+    disk for this code (gcbase/check/resultmemo.py), else from the child that loads it for this command."""
+    if _checkov.cache_info().currsize:
+        return None
+    from gcbase.check import resultmemo
+
+    stored = resultmemo.stored_registry()
+    if stored is not None:
+        return stored
+    remote = _remote()
+    return remote.hello() if remote is not None else None
+
+
 def checkov_names() -> dict[str, str]:
     """Checkov's own (English) names of its checks (resource checks and graph policies): from the registries
-    this process loaded, else from the child that loaded them for it, else none (a report built from results
-    alone)."""
+    this process loaded, else as kept on disk or from the child that loaded them for it (_known), else none (a
+    report built from results alone)."""
     import sys
 
-    remote = _remote()
-    hello = remote.hello() if remote is not None else None
-    if hello is not None:
-        return dict(hello["names"])
+    known = _known()
+    if known is not None:
+        return dict(known["names"])
     if "checkov.terraform.checks.resource.registry" not in sys.modules:
         return {}
     from checkov.common.checks_infra.registry import get_graph_checks_registry
@@ -429,6 +555,8 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
             raise
         if pending is not None:  # Checkov's rows first, those of checks that raised last (as run_tfplan reports them)
             checkov, raised = pending()
+            if only is None and isinstance(pending, _Pending):  # a whole run the memo could not serve: kept for later
+                _remember(tfplan, checkov, raised)
             rows = checkov + rows + raised
     return rows
 

@@ -292,7 +292,9 @@ class Report:
         for f in self.findings:
             for category in sorted({cats.get(rid, OTHER) for rid in f.requirements} or {OTHER}):
                 counts.setdefault(category, Counter())[f.status] += 1
-        return counts
+        order = {s: i for i, s in enumerate(("pass", "fail", "waived", "error"))}  # not the findings' order
+        return {cat: Counter({s: c[s] for s in sorted(c, key=lambda s: (order.get(s, len(order)), s))})
+                for cat, c in counts.items()}
 
     def requirement_verdict_counts(self) -> dict[str, Counter]:
         """Per category: how many requirements are 適合 / 不適合 / 例外承認 / 未確認 / 点検エラー."""

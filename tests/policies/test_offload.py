@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -59,9 +60,13 @@ def plan_file(tmp_path_factory):
     return path
 
 
-def _run(plan: Path, out: Path, process: str, fake: str = "") -> tuple[dict[str, str], bool]:
+def _run(plan: Path, out: Path, process: str, fake: str = "", memo: str = "0",
+         cache: Optional[Path] = None) -> tuple[dict[str, str], bool]:
+    """The command's output; Checkov's result memo off unless asked for (gcbase/check/resultmemo.py: a plan it
+    holds needs no Checkov at all, in any process)."""
     out.mkdir()
-    env = {**os.environ, "GCBASE_CHECKOV_PROCESS": process}
+    env = {**os.environ, "GCBASE_CHECKOV_PROCESS": process, "GCBASE_CHECKOV_MEMO": memo,
+           **({"GCBASE_CACHE_DIR": str(cache)} if cache is not None else {})}
     proc = subprocess.run([sys.executable, "-c", COMMAND.format(fake=fake), "check", "--plan", str(plan), "--json",
                            str(out / "check.json"), "-o", str(out / "reports"), "--format", "json,md,sarif,junit,html",
                            "--lang", "en"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
@@ -111,3 +116,25 @@ def test_the_child_is_started_only_by_the_command_for_check():
     from gcbase.check import offload
 
     assert offload.child() is None  # this test process never started one
+
+
+def test_the_child_runs_what_the_memo_misses_with_the_same_results(plan_file, tmp_path):
+    """With the memo on: a plan seen before needs no Checkov; an edited one gets the missed checks run by the
+    child (graph-free, narrowed graph, whole plan), and every output equals a run without memo and child."""
+    cache = tmp_path / "cache"
+    first, _ = _run(plan_file, tmp_path / "first", "1", memo="1", cache=cache)
+    again, here = _run(plan_file, tmp_path / "again", "1", memo="1", cache=cache)
+    assert not here and again == first
+    doc = json.loads(plan_file.read_text(encoding="utf-8"))
+    role = next(r for r in doc["planned_values"]["root_module"]["resources"] if r["type"] == "aws_iam_role")
+    role["values"]["assume_role_policy"] = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]})
+    edited = tmp_path / plan_file.name  # the same name: the reports name the plan file
+    edited.write_text(json.dumps(doc), encoding="utf-8")
+    remembered, here = _run(edited, tmp_path / "remembered", "1", memo="1", cache=cache)
+    assert not here
+    plain, _ = _run(edited, tmp_path / "plain", "0", memo="0")
+    assert remembered.keys() == plain.keys()
+    for name in plain:
+        assert remembered[name] == plain[name], name
+    assert remembered["check.json"] != first["check.json"]  # the edit shows
