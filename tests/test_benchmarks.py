@@ -41,11 +41,13 @@ def test_bench_check_cold_runs_gcbase_and_checkov_side_by_side():
     proc = _run("bench-check-cold", "-n", "1", "--no-bytecode-cache", "--stack", "131121-stg")  # the smallest example
     assert proc.returncode == 0, proc.stderr[-2000:]
     for line in (r"^bytecode cache: no ", r"^gcbase +[0-9.]+s", r"^gcbase, empty caches +[0-9.]+s",
-                 r"^gcbase, one policy edited +[0-9.]+s",
-                 r"^gcbase, one process +[0-9.]+s", r"^Checkov in a second process: [0-9.]+ s -> [0-9.]+ s ",
-                 r"^checkov -f +[0-9.]+s", r"^findings of the four gcbase variants: identical \([0-9,]+ results\)$",
-                 r"^target median under 2\.0 s: [0-9.]+ s: (met|MISSED)$",
-                 r"^target at least 3\.5x faster than checkov -f: [0-9.]+x: (met|MISSED)$"):
+                 r"^gcbase, one policy edited +[0-9.]+s", r"^gcbase, no result memo +[0-9.]+s",
+                 r"^gcbase, no memo, one process +[0-9.]+s", r"^Checkov in a second process: [0-9.]+ s -> [0-9.]+ s ",
+                 r"^checkov -f +[0-9.]+s",
+                 r"^findings of the five gcbase variants on the plan: identical \([0-9,]+ results\)$",
+                 r"^findings on the last edited plan, with the result memo and without it \(one process\): identical$",
+                 r"^target median under 2\.0 s, on a plan not seen before \(one policy edited\): [0-9.]+ s: (met|MISSED)",
+                 r"^target at least 3\.5x faster than checkov -f, on a plan not seen before: [0-9.]+x: (met|MISSED)"):
         assert re.search(line, proc.stdout, re.M), line
 
 

@@ -36,7 +36,9 @@ GCBASE_SPEEDUPS=0 turns it off.
 from __future__ import annotations
 
 import inspect
+import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -63,17 +65,42 @@ def enabled() -> bool:
             and os.environ.get("GCBASE_SPEEDUPS", "1") != "0")
 
 
-@lru_cache(maxsize=1)
-def version() -> str:
-    files = sorted(p for p in (ROOT / "policies").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    files += sorted((ROOT / "gcbase" / "check").glob("*.py"))
-    files += [ROOT / "gcbase" / "diskcache.py", ROOT / "gcbase" / "actions.py"]
+# environment variables that never change what a check says (shells, terminals, test runners, gcbase's own
+# switches, which turn the memo off or only say where caches are); every other variable is in the key:
+# Checkov reads many (EVAL_TF_PLAN_AFTER_UNKNOWN, CKV_*, graph-building switches, ...)
+_ENV_IGNORED = ("GCBASE_", "PULUMI_", "PYTEST_", "UV_", "SSH_", "TERM", "HIST", "XDG_SESSION", "LC_TERMINAL")
+_ENV_IGNORED_NAMES = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "DISPLAY", "PS1", "PS2",
+                                "LS_COLORS", "COLORTERM", "MAIL", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX",
+                                "PYTHONWARNINGS", "VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "OTEL_SDK_DISABLED"})
+
+
+def _environment() -> list[str]:
     from gcbase.check.runner import OFFLINE_ENV  # set by whichever process loads Checkov: the same in every one
 
     env = {**os.environ, **OFFLINE_ENV}
-    checkov_env = sorted(f"{k}={v}" for k, v in env.items() if k.startswith(("CKV_", "CHECKOV_", "BC_")))
-    return diskcache.digest(SCHEMA, sys.version, *checkov_env, *(f"{p}={package_version(p)}" for p in PACKAGES),
-                            *(f.relative_to(ROOT).as_posix().encode() + b"\0" + f.read_bytes() for f in files))
+    return sorted(f"{k}={v}" for k, v in env.items()
+                  if k not in _ENV_IGNORED_NAMES and not k.startswith(_ENV_IGNORED))
+
+
+def _distributions() -> list[str]:
+    """Every installed distribution's name and version (Checkov's own dependencies decide too: dpath, hcl2, ...)."""
+    found = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found |= {n for n in names if n.endswith((".dist-info", ".egg-info"))}
+    return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    files = [p for folder in ("policies", "baselines", "gcbase") for p in (ROOT / folder).rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    return diskcache.digest(SCHEMA, sys.version, *_environment(), *_distributions(),
+                            *(f"{p}={package_version(p)}" for p in PACKAGES),
+                            *(f.relative_to(ROOT).as_posix().encode() + b"\0" + f.read_bytes() for f in sorted(files)))
 
 
 # --- what Checkov's checks read (needs Checkov loaded) -----------------------------------------------------
@@ -85,9 +112,25 @@ def _module_names_graph(check: Any) -> bool:
         return True  # its code cannot be read: it may read anything
 
 
+# a check whose answer may change by itself: it reads the clock, randomness or the environment
+_VOLATILE = re.compile(r"\bdatetime\b|\bimport time\b|\btime\.\w+\(|\brandom\b|\bgetenv\b|\bos\.environ\b"
+                       r"|\bnow\(|\btoday\(|\buuid\b")
+
+
+def _volatile(check: Any) -> bool:
+    try:
+        text = Path(inspect.getsourcefile(type(check)) or "").read_text(encoding="utf-8")
+    except (OSError, TypeError):
+        return True
+    return _VOLATILE.search(text) is not None
+
+
 def registry_facts() -> dict[str, Any]:
-    """What each reported Checkov check reads ({id: [types] or None for the whole plan}), the types they cover
-    and their names. Loads Checkov."""
+    """What each reported Checkov check reads ({id: [types] or None for the whole plan}), which are graph policies,
+    which run only on the whole plan with the graph (data and provider checks: Checkov's registry turns their
+    exceptions into no result, so a graph-free run could not tell a graph read), which are never kept (their
+    module reads the clock, randomness or the environment: CKV_AWS_380 compares a date with today), the types
+    Checkov's checks cover and their names. Loads Checkov."""
     from checkov.common.checks_infra.registry import get_graph_checks_registry
     from checkov.terraform.checks.data.registry import data_registry
     from checkov.terraform.checks.provider.registry import provider_registry
@@ -98,30 +141,48 @@ def registry_facts() -> dict[str, Any]:
 
     _checkov()
     reads: dict[str, Optional[list[str]]] = {}
-    for registry, kind in ((resource_registry, "resource"), (data_registry, "data")):
+    volatile: set[str] = set()
+    with_graph: set[str] = set()
+    registries = ((resource_registry, "supported_resources"), (data_registry, "supported_data"),
+                  (provider_registry, None))
+    for registry, attribute in registries:
         for _, check in registry.all_checks():
             cid = str(check.id)
             if not cid.startswith(AWS_PREFIXES):
                 continue
-            types = set(getattr(check, "supported_resources", None) or getattr(check, "supported_data", None) or ())
-            plain = bool(types) and not any(ch in t for t in types for ch in "*?[")
-            mine = set() if _module_names_graph(check) or not plain else {f"{kind}:{t}" for t in types}
-            if not mine or reads.get(cid, []) is WHOLE:  # an id in two registries reads what both read
+            if _volatile(check):
+                volatile.add(cid)
+            if registry is not resource_registry:
+                with_graph.add(cid)
+            types = set(getattr(check, attribute, None) or ()) if attribute else set()
+            plain = not any(ch in t for t in types for ch in "*?[") and (bool(types) or attribute is None)
+            if _module_names_graph(check) or not plain or (cid in reads and reads[cid] is WHOLE):
                 reads[cid] = WHOLE
-            else:
-                reads[cid] = sorted(set(reads.get(cid) or ()) | mine)
-    for _, check in provider_registry.all_checks():
-        cid = str(check.id)
-        if cid.startswith(AWS_PREFIXES):
-            reads[cid] = WHOLE if _module_names_graph(check) or cid in reads else []  # the skeleton alone
+            else:  # an id in two registries reads what both read; a provider check [] (the skeleton's providers)
+                reads[cid] = sorted(set(reads.get(cid) or ()) | types)
     narrow = graphnarrow.eligible()
+    graph = set()
     for check in get_graph_checks_registry("terraform").checks:
         cid = str(check.id)
         if cid.startswith(AWS_PREFIXES):
-            reads[cid] = (sorted(f"resource:{t}" for t in narrow[cid])
-                          if cid in narrow and cid not in reads else WHOLE)
-    graph = sorted(str(c.id) for c in get_graph_checks_registry("terraform").checks if str(c.id).startswith(AWS_PREFIXES))
-    return {"reads": reads, "graph": graph, "covered": sorted(checkov_covered_types()), "names": checkov_names()}
+            graph.add(cid)
+            reads[cid] = sorted(narrow[cid]) if cid in narrow and cid not in reads else WHOLE
+    return {"reads": reads, "graph": sorted(graph), "withGraph": sorted(with_graph), "volatile": sorted(volatile),
+            "covered": sorted(checkov_covered_types()), "names": checkov_names()}
+
+
+def live_ids() -> set[str]:
+    """The reported Checkov checks registered in this process (Checkov loaded)."""
+    from checkov.common.checks_infra.registry import get_graph_checks_registry
+    from checkov.terraform.checks.data.registry import data_registry
+    from checkov.terraform.checks.provider.registry import provider_registry
+    from checkov.terraform.checks.resource.registry import resource_registry
+
+    from gcbase.check.runner import AWS_PREFIXES
+
+    ids = {str(c.id) for r in (resource_registry, data_registry, provider_registry) for _, c in r.all_checks()}
+    ids |= {str(c.id) for c in get_graph_checks_registry("terraform").checks}
+    return {i for i in ids if i.startswith(AWS_PREFIXES)}
 
 
 def store_registry() -> None:
@@ -136,20 +197,27 @@ def stored_registry() -> Optional[dict[str, Any]]:
         return None
     found = diskcache.read(REGISTRY_KIND, version())
     ok = (isinstance(found, dict) and isinstance(found.get("reads"), dict) and isinstance(found.get("covered"), list)
-          and isinstance(found.get("names"), dict) and isinstance(found.get("graph"), list))
+          and isinstance(found.get("names"), dict)
+          and all(isinstance(found.get(k), list) for k in ("graph", "withGraph", "volatile")))
     return found if ok else None
 
 
 # --- a plan split by type ------------------------------------------------------------------------------------
 
+_ADDRESS = re.compile(r"(?:data\.)?([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?")
+
+
 def split(tfplan: dict[str, Any]) -> Optional[tuple[str, dict[str, str]]]:
-    """(digest of the skeleton, {"resource:<type>" or "data:<type>": digest of its resources}), or None when the
-    plan is not one the split is proven for."""
+    """(digest of the skeleton, {type: digest of its resources, managed and data alike}), or None when the plan is
+    not one the split is proven for: child modules, count or for_each (graphnarrow.applies), an entry that is not
+    an object with a type, or one whose address is not its own mode, type and name (Checkov joins a resource's
+    change by address and its configuration by type and name: each must stay within its type), or an address
+    twice in one section."""
     from gcbase.check import graphnarrow
 
     if not graphnarrow.applies(tfplan):
         return None
-    parts: dict[str, list[bytes]] = {}
+    parts: dict[str, list[str]] = {}
     skeleton = dict(tfplan)
     for section in SECTIONS:
         holder: Any = tfplan
@@ -159,14 +227,20 @@ def split(tfplan: dict[str, Any]) -> Optional[tuple[str, dict[str, str]]]:
             continue
         if not isinstance(holder, list):
             return None
-        for index, res in enumerate(holder):
+        seen: set[str] = set()
+        for res in holder:
             if not isinstance(res, dict) or not isinstance(res.get("type"), str):
                 return None
-            mode = "data" if res.get("mode") == "data" else "resource"
-            parts.setdefault(f"{mode}:{res['type']}", []).append(
-                "/".join(section).encode() + b"\0" + diskcache.dumps(res))
+            address = res.get("address")
+            if address is not None:
+                match = _ADDRESS.fullmatch(address) if isinstance(address, str) else None
+                if (match is None or match.group(1) != res["type"] or match.group(2) != res.get("name")
+                        or address.startswith("data.") != (res.get("mode") == "data") or address in seen):
+                    return None
+                seen.add(address)
+            parts.setdefault(res["type"], []).append("/".join(section) + "\0" + json.dumps(res, ensure_ascii=False))
         skeleton = _without(skeleton, section)
-    return (diskcache.digest(diskcache.dumps(skeleton)),
+    return (diskcache.digest(json.dumps(skeleton, ensure_ascii=False)),
             {name: diskcache.digest(*chunks) for name, chunks in parts.items()})
 
 
@@ -201,14 +275,20 @@ def lookup(tfplan: dict[str, Any]) -> Optional[Lookup]:
         return None
     try:
         parts = split(tfplan)
-    except (TypeError, ValueError, OverflowError):  # not plain JSON values
+    except Exception:  # noqa: BLE001 - a plan the split cannot read is checked whole, as without the memo
         return None
     if parts is None:
         return None
     groups: dict[Optional[tuple[str, ...]], list[str]] = {}
-    for cid, reads in registry["reads"].items():
-        groups.setdefault(None if reads is None else tuple(reads), []).append(cid)
+    volatile = set(registry["volatile"])
     out = Lookup()
+    for cid, reads in registry["reads"].items():
+        if cid in volatile and reads and cid not in registry["graph"] and not set(reads) & set(parts[1]):
+            out.rows[cid] = []  # a resource or data check runs only on its types, and the plan has none of them
+        elif cid in volatile:  # never kept: always run (as its reads say)
+            out.missed.append(("", None if reads is None else tuple(reads), [cid]))
+        else:
+            groups.setdefault(None if reads is None else tuple(reads), []).append(cid)
     for reads, ids in groups.items():
         key = _key(parts, reads)
         found = diskcache.read(KIND, key)
@@ -220,7 +300,9 @@ def lookup(tfplan: dict[str, Any]) -> Optional[Lookup]:
 
 
 def store(key: str, ids: list[str], rows: list[list]) -> None:
-    """Keep one group's rows (none of them ERRORED)."""
+    """Keep one group's rows (none of them ERRORED; a group without a key is never kept)."""
+    if not key:
+        return
     by_check: dict[str, list[list]] = {cid: [] for cid in ids}
     for row in rows:
         if row[0] not in by_check or row[2] == "ERRORED":
@@ -229,5 +311,5 @@ def store(key: str, ids: list[str], rows: list[list]) -> None:
     diskcache.write(KIND, key, by_check)
 
 
-__all__ = ["enabled", "version", "registry_facts", "store_registry", "stored_registry", "split", "lookup", "store",
-           "Lookup"]
+__all__ = ["enabled", "version", "registry_facts", "live_ids", "store_registry", "stored_registry", "split", "lookup",
+           "store", "Lookup"]

@@ -337,9 +337,10 @@ _NO_GRAPH_READ = "graph-free path built no graph"  # graphfree._NoGraph's messag
 class _Remembered:
     """Checkov's rows on a plan from the memo (gcbase/check/resultmemo.py) and runs of the checks it missed."""
 
-    def __init__(self, found: Any, tfplan: dict[str, Any], file: str, graph_ids: frozenset[str]) -> None:
+    def __init__(self, found: Any, tfplan: dict[str, Any], file: str, registry: dict[str, Any]) -> None:
         from gcbase.check import resultmemo
 
+        graph_ids, with_graph = frozenset(registry["graph"]), frozenset(registry["withGraph"])
         self.found, self.file, self.tfplan = found, file, tfplan
         self.tmp = tempfile.TemporaryDirectory(prefix="gcbase-check-")
         self.runs: list[_Pending] = []
@@ -351,14 +352,14 @@ class _Remembered:
         graph_types: set[str] = set()
         for _, reads, ids in found.missed:
             for cid in ids:
-                if reads is resultmemo.WHOLE:
+                if reads is resultmemo.WHOLE or cid in with_graph:
                     whole.append(cid)
                 elif cid in graph_ids:
                     graph.append(cid)
-                    graph_types |= {t.split(":", 1)[1] for t in reads}
+                    graph_types |= set(reads)
                 else:
                     free.append(cid)
-                    free_types |= {t.split(":", 1)[1] for t in reads}
+                    free_types |= set(reads)
         try:
             if free:
                 path = Path(self.tmp.name) / "free.json"
@@ -402,7 +403,7 @@ class _Remembered:
             asked = {cid for _, _, ids in self.found.missed for cid in ids}  # nothing twice, whatever Checkov ran
             ran = [r for r in ran if r[0] in asked]
             raised = [e for e in raised if e[0] in asked]
-            failed = {e[0] for e in raised}
+            failed = {e[0] for e in raised} | again  # a check caught reading the graph: its group is not kept
             for key, _, ids in self.found.missed:
                 if not failed & set(ids):
                     wanted = set(ids)
@@ -418,6 +419,17 @@ class _Remembered:
         self.tmp.cleanup()
 
 
+def _registry_as_stored() -> bool:
+    """Whether the checks the memo knows are the ones registered here (Checkov loaded in this process: a caller
+    may have registered or removed a check in-process, which no file and so no key shows)."""
+    if not _checkov.cache_info().currsize:
+        return True  # not loaded here: the checks are what the files say, and the files are in the key
+    from gcbase.check import resultmemo
+
+    stored = resultmemo.stored_registry()
+    return stored is not None and set(stored["reads"]) == resultmemo.live_ids()
+
+
 def _remember(tfplan: dict[str, Any], rows: list[Raw], raised: list[Raw]) -> None:
     """Keep a whole run's rows in the memo, group by group (none with a check that raised)."""
     from gcbase.check import resultmemo
@@ -425,6 +437,8 @@ def _remember(tfplan: dict[str, Any], rows: list[Raw], raised: list[Raw]) -> Non
     if not resultmemo.enabled():
         return
     resultmemo.stored_registry.cache_clear()  # the run that just ended may have stored it
+    if not _registry_as_stored():
+        return
     found = resultmemo.lookup(tfplan)
     failed = {e[0] for e in raised}
     for key, _, ids in (found.missed if found is not None else ()):
@@ -443,9 +457,10 @@ def _checkov_rows(tfplan: dict[str, Any], only: Optional[list[str]], file: str, 
     if only is None and not graph_free and narrow_to is None:
         from gcbase.check import resultmemo
 
-        found = resultmemo.lookup(tfplan) if resultmemo.enabled() else None
+        registry = resultmemo.stored_registry() if resultmemo.enabled() and _registry_as_stored() else None
+        found = resultmemo.lookup(tfplan) if registry is not None else None
         if found is not None:
-            return _Remembered(found, tfplan, file, frozenset(resultmemo.stored_registry().get("graph") or ()))
+            return _Remembered(found, tfplan, file, registry)
     tmp = tempfile.TemporaryDirectory(prefix="gcbase-check-")
     path = Path(tmp.name) / "tfplan.json"
     try:
@@ -557,6 +572,8 @@ def raw_results(tfplan: dict[str, Any], *, only: Optional[list[str]] = None, met
             checkov, raised = pending()
             if only is None and isinstance(pending, _Pending):  # a whole run the memo could not serve: kept for later
                 _remember(tfplan, checkov, raised)
+            # one order whatever produced them (Checkov runs graph policies in threads; the memo joins groups)
+            checkov = sorted(checkov, key=lambda r: (r[0], r[1], r[2], json.dumps(r[4], ensure_ascii=False)))
             rows = checkov + rows + raised
     return rows
 

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from gcbase.check import resultmemo
 from gcbase.errors import GcbaseError
 from gcbase.fleet import results, summary, tfplans
 from gcbase.fleet.jobs import Job
@@ -53,9 +54,12 @@ def init(boundaries: bool = True, own_process: bool = False, lazy: bool = False,
     computed once for the run (gcbase.fleet.results.state()), so no worker hashes the tree again."""
     os.environ.setdefault("PULUMI_SKIP_UPDATE_CHECK", "true")
     # the zone-of-trust memo (gcbase/trust/memo.py) would write ~100 entries per stack, ~170,000 for the fleet,
-    # that only another cold fleet run could read; re-checks have the fleet's own result cache (results.py)
+    # and Checkov's result memo (gcbase/check/resultmemo.py) ~300 per stack, ~500,000, that only another cold
+    # fleet run could read (every stack's resources name its own accounts); re-checks have the fleet's own
+    # result cache (results.py)
     if own_process:  # never the caller's own process (its settings are its own)
         os.environ.setdefault(trust_memo.ENV_SWITCH, "0")
+        os.environ.setdefault(resultmemo.ENV_SWITCH, "0")
     if seed:
         results.seed(seed)
     _STATE.update(boundaries=boundaries, own_process=own_process)

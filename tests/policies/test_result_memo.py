@@ -119,3 +119,60 @@ def test_a_check_said_to_read_less_than_it_does_would_be_caught(plans, memo_dir,
     rows(tfplan, True, monkeypatch)  # the wrong group filled from the unedited plan
     edited = edit(tfplan, "aws_iam_role")
     assert rows(edited, True, monkeypatch) != rows(edited, False, monkeypatch)
+
+
+def test_a_check_that_reads_the_clock_is_never_kept(plans, memo_dir, monkeypatch):
+    """CKV_AWS_380 compares a Transfer server's policy date with today: never answered from the memo when the plan
+    has a Transfer server (without one it cannot have a result)."""
+    tfplan = plans["131121-stg"]
+    rows(tfplan, True, monkeypatch)
+    registry = resultmemo.stored_registry()
+    assert "CKV_AWS_380" in registry["volatile"]
+    assert resultmemo.lookup(tfplan).rows["CKV_AWS_380"] == []
+    withserver = copy.deepcopy(tfplan)
+    withserver["planned_values"]["root_module"]["resources"].append(
+        {"address": "aws_transfer_server.t", "mode": "managed", "type": "aws_transfer_server", "name": "t",
+         "values": {"security_policy_name": "TransferSecurityPolicy-2018-11"}})
+    found = resultmemo.lookup(withserver)
+    assert ("", ("aws_transfer_server",), ["CKV_AWS_380"]) in found.missed
+    assert "CKV_AWS_380" not in found.rows
+
+
+@pytest.mark.parametrize("change", ["change of another type", "address twice", "address of another name",
+                                    "data address on a managed resource", "not an object"])
+def test_a_plan_whose_resources_do_not_stay_within_their_type_is_not_split(plans, change):
+    """Checkov joins a resource's change by address and its configuration by type and name: a plan where those
+    would reach across types is checked whole (as without the memo)."""
+    tfplan = copy.deepcopy(plans["131121-stg"])
+    assert resultmemo.split(tfplan) is not None
+    resources = tfplan["planned_values"]["root_module"]["resources"]
+    first = resources[0]
+    if change == "change of another type":
+        tfplan["resource_changes"].append({"address": first["address"], "type": "aws_iam_role", "name": first["name"],
+                                           "mode": "managed", "change": {"actions": ["forget"]}})
+    elif change == "address twice":
+        resources.append(copy.deepcopy(first))
+    elif change == "address of another name":
+        first["name"] = first["name"] + "x"
+    elif change == "data address on a managed resource":
+        first["address"] = "data." + first["address"]
+    else:
+        resources.append("aws_vpc.x")
+    assert resultmemo.split(tfplan) is None
+
+
+def test_what_checkov_reads_from_the_environment_and_nan_are_in_the_key(plans, monkeypatch):
+    tfplan = plans["131121-stg"]
+    resultmemo.version.cache_clear()
+    before = resultmemo.version()
+    monkeypatch.setenv("EVAL_TF_PLAN_AFTER_UNKNOWN", "1")  # Checkov fills unknown-after-apply values with it
+    resultmemo.version.cache_clear()
+    assert resultmemo.version() != before
+    monkeypatch.setenv("GCBASE_CHECKOV_PROCESS", "0")  # gcbase's own switches are not
+    monkeypatch.delenv("EVAL_TF_PLAN_AFTER_UNKNOWN")
+    resultmemo.version.cache_clear()
+    assert resultmemo.version() == before
+    nan, null = copy.deepcopy(tfplan), copy.deepcopy(tfplan)
+    nan["planned_values"]["root_module"]["resources"][0]["values"]["x"] = float("nan")
+    null["planned_values"]["root_module"]["resources"][0]["values"]["x"] = None
+    assert resultmemo.split(nan) != resultmemo.split(null)
