@@ -3,34 +3,48 @@ runs again only the Checkov checks whose part of the plan is new (docs/PERFORMAN
 
 A Checkov check's rows on a Terraform plan are a function of
 
-  - the check's code and data: Checkov's, cloudsplaining's and policy_sentry's versions, every file under
-    policies/, gcbase's check code (gcbase/check/*.py, which registers, wraps and speeds up the checks), the
-    Python version and Checkov's environment variables (CKV_*, CHECKOV_*, BC_*); all of it is in version(),
-    and a change to any of it changes every key;
-  - the part of the plan it reads. A resource or data check whose module never names `graph` gets each
-    resource of its supported types built from that resource alone (gcbase/check/graphfree.py gives the
-    argument): it reads the resources of those types. A provider check reads the provider configuration. A
-    graph policy gcbase/check/graphnarrow.py may run on a narrowed graph reads the resources of the types it
-    names (the argument is there). Every other check (a type pattern, a module naming `graph`, any other graph
+  - the code and data behind it: every installed distribution (Checkov and what it uses: dpath, hcl2, ...),
+    every file under policies/, baselines/ and gcbase/ (gcbase's checks read baselines through
+    gcbase/check/conf.py; gcbase/check/*.py registers, wraps and speeds them up), the Python version and the
+    environment (Checkov reads many variables: EVAL_TF_PLAN_AFTER_UNKNOWN, CKV_*, graph switches; only shells',
+    terminals', test runners' and gcbase's own switches are left out). All of it is in version(): a change to
+    any of it changes every key;
+  - the part of the plan it reads. A resource check whose module never names `graph` gets each resource of
+    its supported types built from that resource alone: its planned values, its configuration (joined by type
+    and name) and its change (joined by address) (gcbase/check/graphfree.py gives the argument). A data check
+    likewise; a provider check reads the provider configuration. A graph policy gcbase/check/graphnarrow.py
+    may run on a narrowed graph reads the resources of the types it names (the argument is there). An id in two
+    registries reads what both read. Every other check (a type pattern, a module naming `graph`, any other graph
     policy) reads the whole plan.
 
-The plan is split (split()) into its resources by type, in the sections Checkov reads resources from
-(planned values, configuration, resource changes, prior state, drift), in their order and with their keys in
-their order, and a skeleton: everything else (provider configuration, variables, outputs, relevant
-attributes, ...). A check's key is version(), the skeleton and the resources of each type it reads (or the
-whole plan). Plans narrowing is not proven for (child modules, count or for_each: graphnarrow.applies) are
-never split: every check reads the whole plan there.
+The plan is split (split()) into its resources by type (managed and data alike, as Checkov's joins are), in
+the sections Checkov reads (planned values, configuration, resource changes; prior state and drift too),
+in their order, with their keys in their order and numbers as json spells them (NaN is not null), and a
+skeleton: everything else (provider configuration, variables, outputs, relevant attributes, gcbase's own
+metadata). A check's key is version(), the skeleton and the resources of each type it reads (or the whole
+plan). A plan is never split when narrowing is not proven for it (child modules, count or for_each:
+graphnarrow.applies), or when an entry is not an object with a type, or its address is not its own mode, type
+and name, or an address comes twice in one section (a change or configuration would reach across types).
 
 Checks are kept in groups of the same reads; a group's entry holds every check's rows (an empty list for a
-check with no result), so a hit is complete. A group with a row of a check that raised (ERRORED) is never
-stored. What each check reads, the types Checkov's checks cover (GCJP_AWS_72) and their names are a function
-of version() alone and kept beside (store_registry(), by whichever process loads Checkov), so that a plan
-whose every group is a hit is checked without loading Checkov at all. On a miss, runner.py runs only the missed
-checks: graph-free on the plan narrowed to their types (resource and data checks; a check that reads the graph
-anyway raises there and is run again with the graph), graph policies on the narrowed graph, the rest on the
-whole plan; tests/policies/test_result_memo.py compares every row with a run without the memo, on plans whose
-memo other plans filled and on plans edited resource by resource. GCBASE_CHECKOV_MEMO=0, GCBASE_CACHE=0 or
-GCBASE_SPEEDUPS=0 turns it off.
+check with no result), so a hit is complete. Never kept: a group with a row of a check that raised (ERRORED)
+or of a check caught reading the graph on the graph-free run, and a check whose module reads the clock,
+randomness or the environment (CKV_AWS_380 compares a policy's date with today): it runs every time, unless
+it is a resource or data check and the plan has none of its types. What each check reads, which are graph
+policies, the types Checkov's checks cover (GCJP_AWS_72) and their names are a function of version() alone and
+kept beside (store_registry(), by whichever process loads Checkov), so that a plan whose every group is a hit
+is checked without loading Checkov at all; a process that has Checkov loaded uses the memo only while its
+registry holds the same checks (a caller may register one in-process). On a miss, runner.py runs only the
+missed checks: resource checks graph-free on the plan narrowed to their types (one that reads the graph anyway
+raises there and runs again with it), graph policies on the narrowed graph, data and provider checks (whose
+exceptions Checkov's registry turns into no result) and the rest on the whole plan.
+tests/policies/test_result_memo.py compares every row with a run without the memo, on plans whose memo other
+plans filled and on plans edited resource by resource. GCBASE_CHECKOV_MEMO=0, GCBASE_CACHE=0 or
+GCBASE_SPEEDUPS=0 turns it off; fleet workers turn it off (~300 entries per stack).
+
+Left as they are: a transient failure inside a graph policy or data check (MemoryError), which Checkov turns
+into no result, is kept as no result, as the run that met it reported; version() is computed when first used,
+so code edited while a long process runs is keyed as edited but ran as loaded.
 """
 
 from __future__ import annotations
