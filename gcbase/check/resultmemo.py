@@ -27,17 +27,16 @@ graphnarrow.applies), or when an entry is not an object with a type, or its addr
 and name, or an address comes twice in one section (a change or configuration would reach across types).
 
 Checks are kept in groups of the same reads; a group's entry holds every check's rows (an empty list for a
-check with no result), so a hit is complete. Never kept: a group with a row of a check that raised (ERRORED)
-or of a check caught reading the graph on the graph-free run, and a check whose module reads the clock,
+check with no result), so a hit is complete. Never kept: a group with a row of a check that raised (ERRORED),
+and a check whose module reads the clock,
 randomness or the environment (CKV_AWS_380 compares a policy's date with today): it runs every time, unless
 it is a resource or data check and the plan has none of its types. What each check reads, which are graph
 policies, the types Checkov's checks cover (GCJP_AWS_72) and their names are a function of version() alone and
 kept beside (store_registry(), by whichever process loads Checkov), so that a plan whose every group is a hit
 is checked without loading Checkov at all; a process that has Checkov loaded uses the memo only while its
 registry holds the same checks (a caller may register one in-process). On a miss, runner.py runs only the
-missed checks: resource checks graph-free on the plan narrowed to their types (one that reads the graph anyway
-raises there and runs again with it), graph policies on the narrowed graph, data and provider checks (whose
-exceptions Checkov's registry turns into no result) and the rest on the whole plan.
+missed checks, in one run of Checkov restricted to them on the whole plan: the rows a full run gives them
+(the memo never narrows a run; narrowing is only what the keys claim).
 tests/policies/test_result_memo.py compares every row with a run without the memo, on plans whose memo other
 plans filled and on plans edited resource by resource. GCBASE_CHECKOV_MEMO=0, GCBASE_CACHE=0 or
 GCBASE_SPEEDUPS=0 turns it off; fleet workers turn it off (~300 entries per stack).
@@ -140,11 +139,9 @@ def _volatile(check: Any) -> bool:
 
 
 def registry_facts() -> dict[str, Any]:
-    """What each reported Checkov check reads ({id: [types] or None for the whole plan}), which are graph policies,
-    which run only on the whole plan with the graph (data and provider checks: Checkov's registry turns their
-    exceptions into no result, so a graph-free run could not tell a graph read), which are never kept (their
-    module reads the clock, randomness or the environment: CKV_AWS_380 compares a date with today), the types
-    Checkov's checks cover and their names. Loads Checkov."""
+    """What each reported Checkov check reads ({id: [types] or None for the whole plan}), which are never kept
+    (their module reads the clock, randomness or the environment: CKV_AWS_380 compares a date with today), the
+    types Checkov's checks cover and their names. Loads Checkov."""
     from checkov.common.checks_infra.registry import get_graph_checks_registry
     from checkov.terraform.checks.data.registry import data_registry
     from checkov.terraform.checks.provider.registry import provider_registry
@@ -156,7 +153,6 @@ def registry_facts() -> dict[str, Any]:
     _checkov()
     reads: dict[str, Optional[list[str]]] = {}
     volatile: set[str] = set()
-    with_graph: set[str] = set()
     registries = ((resource_registry, "supported_resources"), (data_registry, "supported_data"),
                   (provider_registry, None))
     for registry, attribute in registries:
@@ -166,8 +162,6 @@ def registry_facts() -> dict[str, Any]:
                 continue
             if _volatile(check):
                 volatile.add(cid)
-            if registry is not resource_registry:
-                with_graph.add(cid)
             types = set(getattr(check, attribute, None) or ()) if attribute else set()
             plain = not any(ch in t for t in types for ch in "*?[") and (bool(types) or attribute is None)
             if _module_names_graph(check) or not plain or (cid in reads and reads[cid] is WHOLE):
@@ -181,7 +175,7 @@ def registry_facts() -> dict[str, Any]:
         if cid.startswith(AWS_PREFIXES):
             graph.add(cid)
             reads[cid] = sorted(narrow[cid]) if cid in narrow and cid not in reads else WHOLE
-    return {"reads": reads, "graph": sorted(graph), "withGraph": sorted(with_graph), "volatile": sorted(volatile),
+    return {"reads": reads, "graph": sorted(graph), "volatile": sorted(volatile),
             "covered": sorted(checkov_covered_types()), "names": checkov_names()}
 
 
@@ -212,7 +206,7 @@ def stored_registry() -> Optional[dict[str, Any]]:
     found = diskcache.read(REGISTRY_KIND, version())
     ok = (isinstance(found, dict) and isinstance(found.get("reads"), dict) and isinstance(found.get("covered"), list)
           and isinstance(found.get("names"), dict)
-          and all(isinstance(found.get(k), list) for k in ("graph", "withGraph", "volatile")))
+          and all(isinstance(found.get(k), list) for k in ("graph", "volatile")))
     return found if ok else None
 
 

@@ -331,79 +331,34 @@ class _Pending:
             self.tmp.cleanup()
 
 
-_NO_GRAPH_READ = "graph-free path built no graph"  # graphfree._NoGraph's message: the check read the graph
-
-
 class _Remembered:
-    """Checkov's rows on a plan from the memo (gcbase/check/resultmemo.py) and runs of the checks it missed."""
+    """Checkov's rows on a plan from the memo (gcbase/check/resultmemo.py), and one run of the checks it missed on
+    the whole plan (Checkov restricted to them: the rows a full run gives them)."""
 
-    def __init__(self, found: Any, tfplan: dict[str, Any], file: str, registry: dict[str, Any]) -> None:
-        from gcbase.check import resultmemo
-
-        graph_ids, with_graph = frozenset(registry["graph"]), frozenset(registry["withGraph"])
-        self.found, self.file, self.tfplan = found, file, tfplan
+    def __init__(self, found: Any, tfplan: dict[str, Any], file: str) -> None:
+        self.found = found
         self.tmp = tempfile.TemporaryDirectory(prefix="gcbase-check-")
-        self.runs: list[_Pending] = []
-        self._full: Optional[Path] = None
-        free: list[str] = []
-        graph: list[str] = []
-        whole: list[str] = []
-        free_types: set[str] = set()
-        graph_types: set[str] = set()
-        for _, reads, ids in found.missed:
-            for cid in ids:
-                if reads is resultmemo.WHOLE or cid in with_graph:
-                    whole.append(cid)
-                elif cid in graph_ids:
-                    graph.append(cid)
-                    graph_types |= set(reads)
-                else:
-                    free.append(cid)
-                    free_types |= set(reads)
+        self.run: Optional[_Pending] = None
+        self.asked = sorted({cid for _, _, ids in found.missed for cid in ids})
         try:
-            if free:
-                path = Path(self.tmp.name) / "free.json"
-                path.write_text(json.dumps(graphfree.narrowed_to(tfplan, free_types), ensure_ascii=False),
-                                encoding="utf-8")
-                self.runs.append(_Pending(path, free, file, True, None))
-            if graph:
-                self.runs.append(_Pending(self.full(), graph, file, False, frozenset(graph_types)))
-            if whole:
-                self.runs.append(_Pending(self.full(), whole, file, False, None))
+            if self.asked:
+                path = Path(self.tmp.name) / "tfplan.json"
+                path.write_text(json.dumps(tfplan, ensure_ascii=False), encoding="utf-8")
+                self.run = _Pending(path, self.asked, file, False, None)
         except BaseException:
             self.abandon()
             raise
-
-    def full(self) -> Path:
-        if self._full is None:
-            self._full = Path(self.tmp.name) / "tfplan.json"
-            self._full.write_text(json.dumps(self.tfplan, ensure_ascii=False), encoding="utf-8")
-        return self._full
 
     def __call__(self) -> tuple[list[Raw], list[Raw]]:
         from gcbase.check import resultmemo
 
         try:
             rows: list[Raw] = [row for rows in self.found.rows.values() for row in rows]
-            ran: list[Raw] = []
-            raised: list[Raw] = []
-            again: set[str] = set()
-            for run in self.runs:
-                got, errs = run()
-                if run.graph_free:  # a check that read the graph anyway: run again with the graph
-                    again |= {e[0] for e in errs if _NO_GRAPH_READ in str((e[6] or {}).get("exception", ""))}
-                    got = [r for r in got if r[0] not in again]
-                    errs = [e for e in errs if e[0] not in again]
-                ran += got
-                raised += errs
-            if again:
-                got, errs = _Pending(self.full(), sorted(again), self.file, False, None)()
-                ran += got
-                raised += errs
-            asked = {cid for _, _, ids in self.found.missed for cid in ids}  # nothing twice, whatever Checkov ran
+            ran, raised = self.run() if self.run is not None else ([], [])
+            asked = set(self.asked)  # nothing twice, whatever Checkov ran
             ran = [r for r in ran if r[0] in asked]
             raised = [e for e in raised if e[0] in asked]
-            failed = {e[0] for e in raised} | again  # a check caught reading the graph: its group is not kept
+            failed = {e[0] for e in raised}
             for key, _, ids in self.found.missed:
                 if not failed & set(ids):
                     wanted = set(ids)
@@ -413,9 +368,9 @@ class _Remembered:
             self.abandon()
 
     def abandon(self) -> None:
-        for run in self.runs:
-            run.abandon()
-        self.runs = []
+        if self.run is not None:
+            self.run.abandon()
+        self.run = None
         self.tmp.cleanup()
 
 
@@ -450,17 +405,16 @@ def _remember(tfplan: dict[str, Any], rows: list[Raw], raised: list[Raw]) -> Non
 def _checkov_rows(tfplan: dict[str, Any], only: Optional[list[str]], file: str, graph_free: bool,
                   narrow_to: Optional[frozenset[str]] = None) -> Any:
     """Checkov's rows on a plan, pending (called: (rows, rows of checks that raised)). A whole run (no `only`)
-    takes what the memo holds (gcbase/check/resultmemo.py) and runs only the checks it misses. With a child
+    takes what the memo holds (gcbase/check/resultmemo.py) and runs only the checks it misses, on the whole plan. With a child
     process started for this command (gcbase/check/offload.py) each run is handed to it now and its answer read
     when the pending is called, so this process does its own checks meanwhile; else (or when the child fails)
     they are made here, now. Both run checkov_rows_of_file on the same JSON text."""
     if only is None and not graph_free and narrow_to is None:
         from gcbase.check import resultmemo
 
-        registry = resultmemo.stored_registry() if resultmemo.enabled() and _registry_as_stored() else None
-        found = resultmemo.lookup(tfplan) if registry is not None else None
+        found = resultmemo.lookup(tfplan) if resultmemo.enabled() and _registry_as_stored() else None
         if found is not None:
-            return _Remembered(found, tfplan, file, registry)
+            return _Remembered(found, tfplan, file)
     tmp = tempfile.TemporaryDirectory(prefix="gcbase-check-")
     path = Path(tmp.name) / "tfplan.json"
     try:

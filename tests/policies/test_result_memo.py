@@ -1,8 +1,8 @@
 """Checkov's results kept per check and the part of the plan it reads (gcbase/check/resultmemo.py) change how
 much of Checkov runs, never a row: every example plan gives the same rows with and without the memo, whether
 the memo was filled by the same plan (then Checkov does not run at all), by other stacks' plans, or by the plan
-before one resource was edited (then only the checks that read that resource's type run, graph-free, on a
-narrowed graph or on the whole plan as resultmemo says)."""
+before one resource was edited (then only the checks that read that resource's type, or the whole plan, run,
+in one run of Checkov restricted to them)."""
 
 from __future__ import annotations
 
