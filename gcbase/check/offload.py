@@ -20,8 +20,8 @@ for) or is killed if it is still loading then.
 
 Protocol (one JSON object per line): the child first writes {"covered": [...], "names": {...}} (what
 runner.checkov_covered_types() and runner.checkov_names() answer once Checkov is loaded), or {"error": ...} if
-loading failed; then for each request {"id": N, "path": FILE, "only": [...] | null, "file": NAME, "graphFree":
-bool, "narrowTo": [...] | null} (runner.checkov_rows_of_file's arguments) it writes
+loading failed; then for each request {"id": N, "path": FILE, "only": [...] | null, "file": NAME}
+(runner.checkov_rows_of_file's arguments: a whole run, or one restricted to some checks) it writes
 {"id": N, "rows": [...], "errored": [...]} or {"error": ...}. An answer that is not to the oldest open request
 closes the child.
 """
@@ -74,17 +74,15 @@ class _Child:
                 self.close()
         return self._hello
 
-    def send(self, path: str, only: Optional[list[str]], file: str, graph_free: bool = False,
-             narrow_to: Optional[frozenset[str]] = None) -> bool:
+    def send(self, path: str, only: Optional[list[str]], file: str) -> bool:
         """Ask for Checkov's rows on the plan JSON at `path` (answered in order; receive() reads the answer).
         False when the child is not usable (then nothing was asked)."""
         if self.proc is None:
             return False
         self._next += 1
         try:
-            self.proc.stdin.write(json.dumps({  # type: ignore[union-attr]
-                "id": self._next, "path": path, "only": only, "file": file, "graphFree": graph_free,
-                "narrowTo": sorted(narrow_to) if narrow_to is not None else None}) + "\n")
+            self.proc.stdin.write(json.dumps({"id": self._next, "path": path, "only": only,  # type: ignore[union-attr]
+                                              "file": file}) + "\n")
             self.proc.stdin.flush()  # type: ignore[union-attr]
         except (OSError, ValueError):
             self.close()
@@ -169,9 +167,7 @@ def serve() -> None:
     for line in sys.stdin:
         try:
             req = json.loads(line)
-            narrow = req["narrowTo"]
-            rows, errored = runner.checkov_rows_alone(Path(req["path"]), req["only"], req["file"], bool(req["graphFree"]),
-                                                      frozenset(narrow) if narrow is not None else None)
+            rows, errored = runner.checkov_rows_alone(Path(req["path"]), req["only"], req["file"])
             say({"id": req["id"], "rows": rows, "errored": errored})
         except (Exception, GcbaseError) as err:  # noqa: BLE001 - the parent checks this plan itself
             say({"error": f"{type(err).__name__}"})

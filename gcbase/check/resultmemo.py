@@ -193,10 +193,20 @@ def live_ids() -> set[str]:
     return {i for i in ids if i.startswith(AWS_PREFIXES)}
 
 
+_STORED: set[tuple[str, str]] = set()  # (cache directory, version) this process has made sure are kept
+
+
 def store_registry() -> None:
-    """Keep registry_facts() for version() (once; by a process that has loaded Checkov)."""
-    if enabled() and diskcache.read(REGISTRY_KIND, version()) is None:
+    """Keep registry_facts() for version() (once per process, cache directory and version; by a process that has
+    loaded Checkov)."""
+    if not enabled():
+        return
+    done = (str(diskcache.root()), version())
+    if done in _STORED:
+        return
+    if diskcache.read(REGISTRY_KIND, version()) is None:
         diskcache.write(REGISTRY_KIND, version(), registry_facts())
+    _STORED.add(done)
 
 
 @lru_cache(maxsize=1)
@@ -307,6 +317,15 @@ def lookup(tfplan: dict[str, Any]) -> Optional[Lookup]:
     return out
 
 
+def store_missed(found: Lookup, rows: list[list], raised: list[list]) -> None:
+    """Keep the rows of every group a lookup missed, from a run that covered them (none with a check that raised)."""
+    failed = {e[0] for e in raised}
+    for key, _, ids in found.missed:
+        if not failed & set(ids):
+            wanted = set(ids)
+            store(key, ids, [r for r in rows if r[0] in wanted])
+
+
 def store(key: str, ids: list[str], rows: list[list]) -> None:
     """Keep one group's rows (none of them ERRORED; a group without a key is never kept)."""
     if not key:
@@ -320,4 +339,4 @@ def store(key: str, ids: list[str], rows: list[list]) -> None:
 
 
 __all__ = ["enabled", "version", "registry_facts", "live_ids", "store_registry", "stored_registry", "split", "lookup",
-           "store", "Lookup"]
+           "store", "store_missed", "Lookup"]

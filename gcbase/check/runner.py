@@ -290,11 +290,10 @@ def checkov_rows_of_file(path: Path, only: Optional[list[str]], file: str = "pla
     return rows, raised
 
 
-def checkov_rows_alone(path: Path, only: Optional[list[str]], file: str = "plan", graph_free: bool = False,
-                       narrow_to: Optional[frozenset[str]] = None) -> tuple[list[Raw], list[Raw]]:
-    """checkov_rows_of_file as raw_results runs it (registries locked, collector paused)."""
+def checkov_rows_alone(path: Path, only: Optional[list[str]], file: str = "plan") -> tuple[list[Raw], list[Raw]]:
+    """checkov_rows_of_file as raw_results runs it (registries locked, collector paused): offload.py's child."""
     with _LOCK, _collector_paused():
-        return checkov_rows_of_file(path, only, file, graph_free, narrow_to)
+        return checkov_rows_of_file(path, only, file)
 
 
 class _Pending:
@@ -305,9 +304,10 @@ class _Pending:
         self.path, self.only, self.file, self.graph_free, self.narrow_to = path, only, file, graph_free, narrow_to
         self.tmp = tmp
         self.done: Optional[tuple[list[Raw], list[Raw]]] = None
-        remote = _remote()  # the child this command started, if any: asked now, answer read when called
-        self.remote = remote if remote is not None and remote.send(str(path), only, file, graph_free,
-                                                                   narrow_to) else None
+        # the child this command started, if any, asked now, answer read when called (the fleet's graph-free and
+        # narrowed runs have no child: only commands start one)
+        remote = _remote() if not graph_free and narrow_to is None else None
+        self.remote = remote if remote is not None and remote.send(str(path), only, file) else None
         if self.remote is None:
             self.done = checkov_rows_of_file(path, only, file, graph_free, narrow_to)
 
@@ -358,11 +358,7 @@ class _Remembered:
             asked = set(self.asked)  # nothing twice, whatever Checkov ran
             ran = [r for r in ran if r[0] in asked]
             raised = [e for e in raised if e[0] in asked]
-            failed = {e[0] for e in raised}
-            for key, _, ids in self.found.missed:
-                if not failed & set(ids):
-                    wanted = set(ids)
-                    resultmemo.store(key, ids, [r for r in ran if r[0] in wanted])
+            resultmemo.store_missed(self.found, ran, raised)
             return rows + ran, raised
         finally:
             self.abandon()
@@ -395,11 +391,8 @@ def _remember(tfplan: dict[str, Any], rows: list[Raw], raised: list[Raw]) -> Non
     if not _registry_as_stored():
         return
     found = resultmemo.lookup(tfplan)
-    failed = {e[0] for e in raised}
-    for key, _, ids in (found.missed if found is not None else ()):
-        if not failed & set(ids):
-            wanted = set(ids)
-            resultmemo.store(key, ids, [r for r in rows if r[0] in wanted])
+    if found is not None:
+        resultmemo.store_missed(found, rows, raised)
 
 
 def _checkov_rows(tfplan: dict[str, Any], only: Optional[list[str]], file: str, graph_free: bool,
